@@ -1,0 +1,290 @@
+//! A set of validated units: the bundled five, or a directory of unit files.
+
+use std::fmt;
+use std::path::{Path as FsPath, PathBuf};
+use std::sync::OnceLock;
+
+use indexmap::IndexMap;
+
+use crate::error::{ErrorCode, LoadError, LoadErrors};
+use crate::ids::{UnitCode, UnitRef};
+use crate::load::{file_error, load_unit};
+use crate::suggest::suggest;
+use crate::unit::{RelationKind, Unit};
+
+/// The unit files shipped inside the library, in code order.
+const BUNDLED: &[(&str, &str)] = &[
+    ("units/BSBFLM507A.toml", include_str!("../../../units/BSBFLM507A.toml")),
+    ("units/CHCMGT006.toml", include_str!("../../../units/CHCMGT006.toml")),
+    ("units/CSCORG406A.toml", include_str!("../../../units/CSCORG406A.toml")),
+    ("units/PSPMNGT606B.toml", include_str!("../../../units/PSPMNGT606B.toml")),
+    ("units/SISXCCS002.toml", include_str!("../../../units/SISXCCS002.toml")),
+];
+
+/// Validated units, in load order (code order for the bundled set and for directories).
+///
+/// ```
+/// use competency::{Catalog, UnitRef};
+/// let catalog = Catalog::bundled();
+/// let unit = catalog.resolve(&"CHCMGT006@2".parse::<UnitRef>().unwrap()).unwrap();
+/// assert_eq!(unit.title, "Coordinate client directed services");
+/// assert!(catalog.resolve(&"CHCMGT006@1".parse::<UnitRef>().unwrap()).is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Catalog {
+    units: IndexMap<UnitCode, Unit>,
+}
+
+impl Catalog {
+    /// The five units bundled into the library; needs no files on disk.
+    pub fn bundled() -> &'static Catalog {
+        static BUNDLED_CATALOG: OnceLock<Catalog> = OnceLock::new();
+        BUNDLED_CATALOG.get_or_init(|| match Catalog::from_sources(BUNDLED.iter().copied()) {
+            Ok(catalog) => catalog,
+            // The shipped files are checked by the test suite; reaching this is a build defect.
+            Err(errors) => panic!("bundled unit files are invalid:\n{errors}"),
+        })
+    }
+
+    /// The bundled unit files as (name, TOML text), for tools that show or copy them.
+    pub fn bundled_sources() -> &'static [(&'static str, &'static str)] {
+        BUNDLED
+    }
+
+    /// Loads units from (name, TOML text) pairs; `name` is used in error locations and, when it
+    /// ends in `CODE.toml`, checked against the unit's code.
+    pub fn from_sources<'a>(sources: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Catalog, LoadErrors> {
+        let mut units: IndexMap<UnitCode, (String, Unit)> = IndexMap::new();
+        let mut errors = Vec::new();
+        for (name, text) in sources {
+            match load_unit(name, text) {
+                Err(mut e) => errors.append(&mut e),
+                Ok(unit) => {
+                    let stem = FsPath::new(name).file_stem().and_then(|s| s.to_str());
+                    if let Some(stem) = stem.filter(|s| *s != unit.code.as_str() && name.ends_with(".toml")) {
+                        errors.push(file_error(
+                            ErrorCode::FileNameMismatch,
+                            name,
+                            format!("the file is named {stem}.toml but holds unit {}", unit.code),
+                            Some(format!("rename it to {}.toml", unit.code)),
+                        ));
+                    }
+                    if let Some((first, _)) = units.get(&unit.code) {
+                        errors.push(file_error(
+                            ErrorCode::DuplicateUnit,
+                            name,
+                            format!("unit {} is already defined in {first}", unit.code),
+                            Some("keep one file per unit".to_owned()),
+                        ));
+                    } else {
+                        units.insert(unit.code.clone(), (name.to_owned(), unit));
+                    }
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(Catalog {
+                units: units.into_iter().map(|(code, (_, unit))| (code, unit)).collect(),
+            })
+        } else {
+            Err(LoadErrors::new(errors))
+        }
+    }
+
+    /// Loads every `*.toml` file in a directory, in file-name order.
+    pub fn from_dir(dir: impl AsRef<FsPath>) -> Result<Catalog, LoadErrors> {
+        Self::from_paths(&[dir.as_ref().to_path_buf()])
+    }
+
+    /// Loads unit files and directories of unit files, collecting every problem in all of them.
+    pub fn from_paths(paths: &[PathBuf]) -> Result<Catalog, LoadErrors> {
+        let mut files = Vec::new();
+        let mut errors = Vec::new();
+        for path in paths {
+            let name = path.display().to_string();
+            if path.is_dir() {
+                match toml_files(path) {
+                    Ok(found) if found.is_empty() => errors.push(file_error(
+                        ErrorCode::NoUnits,
+                        &name,
+                        "the directory holds no .toml unit files".to_owned(),
+                        None,
+                    )),
+                    Ok(mut found) => files.append(&mut found),
+                    Err(e) => errors.push(file_error(ErrorCode::Io, &name, format!("cannot read directory: {e}"), None)),
+                }
+            } else {
+                files.push(path.clone());
+            }
+        }
+        let mut texts = Vec::new();
+        for file in files {
+            let name = file.display().to_string();
+            match std::fs::read_to_string(&file) {
+                Ok(text) => texts.push((name, text)),
+                Err(e) => errors.push(file_error(ErrorCode::Io, &name, format!("cannot read file: {e}"), None)),
+            }
+        }
+        match Self::from_sources(texts.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
+            Ok(catalog) if errors.is_empty() => Ok(catalog),
+            Ok(_) => Err(LoadErrors::new(errors)),
+            Err(more) => {
+                errors.extend(more);
+                Err(LoadErrors::new(errors))
+            }
+        }
+    }
+
+    /// The units, in load order.
+    pub fn units(&self) -> impl ExactSizeIterator<Item = &Unit> {
+        self.units.values()
+    }
+
+    /// How many units there are.
+    pub fn len(&self) -> usize {
+        self.units.len()
+    }
+
+    /// True when the catalog holds no units.
+    pub fn is_empty(&self) -> bool {
+        self.units.is_empty()
+    }
+
+    /// The unit with this code.
+    pub fn get(&self, code: &UnitCode) -> Option<&Unit> {
+        self.units.get(code)
+    }
+
+    /// The unit a reference names: `CHCMGT006` (any release) or `CHCMGT006@2` (that release).
+    pub fn resolve(&self, reference: &UnitRef) -> Result<&Unit, ResolveError> {
+        let Some(unit) = self.units.get(reference.code()) else {
+            let suggestion = suggest(reference.code().as_str(), self.units.keys().map(UnitCode::as_str)).map(str::to_owned);
+            return Err(ResolveError::UnknownUnit {
+                reference: reference.clone(),
+                suggestion,
+            });
+        };
+        match reference.release() {
+            Some(release) if release != unit.release => Err(ResolveError::ReleaseMismatch {
+                reference: reference.clone(),
+                available: unit.release,
+            }),
+            _ => Ok(unit),
+        }
+    }
+
+    /// Resolves a reference written as text; errors say what was wrong with it.
+    pub fn resolve_str(&self, reference: &str) -> Result<&Unit, ResolveError> {
+        let parsed: UnitRef = reference.parse().map_err(|e: crate::ids::IdError| ResolveError::Invalid {
+            message: e.to_string(),
+        })?;
+        self.resolve(&parsed)
+    }
+
+    /// Codes equivalent to `code`: those `code`'s unit declares (equivalent-to, or replaces and
+    /// is equivalent), and the catalog units that declare `code` equivalent.
+    pub fn equivalents(&self, code: &UnitCode) -> Vec<&UnitCode> {
+        let mut out: Vec<&UnitCode> = Vec::new();
+        let is_equivalence = |kind: RelationKind, equivalent: bool| {
+            kind == RelationKind::EquivalentTo || (kind == RelationKind::Replaces && equivalent)
+        };
+        if let Some(unit) = self.get(code) {
+            out.extend(
+                unit.relations
+                    .iter()
+                    .filter(|r| is_equivalence(r.kind, r.equivalent))
+                    .map(|r| &r.code),
+            );
+        }
+        for unit in self.units() {
+            if unit.relations.iter().any(|r| &r.code == code && is_equivalence(r.kind, r.equivalent))
+                && !out.contains(&&unit.code)
+            {
+                out.push(&unit.code);
+            }
+        }
+        out
+    }
+
+    /// The catalog units that replace (supersede) `code`.
+    pub fn replaced_by(&self, code: &UnitCode) -> Vec<&Unit> {
+        self.units()
+            .filter(|u| u.relations.iter().any(|r| r.kind == RelationKind::Replaces && &r.code == code))
+            .collect()
+    }
+
+    /// The codes that `code`'s unit replaces.
+    pub fn replaces(&self, code: &UnitCode) -> Vec<&UnitCode> {
+        self.get(code)
+            .map(|u| {
+                u.relations
+                    .iter()
+                    .filter(|r| r.kind == RelationKind::Replaces)
+                    .map(|r| &r.code)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+fn toml_files(dir: &FsPath) -> std::io::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Why a unit reference does not resolve.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ResolveError {
+    /// The text is not a unit reference.
+    Invalid {
+        /// What is wrong with it.
+        message: String,
+    },
+    /// No unit with that code.
+    UnknownUnit {
+        /// The reference.
+        reference: UnitRef,
+        /// A near-miss code in the catalog.
+        suggestion: Option<String>,
+    },
+    /// The catalog holds another release.
+    ReleaseMismatch {
+        /// The reference.
+        reference: UnitRef,
+        /// The release the catalog holds.
+        available: u32,
+    },
+}
+
+impl fmt::Display for ResolveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ResolveError::Invalid { message } => f.write_str(message),
+            ResolveError::UnknownUnit { reference, suggestion } => {
+                write!(f, "unit {} is not in the catalog", reference.code())?;
+                if let Some(s) = suggestion {
+                    write!(f, "; did you mean {s}?")?;
+                }
+                Ok(())
+            }
+            ResolveError::ReleaseMismatch { reference, available } => write!(
+                f,
+                "{reference} asks for release {}, but the catalog holds release {available} of {}",
+                reference.release().unwrap_or_default(),
+                reference.code()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ResolveError {}
+
+impl From<LoadError> for LoadErrors {
+    fn from(error: LoadError) -> Self {
+        LoadErrors::new(vec![error])
+    }
+}

@@ -1,0 +1,40 @@
+//! Units of competency (Australian vocational education and training) as checked data.
+//!
+//! Load the bundled units, or a directory of unit files, into a [`Catalog`]; every unit in it
+//! has passed strict parsing (unknown keys are errors) and validation (IDs, order, rules and
+//! the vocabularies they use).
+//!
+//! ```
+//! use competency::{Catalog, RelationKind};
+//! let catalog = Catalog::bundled();
+//! let unit = catalog.resolve_str("PSPMNGT606B").unwrap();
+//! assert_eq!(unit.criteria().count(), 21);
+//! assert!(unit.relations.iter().any(|r| r.kind == RelationKind::Replaces && r.equivalent));
+//! ```
+//!
+//! The core never prints; the `competency` command-line tool renders what it returns.
+#![forbid(unsafe_code)]
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+mod catalog;
+mod error;
+mod ids;
+mod load;
+mod method;
+mod path;
+mod rule;
+mod suggest;
+mod unit;
+mod validate;
+
+pub use catalog::{Catalog, ResolveError};
+pub use error::{ErrorCode, LoadError, LoadErrors};
+pub use ids::{CriterionId, ElementId, IdError, ItemId, Tag, UnitCode, UnitRef};
+pub use method::{Environment, Method};
+pub use rule::{Field, Filter, RequirementId, Rule, Scope};
+pub use suggest::{suggest, suggest_criterion};
+pub use unit::{
+    Activity, Condition, ConditionKind, Criterion, Element, Entry, EvidenceKind, EvidenceRequirement,
+    FoundationSkill, HistoryEntry, Item, ItemSection, KeyCompetency, Note, OptionItem, OptionList,
+    RangeVariable, Relation, RelationKind, Status, Strength, Unit,
+};

@@ -1,0 +1,145 @@
+//! The first phase of loading: text to typed values, with serde's errors turned into located
+//! [`LoadError`]s; and the resolution of validation problems to file, line and column.
+
+use serde::de::DeserializeOwned;
+
+use crate::error::{ErrorCode, LoadError, LoadErrors};
+use crate::path::{Path, line_col, toml_offset};
+use crate::unit::Unit;
+use crate::validate::{Problem, did_you_mean, validate_unit};
+
+/// Parses TOML into `T`, reporting a syntax or shape error with its position.
+pub(crate) fn parse_toml<T: DeserializeOwned>(name: &str, text: &str) -> Result<T, LoadError> {
+    if let Err(e) = toml::de::DeTable::parse(text) {
+        return Err(located(
+            LoadError::new(ErrorCode::Syntax, format!("invalid TOML: {}", first_line(e.message()))),
+            name,
+            text,
+            e.span().map(|s| s.start),
+        ));
+    }
+    toml::from_str(text).map_err(|e| {
+        let error = serde_error(e.message());
+        located(error, name, text, e.span().map(|s| s.start))
+    })
+}
+
+fn located(error: LoadError, name: &str, text: &str, offset: Option<usize>) -> LoadError {
+    error
+        .with_file(name)
+        .with_position(offset.map(|o| line_col(text, o)))
+}
+
+fn first_line(message: &str) -> &str {
+    message.lines().next().unwrap_or(message).trim()
+}
+
+/// Classifies a serde message and adds a suggestion for a near-miss name.
+pub(crate) fn serde_error(message: &str) -> LoadError {
+    let message = first_line(message);
+    let quoted = backticked(message);
+    if let Some(rest) = message.strip_prefix("unknown field ") {
+        let (field, expected) = quoted.split_first().map_or(("", &[][..]), |(f, e)| (f.as_str(), e));
+        let help = did_you_mean(field, expected.iter().map(String::as_str))
+            .or_else(|| (!expected.is_empty()).then(|| format!("allowed here: {}", expected.join(", "))));
+        let _ = rest;
+        return LoadError::new(ErrorCode::UnknownField, format!("unknown field `{field}`")).with_help(help);
+    }
+    if message.starts_with("missing field ") {
+        return LoadError::new(ErrorCode::MissingField, message.to_owned());
+    }
+    if message.starts_with("unknown variant ") {
+        let (value, expected) = quoted.split_first().map_or(("", &[][..]), |(f, e)| (f.as_str(), e));
+        let help = did_you_mean(value, expected.iter().map(String::as_str))
+            .or_else(|| Some(format!("allowed values: {}", expected.join(", "))));
+        return LoadError::new(ErrorCode::InvalidValue, format!("unknown value `{value}`")).with_help(help);
+    }
+    if message.starts_with("data did not match any variant of untagged enum Entry") {
+        return LoadError::new(ErrorCode::InvalidValue, "a listed entry must be text or a table")
+            .with_help(Some("write \"text\", or { text = \"...\", items = [...] }".to_owned()));
+    }
+    LoadError::new(ErrorCode::InvalidValue, message.to_owned())
+}
+
+/// The names serde quotes in backticks, in order.
+fn backticked(message: &str) -> Vec<String> {
+    message
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Gives validation problems their file and position in a TOML document.
+pub(crate) fn locate_toml(name: &str, text: &str, problems: Vec<Problem>) -> Vec<LoadError> {
+    problems
+        .into_iter()
+        .map(|p| {
+            let offset = toml_offset(text, &p.path);
+            LoadError::new(p.code, p.message)
+                .with_help(p.help)
+                .with_pointer(&p.path)
+                .with_file(name)
+                .with_position(offset.map(|o| line_col(text, o)))
+        })
+        .collect()
+}
+
+/// Parses and validates one unit file.
+pub(crate) fn load_unit(name: &str, text: &str) -> Result<Unit, Vec<LoadError>> {
+    let unit: Unit = parse_toml(name, text).map_err(|e| vec![e])?;
+    let problems = validate_unit(&unit);
+    if problems.is_empty() {
+        Ok(unit)
+    } else {
+        Err(locate_toml(name, text, problems))
+    }
+}
+
+impl Unit {
+    /// Parses and validates a unit from TOML text.
+    ///
+    /// ```
+    /// use competency::Unit;
+    /// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../units/CHCMGT006.toml")).unwrap();
+    /// let unit = Unit::from_toml_str(&text).unwrap();
+    /// assert_eq!(unit.criteria().count(), 19);
+    /// ```
+    pub fn from_toml_str(text: &str) -> Result<Unit, LoadErrors> {
+        load_unit("<unit>", text).map_err(LoadErrors::new)
+    }
+
+    /// The unit as TOML in the unit file format (without the source file's comments).
+    pub fn to_toml_string(&self) -> String {
+        // Serialising a validated unit cannot fail: every field is a string, number, bool,
+        // array or table that TOML can represent.
+        toml::to_string(self).unwrap_or_default()
+    }
+}
+
+/// A located error about a whole file, before validation.
+pub(crate) fn file_error(code: ErrorCode, name: &str, message: String, help: Option<String>) -> LoadError {
+    LoadError::new(code, message).with_help(help).with_file(name).with_pointer(&Path::root())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_fields_get_a_near_miss_suggestion() {
+        let e = serde_error("unknown field `titel`, expected one of `id`, `title`, `criteria`");
+        assert_eq!(e.code(), ErrorCode::UnknownField);
+        assert_eq!(e.help(), Some("did you mean `title`?"));
+        let e = serde_error("unknown field `zzzzzz`, expected `id` or `text`");
+        assert_eq!(e.help(), Some("allowed here: id, text"));
+    }
+
+    #[test]
+    fn syntax_errors_have_a_position() {
+        let e = parse_toml::<Unit>("u.toml", "code = \"X\"\ntitle = \n").unwrap_err();
+        assert_eq!(e.code(), ErrorCode::Syntax);
+        assert_eq!((e.line(), e.file()), (Some(2), Some("u.toml")));
+    }
+}

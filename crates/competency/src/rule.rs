@@ -1,0 +1,285 @@
+//! The rule language: how a unit file says, as data, what a body of evidence must show.
+//!
+//! A rule is evaluated over the evidence items of one portfolio that count for one unit
+//! (judged satisfactory, current, dated on or before the judgement date). Rules never name a
+//! unit: the same shapes serve every unit.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::ids::{CriterionId, IdError, ItemId, Tag};
+use crate::method::{Environment, Method};
+
+/// A machine-checkable requirement on the body of evidence.
+///
+/// In a unit file a rule is a table with a `type`:
+///
+/// ```
+/// use competency::Rule;
+/// let rule: Rule = toml::from_str(r#"
+///     type = "distinct"
+///     field = "client"
+///     min = 3
+///     where = { activity = "service-agreement" }
+/// "#).unwrap();
+/// assert!(matches!(rule, Rule::Distinct { min: 3, .. }));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
+pub enum Rule {
+    /// At least `min` items match the filter.
+    Count {
+        /// How many items are needed.
+        min: u32,
+        /// Which items count.
+        #[serde(default, rename = "where", skip_serializing_if = "Filter::is_empty")]
+        filter: Filter,
+    },
+    /// The items matching the filter show at least `min` distinct values of `field`.
+    Distinct {
+        /// The field whose values are counted.
+        field: Field,
+        /// How many distinct values are needed.
+        min: u32,
+        /// Which items count.
+        #[serde(default, rename = "where", skip_serializing_if = "Filter::is_empty")]
+        filter: Filter,
+    },
+    /// The items matching the filter show at least `min` distinct options of a declared list.
+    Options {
+        /// The option list, declared in the unit's `[[option_lists]]`.
+        list: Tag,
+        /// How many distinct options are needed.
+        min: u32,
+        /// Which items count.
+        #[serde(default, rename = "where", skip_serializing_if = "Filter::is_empty")]
+        filter: Filter,
+    },
+    /// At least `min` items matching the filter each show `min_values` distinct values of
+    /// `field` on their own (one meeting that involves three clients).
+    PerItem {
+        /// The field whose values are counted within one item.
+        field: Field,
+        /// How many distinct values one item must show.
+        min_values: u32,
+        /// How many such items are needed.
+        #[serde(default = "one")]
+        min: u32,
+        /// Which items count.
+        #[serde(default, rename = "where", skip_serializing_if = "Filter::is_empty")]
+        filter: Filter,
+    },
+    /// The items matching the filter are spread over time: on at least `min_dates` distinct
+    /// dates, and/or with at least `min_span_days` days from the first to the last.
+    Spread {
+        /// Distinct dates needed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min_dates: Option<u32>,
+        /// Days needed between the earliest and the latest date.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min_span_days: Option<u32>,
+        /// Which items count.
+        #[serde(default, rename = "where", skip_serializing_if = "Filter::is_empty")]
+        filter: Filter,
+    },
+    /// Every listed requirement (or every requirement of a kind) of the same unit is met.
+    Covers {
+        /// A whole kind of requirement.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        of: Option<Scope>,
+        /// Individual requirements.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        ids: Vec<RequirementId>,
+    },
+    /// Every sub-rule holds.
+    All {
+        /// The sub-rules.
+        rules: Vec<Rule>,
+    },
+    /// At least one sub-rule holds.
+    Any {
+        /// The sub-rules.
+        rules: Vec<Rule>,
+    },
+}
+
+fn one() -> u32 {
+    1
+}
+
+impl Rule {
+    /// The rule's `type` as written in files.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Rule::Count { .. } => "count",
+            Rule::Distinct { .. } => "distinct",
+            Rule::Options { .. } => "options",
+            Rule::PerItem { .. } => "per-item",
+            Rule::Spread { .. } => "spread",
+            Rule::Covers { .. } => "covers",
+            Rule::All { .. } => "all",
+            Rule::Any { .. } => "any",
+        }
+    }
+
+    /// The rule's filter, for the shapes that have one.
+    pub fn filter(&self) -> Option<&Filter> {
+        match self {
+            Rule::Count { filter, .. }
+            | Rule::Distinct { filter, .. }
+            | Rule::Options { filter, .. }
+            | Rule::PerItem { filter, .. }
+            | Rule::Spread { filter, .. } => Some(filter),
+            Rule::Covers { .. } | Rule::All { .. } | Rule::Any { .. } => None,
+        }
+    }
+}
+
+/// Which evidence items a rule looks at. Every condition given must hold; an empty filter
+/// takes every item that counts for the unit.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Filter {
+    /// The item is tagged with this activity, declared in the unit's `[[activities]]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity: Option<Tag>,
+    /// The item's method is one of these.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub method: Vec<Method>,
+    /// The item's environment is one of these.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub environment: Vec<Environment>,
+}
+
+impl Filter {
+    /// True when the filter takes every item.
+    pub fn is_empty(&self) -> bool {
+        self.activity.is_none() && self.method.is_empty() && self.environment.is_empty()
+    }
+}
+
+/// A field of an evidence item whose distinct values a rule can count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Field {
+    /// The pseudonymous clients the item involves.
+    Client,
+    /// Where, or on what occasion, the item was produced.
+    Context,
+    /// The assessment method.
+    Method,
+    /// The environment (workplace or simulated).
+    Environment,
+    /// The service period label.
+    ServicePeriod,
+    /// The date (each day of a date range counts once, by its start date).
+    Date,
+}
+
+impl Field {
+    /// The kebab-case name used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Field::Client => "client",
+            Field::Context => "context",
+            Field::Method => "method",
+            Field::Environment => "environment",
+            Field::ServicePeriod => "service-period",
+            Field::Date => "date",
+        }
+    }
+
+    /// How many distinct values the field can ever take, where that is fixed.
+    pub fn max_values(self) -> Option<u32> {
+        match self {
+            Field::Method => Some(Method::ALL.len() as u32),
+            Field::Environment => Some(Environment::ALL.len() as u32),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A whole kind of requirement, for [`Rule::Covers`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scope {
+    /// Every performance criterion.
+    Criteria,
+    /// Every knowledge item.
+    Knowledge,
+    /// Every skill item.
+    Skills,
+}
+
+/// The ID of any requirement of a unit: a criterion's number (`3.5`) or another requirement's
+/// ID (`PE1`, `K2.3`).
+///
+/// ```
+/// use competency::RequirementId;
+/// assert!("3.5".parse::<RequirementId>().unwrap().is_criterion());
+/// assert!(!"PE1".parse::<RequirementId>().unwrap().is_criterion());
+/// assert!("pe1".parse::<RequirementId>().is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RequirementId(String);
+
+impl RequirementId {
+    /// The ID as written.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+    /// True for a performance criterion's number.
+    pub fn is_criterion(&self) -> bool {
+        self.0.starts_with(|c: char| c.is_ascii_digit())
+    }
+}
+
+impl From<&CriterionId> for RequirementId {
+    fn from(id: &CriterionId) -> Self {
+        Self(id.as_str().to_owned())
+    }
+}
+
+impl From<&ItemId> for RequirementId {
+    fn from(id: &ItemId) -> Self {
+        Self(id.as_str().to_owned())
+    }
+}
+
+impl FromStr for RequirementId {
+    type Err = IdError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.starts_with(|c: char| c.is_ascii_digit()) {
+            s.parse::<CriterionId>().map(|id| Self::from(&id))
+        } else {
+            s.parse::<ItemId>().map(|id| Self::from(&id))
+        }
+    }
+}
+
+impl fmt::Display for RequirementId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for RequirementId {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for RequirementId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}

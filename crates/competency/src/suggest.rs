@@ -1,0 +1,84 @@
+//! Near-miss suggestions for misspelt names and IDs.
+
+use crate::ids::CriterionId;
+
+/// The candidate closest to `input`, if it is close enough to be a plausible typo.
+///
+/// Ties go to the earliest candidate.
+///
+/// ```
+/// assert_eq!(competency::suggest("servce-agreement", ["service-agreement"]), Some("service-agreement"));
+/// assert_eq!(competency::suggest("zzz", ["service-agreement"]), None);
+/// ```
+pub fn suggest<'a, I>(input: &str, candidates: I) -> Option<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let input_lower = input.to_lowercase();
+    let limit = (input.chars().count() / 3).max(1);
+    candidates
+        .into_iter()
+        .filter(|c| *c != input)
+        .map(|c| (distance(&input_lower, &c.to_lowercase()), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// The criterion nearest to a criterion number that does not exist: the same element first,
+/// then the nearest number, and on a tie the later one (a gap in numbering usually means the
+/// source skipped a number, as CHCMGT006 skips 3.4).
+///
+/// ```
+/// use competency::{suggest_criterion, CriterionId};
+/// let ids: Vec<CriterionId> = ["3.1", "3.2", "3.3", "3.5", "4.4"].iter().map(|s| s.parse().unwrap()).collect();
+/// assert_eq!(suggest_criterion("3.4", &ids).map(|c| c.as_str()), Some("3.5"));
+/// assert_eq!(suggest_criterion("3.9", &ids).map(|c| c.as_str()), Some("3.5"));
+/// assert_eq!(suggest_criterion("3,5", &ids).map(|c| c.as_str()), Some("3.5"));
+/// ```
+pub fn suggest_criterion<'a>(input: &str, ids: &'a [CriterionId]) -> Option<&'a CriterionId> {
+    if let Ok(wanted) = input.parse::<CriterionId>() {
+        let (element, number) = wanted.numbers();
+        let nearest = ids
+            .iter()
+            .filter(|id| id.numbers().0 == element)
+            .min_by_key(|id| (id.numbers().1.abs_diff(number), std::cmp::Reverse(id.numbers().1)));
+        if nearest.is_some() {
+            return nearest;
+        }
+    }
+    let name = suggest(input, ids.iter().map(CriterionId::as_str))?;
+    ids.iter().find(|id| id.as_str() == name)
+}
+
+/// Levenshtein distance in characters.
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != *cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distance_counts_edits() {
+        assert_eq!(distance("kitten", "sitting"), 3);
+        assert_eq!(distance("", "abc"), 3);
+        assert_eq!(distance("same", "same"), 0);
+    }
+
+    #[test]
+    fn ties_go_to_the_first_candidate_in_source_order() {
+        assert_eq!(suggest("ab", ["xb", "ax"]), Some("xb"));
+    }
+}

@@ -1,0 +1,591 @@
+//! The second phase of loading a unit: checks that serde cannot express, every problem
+//! collected with the path of the value at fault.
+
+use std::collections::HashSet;
+
+use crate::error::ErrorCode;
+use crate::ids::ItemId;
+use crate::path::Path;
+use crate::rule::{Field, Rule, Scope};
+use crate::suggest::{suggest, suggest_criterion};
+use crate::unit::{Entry, Item, ItemSection, Unit};
+
+/// A problem found by validation, before it is given a file and a line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Problem {
+    pub(crate) code: ErrorCode,
+    pub(crate) path: Path,
+    pub(crate) message: String,
+    pub(crate) help: Option<String>,
+}
+
+impl Problem {
+    pub(crate) fn new(code: ErrorCode, path: Path, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            path,
+            message: message.into(),
+            help: None,
+        }
+    }
+    pub(crate) fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+    pub(crate) fn maybe_help(mut self, help: Option<String>) -> Self {
+        self.help = help;
+        self
+    }
+}
+
+/// "did you mean ...?" for a near miss among `candidates`.
+pub(crate) fn did_you_mean<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    suggest(input, candidates).map(|s| format!("did you mean `{s}`?"))
+}
+
+/// Every problem with a parsed unit, in document order.
+pub(crate) fn validate_unit(unit: &Unit) -> Vec<Problem> {
+    let mut v = Validator {
+        unit,
+        problems: Vec::new(),
+    };
+    v.run();
+    v.problems
+}
+
+struct Validator<'a> {
+    unit: &'a Unit,
+    problems: Vec<Problem>,
+}
+
+impl Validator<'_> {
+    fn push(&mut self, problem: Problem) {
+        self.problems.push(problem);
+    }
+
+    fn text(&mut self, path: Path, text: &str, what: &str) {
+        if text.trim().is_empty() {
+            self.push(
+                Problem::new(ErrorCode::EmptyText, path, format!("{what} is empty"))
+                    .help("write the source's wording"),
+            );
+        }
+    }
+
+    fn opt_text(&mut self, path: Path, text: Option<&str>, what: &str) {
+        if let Some(text) = text {
+            self.text(path, text, what);
+        }
+    }
+
+    fn non_empty<T>(&mut self, path: Path, list: &[T], what: &str) -> bool {
+        if list.is_empty() {
+            self.push(Problem::new(ErrorCode::EmptyList, path, format!("{what} has no entries")));
+            false
+        } else {
+            true
+        }
+    }
+
+    fn run(&mut self) {
+        let unit = self.unit;
+        let root = Path::root();
+        self.text(root.key("title"), &unit.title, "the unit title");
+        if unit.release == 0 {
+            self.push(
+                Problem::new(ErrorCode::InvalidValue, root.key("release"), "release 0 does not exist")
+                    .help("releases are numbered from 1; use 1 when the source states none"),
+            );
+        }
+        for (field, value) in [
+            ("competency_field", &unit.competency_field),
+            ("descriptor", &unit.descriptor),
+            ("application", &unit.application),
+            ("licensing", &unit.licensing),
+            ("prerequisites", &unit.prerequisites),
+        ] {
+            self.opt_text(root.key(field), value.as_deref(), &format!("`{field}`"));
+        }
+        for (i, sector) in unit.sectors.iter().enumerate() {
+            self.text(root.key("sectors").index(i), sector, "a sector");
+        }
+        for (i, entry) in unit.history.iter().enumerate() {
+            self.text(root.key("history").index(i).key("text"), &entry.text, "a history entry");
+        }
+        self.relations();
+        self.vocabularies();
+        self.elements();
+        self.items(root.key("knowledge"), unit.knowledge.as_ref(), "knowledge");
+        self.items(root.key("skills"), unit.skills.as_ref(), "skill");
+        self.requirement_ids();
+        self.range();
+        for (i, c) in unit.conditions.iter().enumerate() {
+            let path = root.key("conditions").index(i);
+            self.text(path.key("text"), &c.text, "an assessment condition");
+            self.entries(path.key("items"), &c.items);
+        }
+        for (i, e) in unit.evidence.iter().enumerate() {
+            self.text(root.key("evidence").index(i).key("text"), &e.text, "an evidence requirement");
+        }
+        for (i, fs) in unit.foundation_skills.iter().enumerate() {
+            let path = root.key("foundation_skills").index(i);
+            self.text(path.key("skill"), &fs.skill, "a foundation skill");
+            self.text(path.key("text"), &fs.text, "a foundation skill's description");
+        }
+        for (i, kc) in unit.key_competencies.iter().enumerate() {
+            let path = root.key("key_competencies").index(i);
+            self.text(path.key("name"), &kc.name, "a key competency");
+            if !(1..=3).contains(&kc.level) {
+                self.push(
+                    Problem::new(
+                        ErrorCode::InvalidValue,
+                        path.key("level"),
+                        format!("key competency level {} does not exist", kc.level),
+                    )
+                    .help("key competency levels are 1, 2 or 3"),
+                );
+            }
+        }
+        for (i, note) in unit.notes.iter().enumerate() {
+            let path = root.key("notes").index(i);
+            self.text(path.key("heading"), &note.heading, "a note's heading");
+            self.opt_text(path.key("text"), note.text.as_deref(), "a note's text");
+            self.entries(path.key("items"), &note.items);
+            if note.text.is_none() && note.items.is_empty() {
+                self.push(Problem::new(
+                    ErrorCode::EmptyText,
+                    path,
+                    format!("note \"{}\" has neither text nor items", note.heading),
+                ));
+            }
+        }
+        self.rules();
+    }
+
+    fn relations(&mut self) {
+        let unit = self.unit;
+        let mut seen = HashSet::new();
+        for (i, relation) in unit.relations.iter().enumerate() {
+            let path = Path::root().key("relations").index(i);
+            if relation.code == unit.code {
+                self.push(Problem::new(
+                    ErrorCode::SelfRelation,
+                    path.key("code"),
+                    format!("{} names itself as a related unit", unit.code),
+                ));
+            }
+            if !seen.insert((relation.kind, &relation.code)) {
+                self.push(Problem::new(
+                    ErrorCode::DuplicateId,
+                    path.key("code"),
+                    format!("relation to {} is listed twice", relation.code),
+                ));
+            }
+            if relation.equivalent && relation.kind != crate::unit::RelationKind::Replaces {
+                self.push(
+                    Problem::new(
+                        ErrorCode::InvalidValue,
+                        path.key("equivalent"),
+                        "`equivalent = true` only qualifies `kind = \"replaces\"`",
+                    )
+                    .help("use `kind = \"equivalent-to\"` for a plain equivalence"),
+                );
+            }
+        }
+    }
+
+    fn vocabularies(&mut self) {
+        let unit = self.unit;
+        let mut activities = HashSet::new();
+        for (i, a) in unit.activities.iter().enumerate() {
+            let path = Path::root().key("activities").index(i);
+            if !activities.insert(&a.id) {
+                self.push(duplicate(path.key("id"), "activity", a.id.as_str()));
+            }
+            self.text(path.key("text"), &a.text, "an activity's description");
+        }
+        let mut lists = HashSet::new();
+        let mut options = HashSet::new();
+        for (i, list) in unit.option_lists.iter().enumerate() {
+            let path = Path::root().key("option_lists").index(i);
+            if !lists.insert(&list.id) {
+                self.push(duplicate(path.key("id"), "option list", list.id.as_str()));
+            }
+            self.text(path.key("text"), &list.text, "an option list's description");
+            self.non_empty(path.key("options"), &list.options, &format!("option list `{}`", list.id));
+            for (j, option) in list.options.iter().enumerate() {
+                let path = path.key("options").index(j);
+                // Portfolios name options without their list, so they are unique across lists.
+                if !options.insert(&option.id) {
+                    self.push(duplicate(path.key("id"), "option", option.id.as_str()));
+                }
+                self.text(path.key("text"), &option.text, "an option");
+            }
+        }
+    }
+
+    fn elements(&mut self) {
+        let unit = self.unit;
+        let root = Path::root().key("elements");
+        if !self.non_empty(root.clone(), &unit.elements, "`elements`") {
+            return;
+        }
+        let mut elements = HashSet::new();
+        let mut criteria = HashSet::new();
+        let mut last_element = 0;
+        for (i, element) in unit.elements.iter().enumerate() {
+            let path = root.index(i);
+            if !elements.insert(&element.id) {
+                self.push(duplicate(path.key("id"), "element", element.id.as_str()));
+            } else if element.id.number() <= last_element {
+                self.push(
+                    Problem::new(
+                        ErrorCode::OutOfOrder,
+                        path.key("id"),
+                        format!("element {} comes after element {last_element}", element.id),
+                    )
+                    .help("list elements in the source's (ascending) order"),
+                );
+            }
+            last_element = last_element.max(element.id.number());
+            self.text(path.key("title"), &element.title, "an element title");
+            self.non_empty(path.key("criteria"), &element.criteria, &format!("element {}", element.id));
+            let mut last = 0;
+            for (j, criterion) in element.criteria.iter().enumerate() {
+                let path = path.key("criteria").index(j);
+                let (e, c) = criterion.id.numbers();
+                if criterion.id.element() != element.id {
+                    self.push(
+                        Problem::new(
+                            ErrorCode::CriterionOutsideElement,
+                            path.key("id"),
+                            format!(
+                                "criterion {} is listed under element {}, but its number places it under element {e}",
+                                criterion.id, element.id
+                            ),
+                        )
+                        .help(format!(
+                            "move it to element {e}, or renumber it {}.{c} as the source numbers it",
+                            element.id
+                        )),
+                    );
+                } else if !criteria.insert(&criterion.id) {
+                    self.push(duplicate(path.key("id"), "criterion", criterion.id.as_str()));
+                } else if c <= last {
+                    self.push(
+                        Problem::new(
+                            ErrorCode::OutOfOrder,
+                            path.key("id"),
+                            format!("criterion {} comes after criterion {}.{last}", criterion.id, element.id),
+                        )
+                        .help("list criteria in the source's (ascending) order"),
+                    );
+                }
+                last = last.max(c);
+                self.text(path.key("text"), &criterion.text, "a criterion");
+            }
+        }
+    }
+
+    fn items(&mut self, path: Path, section: Option<&ItemSection>, what: &str) {
+        let Some(section) = section else { return };
+        self.text(path.key("heading"), &section.heading, &format!("the {what} heading"));
+        self.opt_text(path.key("lead"), section.lead.as_deref(), &format!("the {what} lead-in"));
+        self.non_empty(path.key("items"), &section.items, &format!("the {what} section"));
+        self.item_list(path.key("items"), &section.items, None, what);
+    }
+
+    fn item_list(&mut self, path: Path, items: &[Item], parent: Option<&ItemId>, what: &str) {
+        for (i, item) in items.iter().enumerate() {
+            let path = path.index(i);
+            if let Some(parent) = parent {
+                let prefix = format!("{parent}.");
+                if !item.id.as_str().starts_with(&prefix) {
+                    self.push(
+                        Problem::new(
+                            ErrorCode::ItemOutsideParent,
+                            path.key("id"),
+                            format!("{what} item {} is nested under {parent}", item.id),
+                        )
+                        .help(format!("number sub-items of {parent} as {parent}.1, {parent}.2, ...")),
+                    );
+                }
+            }
+            self.text(path.key("text"), &item.text, &format!("a {what} item"));
+            self.item_list(path.key("items"), &item.items, Some(&item.id), what);
+        }
+    }
+
+    /// Evidence requirements, knowledge and skill items and conditions share one namespace:
+    /// a portfolio names any of them in `covers`.
+    fn requirement_ids(&mut self) {
+        let unit = self.unit;
+        let mut seen = HashSet::new();
+        let mut found: Vec<(Path, &ItemId)> = Vec::new();
+        for (i, e) in unit.evidence.iter().enumerate() {
+            found.push((Path::root().key("evidence").index(i).key("id"), &e.id));
+        }
+        for (key, section) in [("knowledge", &unit.knowledge), ("skills", &unit.skills)] {
+            if let Some(section) = section {
+                collect_item_ids(Path::root().key(key).key("items"), &section.items, &mut found);
+            }
+        }
+        for (i, c) in unit.conditions.iter().enumerate() {
+            found.push((Path::root().key("conditions").index(i).key("id"), &c.id));
+        }
+        for (path, id) in found {
+            if !seen.insert(id) {
+                self.push(duplicate(path, "requirement", id.as_str()));
+            }
+        }
+    }
+
+    fn range(&mut self) {
+        let unit = self.unit;
+        let mut seen = HashSet::new();
+        for (i, variable) in unit.range.iter().enumerate() {
+            let path = Path::root().key("range").index(i);
+            if !seen.insert(&variable.id) {
+                self.push(duplicate(path.key("id"), "range variable", variable.id.as_str()));
+            }
+            self.text(path.key("term"), &variable.term, "a range variable's term");
+            self.text(path.key("text"), &variable.text, "a range variable's lead-in");
+            self.non_empty(path.key("items"), &variable.items, &format!("range variable `{}`", variable.id));
+            self.entries(path.key("items"), &variable.items);
+        }
+        let names: Vec<&str> = unit.range.iter().map(|r| r.id.as_str()).collect();
+        for (i, element) in unit.elements.iter().enumerate() {
+            for (j, criterion) in element.criteria.iter().enumerate() {
+                for (k, tag) in criterion.range.iter().enumerate() {
+                    if !names.contains(&tag.as_str()) {
+                        let path = Path::root()
+                            .key("elements")
+                            .index(i)
+                            .key("criteria")
+                            .index(j)
+                            .key("range")
+                            .index(k);
+                        self.push(
+                            Problem::new(
+                                ErrorCode::UnknownRangeVariable,
+                                path,
+                                format!("criterion {} points at range variable `{tag}`, which the unit does not declare", criterion.id),
+                            )
+                            .maybe_help(did_you_mean(tag.as_str(), names.iter().copied()).or_else(|| {
+                                Some("declare it in a [[range]] table".to_owned())
+                            })),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    fn entries(&mut self, path: Path, entries: &[Entry]) {
+        for (i, entry) in entries.iter().enumerate() {
+            let path = path.index(i);
+            match entry {
+                Entry::Text(text) => self.text(path, text, "a listed entry"),
+                Entry::Nested { text, items } => {
+                    self.text(path.key("text"), text, "a listed entry");
+                    self.entries(path.key("items"), items);
+                }
+            }
+        }
+    }
+
+    fn rules(&mut self) {
+        let unit = self.unit;
+        for (i, e) in unit.evidence.iter().enumerate() {
+            if let Some(rule) = &e.rule {
+                self.rule(Path::root().key("evidence").index(i).key("rule"), rule);
+            }
+        }
+        for (i, c) in unit.conditions.iter().enumerate() {
+            if let Some(rule) = &c.rule {
+                self.rule(Path::root().key("conditions").index(i).key("rule"), rule);
+            }
+        }
+    }
+
+    fn rule(&mut self, path: Path, rule: &Rule) {
+        let unit = self.unit;
+        if let Some(filter) = rule.filter() {
+            if let Some(activity) = &filter.activity {
+                if !unit.activities.iter().any(|a| a.id == *activity) {
+                    self.push(
+                        Problem::new(
+                            ErrorCode::UnknownActivity,
+                            path.key("where").key("activity"),
+                            format!("activity `{activity}` is not declared by {}", unit.code),
+                        )
+                        .maybe_help(
+                            did_you_mean(activity.as_str(), unit.activities.iter().map(|a| a.id.as_str()))
+                                .or_else(|| Some("declare it in an [[activities]] table".to_owned())),
+                        ),
+                    );
+                }
+            }
+        }
+        let vacuous = |path: Path, what: &str| {
+            Problem::new(ErrorCode::VacuousRule, path, format!("{what}: the rule holds even with no evidence"))
+                .help("a requirement must ask for at least one thing")
+        };
+        match rule {
+            Rule::Count { min, .. } => {
+                if *min == 0 {
+                    self.push(vacuous(path.key("min"), "`min = 0`"));
+                }
+            }
+            Rule::Distinct { field, min, filter } => {
+                if *min == 0 {
+                    self.push(vacuous(path.key("min"), "`min = 0`"));
+                }
+                let possible = match field {
+                    Field::Method if !filter.method.is_empty() => Some(filter.method.len() as u32),
+                    Field::Environment if !filter.environment.is_empty() => Some(filter.environment.len() as u32),
+                    _ => field.max_values(),
+                };
+                if let Some(possible) = possible {
+                    if *min > possible {
+                        self.push(unsatisfiable(path.key("min"), *min, possible, &format!("distinct values of `{field}`")));
+                    }
+                }
+            }
+            Rule::Options { list, min, .. } => {
+                if *min == 0 {
+                    self.push(vacuous(path.key("min"), "`min = 0`"));
+                }
+                match unit.option_list(list.as_str()) {
+                    None => self.push(
+                        Problem::new(
+                            ErrorCode::UnknownOptionList,
+                            path.key("list"),
+                            format!("option list `{list}` is not declared by {}", unit.code),
+                        )
+                        .maybe_help(
+                            did_you_mean(list.as_str(), unit.option_lists.iter().map(|l| l.id.as_str()))
+                                .or_else(|| Some("declare it in an [[option_lists]] table".to_owned())),
+                        ),
+                    ),
+                    Some(declared) => {
+                        let possible = declared.options.len() as u32;
+                        if *min > possible && possible > 0 {
+                            self.push(unsatisfiable(path.key("min"), *min, possible, &format!("options in `{list}`")));
+                        }
+                    }
+                }
+            }
+            Rule::PerItem { field, min_values, min, .. } => {
+                if *min == 0 {
+                    self.push(vacuous(path.key("min"), "`min = 0`"));
+                }
+                if *min_values == 0 {
+                    self.push(vacuous(path.key("min_values"), "`min_values = 0`"));
+                }
+                if let Some(possible) = field.max_values().map(|_| 1) {
+                    // One item has exactly one method and one environment.
+                    if *min_values > possible {
+                        self.push(unsatisfiable(path.key("min_values"), *min_values, possible, &format!("values of `{field}` on one item")));
+                    }
+                }
+            }
+            Rule::Spread { min_dates, min_span_days, .. } => match (min_dates, min_span_days) {
+                (None, None) => self.push(
+                    Problem::new(ErrorCode::VacuousRule, path, "a `spread` rule needs `min_dates` or `min_span_days`")
+                        .help("for evidence on more than one date, write `min_dates = 2`"),
+                ),
+                (Some(0), _) => self.push(vacuous(path.key("min_dates"), "`min_dates = 0`")),
+                _ => {}
+            },
+            Rule::Covers { of, ids } => {
+                if of.is_none() && ids.is_empty() {
+                    self.push(
+                        Problem::new(ErrorCode::EmptyList, path.clone(), "a `covers` rule names nothing")
+                            .help("give `of = \"knowledge\"` (or \"skills\", \"criteria\") or `ids = [...]`"),
+                    );
+                }
+                if let Some(scope) = of {
+                    let empty = match scope {
+                        Scope::Criteria => unit.criteria().next().is_none(),
+                        Scope::Knowledge => unit.knowledge_items().is_empty(),
+                        Scope::Skills => unit.skill_items().is_empty(),
+                    };
+                    if empty {
+                        self.push(vacuous(path.key("of"), &format!("{} has no {} items", unit.code, scope_name(*scope))));
+                    }
+                }
+                let leaves = coverable_ids(unit);
+                for (i, id) in ids.iter().enumerate() {
+                    if !leaves.contains(&id.as_str()) {
+                        let help = if id.is_criterion() {
+                            let criteria: Vec<_> = unit.criteria().map(|c| c.id.clone()).collect();
+                            suggest_criterion(id.as_str(), &criteria).map(|c| format!("did you mean `{c}`?"))
+                        } else {
+                            did_you_mean(id.as_str(), leaves.iter().copied())
+                        };
+                        self.push(
+                            Problem::new(
+                                ErrorCode::UnknownRequirement,
+                                path.key("ids").index(i),
+                                format!("`{id}` is not a criterion, knowledge item or skill item of {}", unit.code),
+                            )
+                            .maybe_help(help),
+                        );
+                    }
+                }
+            }
+            Rule::All { rules } | Rule::Any { rules } => {
+                if rules.is_empty() {
+                    self.push(Problem::new(
+                        ErrorCode::EmptyList,
+                        path.key("rules"),
+                        format!("an `{}` rule has no sub-rules", rule.type_name()),
+                    ));
+                }
+                for (i, sub) in rules.iter().enumerate() {
+                    self.rule(path.key("rules").index(i), sub);
+                }
+            }
+        }
+    }
+}
+
+fn scope_name(scope: Scope) -> &'static str {
+    match scope {
+        Scope::Criteria => "criteria",
+        Scope::Knowledge => "knowledge",
+        Scope::Skills => "skill",
+    }
+}
+
+/// The IDs a `covers` rule may name: criteria, knowledge and skill items (never another
+/// evidence requirement, so rules cannot refer to each other in a cycle).
+fn coverable_ids(unit: &Unit) -> Vec<&str> {
+    unit.criteria()
+        .map(|c| c.id.as_str())
+        .chain(unit.knowledge_items().into_iter().map(|i| i.id.as_str()))
+        .chain(unit.skill_items().into_iter().map(|i| i.id.as_str()))
+        .collect()
+}
+
+fn collect_item_ids<'a>(path: Path, items: &'a [Item], out: &mut Vec<(Path, &'a ItemId)>) {
+    for (i, item) in items.iter().enumerate() {
+        out.push((path.index(i).key("id"), &item.id));
+        collect_item_ids(path.index(i).key("items"), &item.items, out);
+    }
+}
+
+fn duplicate(path: Path, what: &str, id: &str) -> Problem {
+    Problem::new(ErrorCode::DuplicateId, path, format!("{what} `{id}` is defined twice"))
+        .help("give each its own ID, or remove the repeat")
+}
+
+fn unsatisfiable(path: Path, min: u32, possible: u32, what: &str) -> Problem {
+    Problem::new(
+        ErrorCode::UnsatisfiableRule,
+        path,
+        format!("the rule asks for at least {min} {what}, but only {possible} exist"),
+    )
+    .help(format!("lower `min` to at most {possible}, or declare the missing ones"))
+}
