@@ -14,11 +14,26 @@ use crate::unit::{RelationKind, Unit};
 
 /// The unit files shipped inside the library, in code order.
 const BUNDLED: &[(&str, &str)] = &[
-    ("units/BSBFLM507A.toml", include_str!("../../../units/BSBFLM507A.toml")),
-    ("units/CHCMGT006.toml", include_str!("../../../units/CHCMGT006.toml")),
-    ("units/CSCORG406A.toml", include_str!("../../../units/CSCORG406A.toml")),
-    ("units/PSPMNGT606B.toml", include_str!("../../../units/PSPMNGT606B.toml")),
-    ("units/SISXCCS002.toml", include_str!("../../../units/SISXCCS002.toml")),
+    (
+        "units/BSBFLM507A.toml",
+        include_str!("../../../units/BSBFLM507A.toml"),
+    ),
+    (
+        "units/CHCMGT006.toml",
+        include_str!("../../../units/CHCMGT006.toml"),
+    ),
+    (
+        "units/CSCORG406A.toml",
+        include_str!("../../../units/CSCORG406A.toml"),
+    ),
+    (
+        "units/PSPMNGT606B.toml",
+        include_str!("../../../units/PSPMNGT606B.toml"),
+    ),
+    (
+        "units/SISXCCS002.toml",
+        include_str!("../../../units/SISXCCS002.toml"),
+    ),
 ];
 
 /// Validated units, in load order (code order for the bundled set and for directories).
@@ -53,7 +68,9 @@ impl Catalog {
 
     /// Loads units from (name, TOML text) pairs; `name` is used in error locations and, when it
     /// ends in `CODE.toml`, checked against the unit's code.
-    pub fn from_sources<'a>(sources: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Catalog, LoadErrors> {
+    pub fn from_sources<'a>(
+        sources: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<Catalog, LoadErrors> {
         let mut units: IndexMap<UnitCode, (String, Unit)> = IndexMap::new();
         let mut errors = Vec::new();
         for (name, text) in sources {
@@ -111,7 +128,12 @@ impl Catalog {
                         None,
                     )),
                     Ok(mut found) => files.append(&mut found),
-                    Err(e) => errors.push(file_error(ErrorCode::Io, &name, format!("cannot read directory: {e}"), None)),
+                    Err(e) => errors.push(file_error(
+                        ErrorCode::Io,
+                        &name,
+                        format!("cannot read directory: {e}"),
+                        None,
+                    )),
                 }
             } else {
                 files.push(path.clone());
@@ -122,7 +144,12 @@ impl Catalog {
             let name = file.display().to_string();
             match std::fs::read_to_string(&file) {
                 Ok(text) => texts.push((name, text)),
-                Err(e) => errors.push(file_error(ErrorCode::Io, &name, format!("cannot read file: {e}"), None)),
+                Err(e) => errors.push(file_error(
+                    ErrorCode::Io,
+                    &name,
+                    format!("cannot read file: {e}"),
+                    None,
+                )),
             }
         }
         match Self::from_sources(texts.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
@@ -158,7 +185,8 @@ impl Catalog {
     /// The unit a reference names: `CHCMGT006` (any release) or `CHCMGT006@2` (that release).
     pub fn resolve(&self, reference: &UnitRef) -> Result<&Unit, ResolveError> {
         let Some(unit) = self.units.get(reference.code()) else {
-            let suggestion = suggest(reference.code().as_str(), self.units.keys().map(UnitCode::as_str)).map(str::to_owned);
+            let suggestion = suggest(reference.code().as_str(), self.units.keys().map(UnitCode::as_str))
+                .map(str::to_owned);
             return Err(ResolveError::UnknownUnit {
                 reference: reference.clone(),
                 suggestion,
@@ -175,9 +203,11 @@ impl Catalog {
 
     /// Resolves a reference written as text; errors say what was wrong with it.
     pub fn resolve_str(&self, reference: &str) -> Result<&Unit, ResolveError> {
-        let parsed: UnitRef = reference.parse().map_err(|e: crate::ids::IdError| ResolveError::Invalid {
-            message: e.to_string(),
-        })?;
+        let parsed: UnitRef = reference
+            .parse()
+            .map_err(|e: crate::ids::IdError| ResolveError::Invalid {
+                message: e.to_string(),
+            })?;
         self.resolve(&parsed)
     }
 
@@ -197,7 +227,10 @@ impl Catalog {
             );
         }
         for unit in self.units() {
-            if unit.relations.iter().any(|r| &r.code == code && is_equivalence(r.kind, r.equivalent))
+            if unit
+                .relations
+                .iter()
+                .any(|r| &r.code == code && is_equivalence(r.kind, r.equivalent))
                 && !out.contains(&&unit.code)
             {
                 out.push(&unit.code);
@@ -209,7 +242,11 @@ impl Catalog {
     /// The catalog units that replace (supersede) `code`.
     pub fn replaced_by(&self, code: &UnitCode) -> Vec<&Unit> {
         self.units()
-            .filter(|u| u.relations.iter().any(|r| r.kind == RelationKind::Replaces && &r.code == code))
+            .filter(|u| {
+                u.relations
+                    .iter()
+                    .any(|r| r.kind == RelationKind::Replaces && &r.code == code)
+            })
             .collect()
     }
 
@@ -264,7 +301,10 @@ impl fmt::Display for ResolveError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ResolveError::Invalid { message } => f.write_str(message),
-            ResolveError::UnknownUnit { reference, suggestion } => {
+            ResolveError::UnknownUnit {
+                reference,
+                suggestion,
+            } => {
                 write!(f, "unit {} is not in the catalog", reference.code())?;
                 if let Some(s) = suggestion {
                     write!(f, "; did you mean {s}?")?;

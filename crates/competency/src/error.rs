@@ -53,6 +53,16 @@ pub enum ErrorCode {
     SelfRelation,
     /// A directory holds no unit files.
     NoUnits,
+    /// A portfolio's `format` version this library does not read.
+    UnsupportedFormat,
+    /// A portfolio names a unit the catalog does not hold (or another release of it).
+    UnknownUnit,
+    /// An evidence item maps to a unit the portfolio does not claim.
+    UnclaimedUnit,
+    /// An evidence item names an option that none of the unit's option lists has.
+    UnknownOption,
+    /// A date range that ends before it starts.
+    InvalidDateRange,
 }
 
 impl ErrorCode {
@@ -79,6 +89,11 @@ impl ErrorCode {
         ErrorCode::DuplicateUnit,
         ErrorCode::SelfRelation,
         ErrorCode::NoUnits,
+        ErrorCode::UnsupportedFormat,
+        ErrorCode::UnknownUnit,
+        ErrorCode::UnclaimedUnit,
+        ErrorCode::UnknownOption,
+        ErrorCode::InvalidDateRange,
     ];
 
     /// The kebab-case code.
@@ -105,6 +120,11 @@ impl ErrorCode {
             ErrorCode::DuplicateUnit => "duplicate-unit",
             ErrorCode::SelfRelation => "self-relation",
             ErrorCode::NoUnits => "no-units",
+            ErrorCode::UnsupportedFormat => "unsupported-format",
+            ErrorCode::UnknownUnit => "unknown-unit",
+            ErrorCode::UnclaimedUnit => "unclaimed-unit",
+            ErrorCode::UnknownOption => "unknown-option",
+            ErrorCode::InvalidDateRange => "invalid-date-range",
         }
     }
 }

@@ -223,10 +223,7 @@ impl CriterionId {
     /// The element and criterion numbers, for ordering.
     pub fn numbers(&self) -> (u32, u32) {
         let (e, c) = self.0.split_once('.').unwrap_or(("", ""));
-        (
-            e.parse().unwrap_or(u32::MAX),
-            c.parse().unwrap_or(u32::MAX),
-        )
+        (e.parse().unwrap_or(u32::MAX), c.parse().unwrap_or(u32::MAX))
     }
 }
 
@@ -287,9 +284,9 @@ string_id!(Tag);
 impl FromStr for Tag {
     type Err = IdError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let ok = s
-            .split('-')
-            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+        let ok = s.split('-').all(|part| {
+            !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        });
         if ok {
             Ok(Self(s.to_owned()))
         } else {
@@ -312,10 +309,23 @@ mod tests {
 
     #[test]
     fn unit_codes_follow_the_national_pattern() {
-        for good in ["CHCMGT006", "PSPMNGT606B", "BSBFLM507A", "CSCORG406A", "SISXCCS002"] {
+        for good in [
+            "CHCMGT006",
+            "PSPMNGT606B",
+            "BSBFLM507A",
+            "CSCORG406A",
+            "SISXCCS002",
+        ] {
             assert!(good.parse::<UnitCode>().is_ok(), "{good}");
         }
-        for bad in ["", "CHC", "chcmgt006", "CH1MGT006", "CHCMGT-006", "CHCMGTABCDEFG1"] {
+        for bad in [
+            "",
+            "CHC",
+            "chcmgt006",
+            "CH1MGT006",
+            "CHCMGT-006",
+            "CHCMGTABCDEFG1",
+        ] {
             assert!(bad.parse::<UnitCode>().is_err(), "{bad}");
         }
     }

@@ -17,20 +17,32 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod catalog;
+mod check;
 mod error;
 mod ids;
 mod load;
 mod method;
 mod path;
+mod portfolio;
+mod report;
 mod rule;
 mod suggest;
 mod unit;
 mod validate;
 
 pub use catalog::{Catalog, ResolveError};
+pub use check::{CheckOptions, Checker};
 pub use error::{ErrorCode, LoadError, LoadErrors};
 pub use ids::{CriterionId, ElementId, IdError, ItemId, Tag, UnitCode, UnitRef};
 pub use method::{Environment, Method};
+pub use portfolio::{
+    Date, EvidenceItem, Format, Judgement, Mapping, PORTFOLIO_FORMAT, Person, Policy, Portfolio, Source,
+    Verification,
+};
+pub use report::{
+    Finding, FindingCode, ItemStatus, REPORT_FORMAT, Report, RequirementKind, RequirementResult, Severity,
+    UnitReport,
+};
 pub use rule::{Field, Filter, RequirementId, Rule, Scope};
 pub use suggest::{suggest, suggest_criterion};
 pub use unit::{

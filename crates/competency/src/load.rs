@@ -12,7 +12,10 @@ use crate::validate::{Problem, did_you_mean, validate_unit};
 pub(crate) fn parse_toml<T: DeserializeOwned>(name: &str, text: &str) -> Result<T, LoadError> {
     if let Err(e) = toml::de::DeTable::parse(text) {
         return Err(located(
-            LoadError::new(ErrorCode::Syntax, format!("invalid TOML: {}", first_line(e.message()))),
+            LoadError::new(
+                ErrorCode::Syntax,
+                format!("invalid TOML: {}", first_line(e.message())),
+            ),
             name,
             text,
             e.span().map(|s| s.start),
@@ -39,7 +42,9 @@ pub(crate) fn serde_error(message: &str) -> LoadError {
     let message = first_line(message);
     let quoted = backticked(message);
     if let Some(rest) = message.strip_prefix("unknown field ") {
-        let (field, expected) = quoted.split_first().map_or(("", &[][..]), |(f, e)| (f.as_str(), e));
+        let (field, expected) = quoted
+            .split_first()
+            .map_or(("", &[][..]), |(f, e)| (f.as_str(), e));
         let help = did_you_mean(field, expected.iter().map(String::as_str))
             .or_else(|| (!expected.is_empty()).then(|| format!("allowed here: {}", expected.join(", "))));
         let _ = rest;
@@ -49,26 +54,24 @@ pub(crate) fn serde_error(message: &str) -> LoadError {
         return LoadError::new(ErrorCode::MissingField, message.to_owned());
     }
     if message.starts_with("unknown variant ") {
-        let (value, expected) = quoted.split_first().map_or(("", &[][..]), |(f, e)| (f.as_str(), e));
+        let (value, expected) = quoted
+            .split_first()
+            .map_or(("", &[][..]), |(f, e)| (f.as_str(), e));
         let help = did_you_mean(value, expected.iter().map(String::as_str))
             .or_else(|| Some(format!("allowed values: {}", expected.join(", "))));
         return LoadError::new(ErrorCode::InvalidValue, format!("unknown value `{value}`")).with_help(help);
     }
     if message.starts_with("data did not match any variant of untagged enum Entry") {
-        return LoadError::new(ErrorCode::InvalidValue, "a listed entry must be text or a table")
-            .with_help(Some("write \"text\", or { text = \"...\", items = [...] }".to_owned()));
+        return LoadError::new(ErrorCode::InvalidValue, "a listed entry must be text or a table").with_help(
+            Some("write \"text\", or { text = \"...\", items = [...] }".to_owned()),
+        );
     }
     LoadError::new(ErrorCode::InvalidValue, message.to_owned())
 }
 
 /// The names serde quotes in backticks, in order.
 fn backticked(message: &str) -> Vec<String> {
-    message
-        .split('`')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_owned)
-        .collect()
+    message.split('`').skip(1).step_by(2).map(str::to_owned).collect()
 }
 
 /// Gives validation problems their file and position in a TOML document.
@@ -120,7 +123,10 @@ impl Unit {
 
 /// A located error about a whole file, before validation.
 pub(crate) fn file_error(code: ErrorCode, name: &str, message: String, help: Option<String>) -> LoadError {
-    LoadError::new(code, message).with_help(help).with_file(name).with_pointer(&Path::root())
+    LoadError::new(code, message)
+        .with_help(help)
+        .with_file(name)
+        .with_pointer(&Path::root())
 }
 
 #[cfg(test)]

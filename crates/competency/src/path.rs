@@ -113,6 +113,147 @@ fn lookup<'a, 'i>(
         .map(|(_, v)| v)
 }
 
+/// The byte offset of the value at `path` in a JSON document, or of the deepest part of the
+/// path that exists. serde_json keeps no positions, so this scans the text once.
+pub(crate) fn json_offset(text: &str, path: &Path) -> Option<usize> {
+    let mut scanner = JsonScanner {
+        bytes: text.as_bytes(),
+        pos: 0,
+    };
+    scanner.skip_ws();
+    let mut found = scanner.pos;
+    for seg in path.segments() {
+        scanner.skip_ws();
+        let located = match (seg, scanner.peek()?) {
+            (Seg::Key(key), b'{') => scanner.find_key(key),
+            (Seg::Name(key), b'{') => scanner.find_key(key),
+            (Seg::Index(i), b'[') => scanner.find_index(*i),
+            _ => None,
+        };
+        match located {
+            Some(offset) => found = offset,
+            None => break,
+        }
+    }
+    Some(found)
+}
+
+struct JsonScanner<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl JsonScanner<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+    fn skip_ws(&mut self) {
+        while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+            self.pos += 1;
+        }
+    }
+    /// Reads a string starting at `"`, returning its raw contents (escapes left as written).
+    fn string(&mut self) -> Option<&[u8]> {
+        let start = self.pos + 1;
+        self.pos += 1;
+        while let Some(b) = self.peek() {
+            match b {
+                b'\\' => self.pos += 2,
+                b'"' => {
+                    self.pos += 1;
+                    return Some(&self.bytes[start..self.pos - 1]);
+                }
+                _ => self.pos += 1,
+            }
+        }
+        None
+    }
+    /// Skips one value of any kind.
+    fn skip_value(&mut self) -> Option<()> {
+        self.skip_ws();
+        match self.peek()? {
+            b'"' => self.string().map(|_| ()),
+            b'{' | b'[' => {
+                let mut depth = 0usize;
+                loop {
+                    match self.peek()? {
+                        b'"' => {
+                            self.string()?;
+                            continue;
+                        }
+                        b'{' | b'[' => depth += 1,
+                        b'}' | b']' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                self.pos += 1;
+                                return Some(());
+                            }
+                        }
+                        _ => {}
+                    }
+                    self.pos += 1;
+                }
+            }
+            _ => {
+                while !matches!(
+                    self.peek(),
+                    None | Some(b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t')
+                ) {
+                    self.pos += 1;
+                }
+                Some(())
+            }
+        }
+    }
+    /// At `{`: moves to the value of `key` and returns its offset.
+    fn find_key(&mut self, key: &str) -> Option<usize> {
+        self.pos += 1;
+        loop {
+            self.skip_ws();
+            match self.peek()? {
+                b'}' => return None,
+                b',' => {
+                    self.pos += 1;
+                    continue;
+                }
+                b'"' => {}
+                _ => return None,
+            }
+            let name = self.string()?;
+            let matches = name == key.as_bytes();
+            self.skip_ws();
+            if self.peek()? != b':' {
+                return None;
+            }
+            self.pos += 1;
+            self.skip_ws();
+            if matches {
+                return Some(self.pos);
+            }
+            self.skip_value()?;
+        }
+    }
+    /// At `[`: moves to element `index` and returns its offset.
+    fn find_index(&mut self, index: usize) -> Option<usize> {
+        self.pos += 1;
+        for i in 0.. {
+            self.skip_ws();
+            if self.peek()? == b']' {
+                return None;
+            }
+            if i == index {
+                return Some(self.pos);
+            }
+            self.skip_value()?;
+            self.skip_ws();
+            if self.peek()? == b',' {
+                self.pos += 1;
+            }
+        }
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,14 +266,37 @@ mod tests {
 
     #[test]
     fn toml_paths_resolve_to_the_value() {
-        let text = "code = \"X\"\n[[elements]]\nid = \"1\"\n[[elements.criteria]]\nid = \"1.1\"\ntext = \"t\"\n";
-        let path = Path::root().key("elements").index(0).key("criteria").index(0).key("text");
+        let text =
+            "code = \"X\"\n[[elements]]\nid = \"1\"\n[[elements.criteria]]\nid = \"1.1\"\ntext = \"t\"\n";
+        let path = Path::root()
+            .key("elements")
+            .index(0)
+            .key("criteria")
+            .index(0)
+            .key("text");
         let offset = toml_offset(text, &path).unwrap();
         assert_eq!(line_col(text, offset), (6, 8));
         // A key that is absent is reported at its table.
         let missing = Path::root().key("elements").index(0).key("title");
         let (line, _) = line_col(text, toml_offset(text, &missing).unwrap());
         assert_eq!(line, 2);
+    }
+
+    #[test]
+    fn json_paths_resolve_to_the_value() {
+        let text = "{\n  \"a\": {\"x\": \"}\\\"]\"},\n  \"evidence\": [\n    {\"id\": \"E1\"},\n    {\"id\": \"E2\", \"units\": {\"CHCMGT006\": {\"covers\": [\"1.1\", \"3.4\"]}}}\n  ]\n}";
+        let path = Path::root()
+            .key("evidence")
+            .index(1)
+            .key("units")
+            .name("CHCMGT006")
+            .key("covers")
+            .index(1);
+        let offset = json_offset(text, &path).unwrap();
+        assert_eq!(&text[offset..offset + 5], "\"3.4\"");
+        assert_eq!(line_col(text, offset).0, 5);
+        let missing = Path::root().key("evidence").index(0).key("title");
+        assert_eq!(line_col(text, json_offset(text, &missing).unwrap()), (4, 5));
     }
 
     #[test]

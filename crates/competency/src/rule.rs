@@ -283,3 +283,135 @@ impl<'de> Deserialize<'de> for RequirementId {
         text.parse().map_err(serde::de::Error::custom)
     }
 }
+
+impl Field {
+    /// The plural noun for counts in plain words ("3 distinct clients").
+    pub fn plural(self) -> &'static str {
+        match self {
+            Field::Client => "clients",
+            Field::Context => "contexts",
+            Field::Method => "methods",
+            Field::Environment => "environments",
+            Field::ServicePeriod => "service periods",
+            Field::Date => "dates",
+        }
+    }
+}
+
+impl Filter {
+    /// The filter in plain words, after "items" (" tagged service-agreement"); empty when the
+    /// filter takes every item.
+    pub fn describe(&self) -> String {
+        let mut out = String::new();
+        if let Some(activity) = &self.activity {
+            out.push_str(&format!(" tagged {activity}"));
+        }
+        if !self.method.is_empty() {
+            let methods: Vec<&str> = self.method.iter().map(|m| m.as_str()).collect();
+            out.push_str(&format!(" by {}", or_list(&methods)));
+        }
+        if !self.environment.is_empty() {
+            let envs: Vec<&str> = self.environment.iter().map(|e| e.as_str()).collect();
+            out.push_str(&format!(" in a {} environment", or_list(&envs)));
+        }
+        out
+    }
+}
+
+fn or_list(words: &[&str]) -> String {
+    match words {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+impl Rule {
+    /// The rule in plain words.
+    ///
+    /// ```
+    /// use competency::Rule;
+    /// let rule: Rule = toml::from_str(r#"
+    ///     type = "per-item"
+    ///     field = "client"
+    ///     min_values = 3
+    ///     where = { activity = "support-staff-meeting" }
+    /// "#).unwrap();
+    /// assert_eq!(rule.describe(), "at least 1 item tagged support-staff-meeting, each involving at least 3 distinct clients");
+    /// ```
+    pub fn describe(&self) -> String {
+        match self {
+            Rule::Count { min, filter } => format!("at least {min} {}{}", items(*min), filter.describe()),
+            Rule::Distinct { field, min, filter } => {
+                format!(
+                    "at least {min} distinct {} among items{}",
+                    field.plural(),
+                    filter.describe()
+                )
+            }
+            Rule::Options { list, min, filter } => {
+                let among = if filter.is_empty() {
+                    String::new()
+                } else {
+                    format!(" among items{}", filter.describe())
+                };
+                format!("at least {min} options of list {list}{among}")
+            }
+            Rule::PerItem {
+                field,
+                min_values,
+                min,
+                filter,
+            } => format!(
+                "at least {min} {}{}, each involving at least {min_values} distinct {}",
+                items(*min),
+                filter.describe(),
+                field.plural()
+            ),
+            Rule::Spread {
+                min_dates,
+                min_span_days,
+                filter,
+            } => {
+                let mut parts = Vec::new();
+                if let Some(d) = min_dates {
+                    parts.push(format!("on at least {d} distinct dates"));
+                }
+                if let Some(d) = min_span_days {
+                    parts.push(format!("spanning at least {d} days"));
+                }
+                format!("items{} {}", filter.describe(), parts.join(" and "))
+            }
+            Rule::Covers { of, ids } => {
+                let mut parts = Vec::new();
+                if let Some(scope) = of {
+                    parts.push(match scope {
+                        Scope::Criteria => "every performance criterion".to_owned(),
+                        Scope::Knowledge => "every knowledge item".to_owned(),
+                        Scope::Skills => "every skill item".to_owned(),
+                    });
+                }
+                if !ids.is_empty() {
+                    let ids: Vec<&str> = ids.iter().map(RequirementId::as_str).collect();
+                    parts.push(ids.join(", "));
+                }
+                format!("{} met", parts.join(" and "))
+            }
+            Rule::All { rules } => format!("all of: {}", join_rules(rules)),
+            Rule::Any { rules } => format!("any of: {}", join_rules(rules)),
+        }
+    }
+}
+
+/// "item" or "items" to follow a count.
+pub(crate) fn items(n: u32) -> &'static str {
+    if n == 1 { "item" } else { "items" }
+}
+
+fn join_rules(rules: &[Rule]) -> String {
+    rules
+        .iter()
+        .map(|r| format!("({})", r.describe()))
+        .collect::<Vec<_>>()
+        .join("; ")
+}

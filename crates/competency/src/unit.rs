@@ -430,3 +430,37 @@ fn flatten(section: Option<&ItemSection>) -> Vec<&Item> {
     }
     out
 }
+
+impl Status {
+    /// The kebab-case name used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Current => "current",
+            Status::Superseded => "superseded",
+        }
+    }
+}
+
+impl ConditionKind {
+    /// The kebab-case name used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConditionKind::Environment => "environment",
+            ConditionKind::Resources => "resources",
+            ConditionKind::People => "people",
+            ConditionKind::Assessor => "assessor",
+        }
+    }
+}
+
+impl Strength {
+    /// The kebab-case name used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Strength::Must => "must",
+            Strength::Should => "should",
+            Strength::May => "may",
+            Strength::Defines => "defines",
+        }
+    }
+}

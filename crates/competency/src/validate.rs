@@ -80,7 +80,11 @@ impl Validator<'_> {
 
     fn non_empty<T>(&mut self, path: Path, list: &[T], what: &str) -> bool {
         if list.is_empty() {
-            self.push(Problem::new(ErrorCode::EmptyList, path, format!("{what} has no entries")));
+            self.push(Problem::new(
+                ErrorCode::EmptyList,
+                path,
+                format!("{what} has no entries"),
+            ));
             false
         } else {
             true
@@ -93,8 +97,12 @@ impl Validator<'_> {
         self.text(root.key("title"), &unit.title, "the unit title");
         if unit.release == 0 {
             self.push(
-                Problem::new(ErrorCode::InvalidValue, root.key("release"), "release 0 does not exist")
-                    .help("releases are numbered from 1; use 1 when the source states none"),
+                Problem::new(
+                    ErrorCode::InvalidValue,
+                    root.key("release"),
+                    "release 0 does not exist",
+                )
+                .help("releases are numbered from 1; use 1 when the source states none"),
             );
         }
         for (field, value) in [
@@ -110,7 +118,11 @@ impl Validator<'_> {
             self.text(root.key("sectors").index(i), sector, "a sector");
         }
         for (i, entry) in unit.history.iter().enumerate() {
-            self.text(root.key("history").index(i).key("text"), &entry.text, "a history entry");
+            self.text(
+                root.key("history").index(i).key("text"),
+                &entry.text,
+                "a history entry",
+            );
         }
         self.relations();
         self.vocabularies();
@@ -125,7 +137,11 @@ impl Validator<'_> {
             self.entries(path.key("items"), &c.items);
         }
         for (i, e) in unit.evidence.iter().enumerate() {
-            self.text(root.key("evidence").index(i).key("text"), &e.text, "an evidence requirement");
+            self.text(
+                root.key("evidence").index(i).key("text"),
+                &e.text,
+                "an evidence requirement",
+            );
         }
         for (i, fs) in unit.foundation_skills.iter().enumerate() {
             let path = root.key("foundation_skills").index(i);
@@ -212,7 +228,11 @@ impl Validator<'_> {
                 self.push(duplicate(path.key("id"), "option list", list.id.as_str()));
             }
             self.text(path.key("text"), &list.text, "an option list's description");
-            self.non_empty(path.key("options"), &list.options, &format!("option list `{}`", list.id));
+            self.non_empty(
+                path.key("options"),
+                &list.options,
+                &format!("option list `{}`", list.id),
+            );
             for (j, option) in list.options.iter().enumerate() {
                 let path = path.key("options").index(j);
                 // Portfolios name options without their list, so they are unique across lists.
@@ -249,7 +269,11 @@ impl Validator<'_> {
             }
             last_element = last_element.max(element.id.number());
             self.text(path.key("title"), &element.title, "an element title");
-            self.non_empty(path.key("criteria"), &element.criteria, &format!("element {}", element.id));
+            self.non_empty(
+                path.key("criteria"),
+                &element.criteria,
+                &format!("element {}", element.id),
+            );
             let mut last = 0;
             for (j, criterion) in element.criteria.iter().enumerate() {
                 let path = path.key("criteria").index(j);
@@ -276,7 +300,10 @@ impl Validator<'_> {
                         Problem::new(
                             ErrorCode::OutOfOrder,
                             path.key("id"),
-                            format!("criterion {} comes after criterion {}.{last}", criterion.id, element.id),
+                            format!(
+                                "criterion {} comes after criterion {}.{last}",
+                                criterion.id, element.id
+                            ),
                         )
                         .help("list criteria in the source's (ascending) order"),
                     );
@@ -289,8 +316,16 @@ impl Validator<'_> {
 
     fn items(&mut self, path: Path, section: Option<&ItemSection>, what: &str) {
         let Some(section) = section else { return };
-        self.text(path.key("heading"), &section.heading, &format!("the {what} heading"));
-        self.opt_text(path.key("lead"), section.lead.as_deref(), &format!("the {what} lead-in"));
+        self.text(
+            path.key("heading"),
+            &section.heading,
+            &format!("the {what} heading"),
+        );
+        self.opt_text(
+            path.key("lead"),
+            section.lead.as_deref(),
+            &format!("the {what} lead-in"),
+        );
         self.non_empty(path.key("items"), &section.items, &format!("the {what} section"));
         self.item_list(path.key("items"), &section.items, None, what);
     }
@@ -307,7 +342,9 @@ impl Validator<'_> {
                             path.key("id"),
                             format!("{what} item {} is nested under {parent}", item.id),
                         )
-                        .help(format!("number sub-items of {parent} as {parent}.1, {parent}.2, ...")),
+                        .help(format!(
+                            "number sub-items of {parent} as {parent}.1, {parent}.2, ..."
+                        )),
                     );
                 }
             }
@@ -350,7 +387,11 @@ impl Validator<'_> {
             }
             self.text(path.key("term"), &variable.term, "a range variable's term");
             self.text(path.key("text"), &variable.text, "a range variable's lead-in");
-            self.non_empty(path.key("items"), &variable.items, &format!("range variable `{}`", variable.id));
+            self.non_empty(
+                path.key("items"),
+                &variable.items,
+                &format!("range variable `{}`", variable.id),
+            );
             self.entries(path.key("items"), &variable.items);
         }
         let names: Vec<&str> = unit.range.iter().map(|r| r.id.as_str()).collect();
@@ -428,8 +469,12 @@ impl Validator<'_> {
             }
         }
         let vacuous = |path: Path, what: &str| {
-            Problem::new(ErrorCode::VacuousRule, path, format!("{what}: the rule holds even with no evidence"))
-                .help("a requirement must ask for at least one thing")
+            Problem::new(
+                ErrorCode::VacuousRule,
+                path,
+                format!("{what}: the rule holds even with no evidence"),
+            )
+            .help("a requirement must ask for at least one thing")
         };
         match rule {
             Rule::Count { min, .. } => {
@@ -443,12 +488,19 @@ impl Validator<'_> {
                 }
                 let possible = match field {
                     Field::Method if !filter.method.is_empty() => Some(filter.method.len() as u32),
-                    Field::Environment if !filter.environment.is_empty() => Some(filter.environment.len() as u32),
+                    Field::Environment if !filter.environment.is_empty() => {
+                        Some(filter.environment.len() as u32)
+                    }
                     _ => field.max_values(),
                 };
                 if let Some(possible) = possible {
                     if *min > possible {
-                        self.push(unsatisfiable(path.key("min"), *min, possible, &format!("distinct values of `{field}`")));
+                        self.push(unsatisfiable(
+                            path.key("min"),
+                            *min,
+                            possible,
+                            &format!("distinct values of `{field}`"),
+                        ));
                     }
                 }
             }
@@ -471,12 +523,22 @@ impl Validator<'_> {
                     Some(declared) => {
                         let possible = declared.options.len() as u32;
                         if *min > possible && possible > 0 {
-                            self.push(unsatisfiable(path.key("min"), *min, possible, &format!("options in `{list}`")));
+                            self.push(unsatisfiable(
+                                path.key("min"),
+                                *min,
+                                possible,
+                                &format!("options in `{list}`"),
+                            ));
                         }
                     }
                 }
             }
-            Rule::PerItem { field, min_values, min, .. } => {
+            Rule::PerItem {
+                field,
+                min_values,
+                min,
+                ..
+            } => {
                 if *min == 0 {
                     self.push(vacuous(path.key("min"), "`min = 0`"));
                 }
@@ -486,14 +548,27 @@ impl Validator<'_> {
                 if let Some(possible) = field.max_values().map(|_| 1) {
                     // One item has exactly one method and one environment.
                     if *min_values > possible {
-                        self.push(unsatisfiable(path.key("min_values"), *min_values, possible, &format!("values of `{field}` on one item")));
+                        self.push(unsatisfiable(
+                            path.key("min_values"),
+                            *min_values,
+                            possible,
+                            &format!("values of `{field}` on one item"),
+                        ));
                     }
                 }
             }
-            Rule::Spread { min_dates, min_span_days, .. } => match (min_dates, min_span_days) {
+            Rule::Spread {
+                min_dates,
+                min_span_days,
+                ..
+            } => match (min_dates, min_span_days) {
                 (None, None) => self.push(
-                    Problem::new(ErrorCode::VacuousRule, path, "a `spread` rule needs `min_dates` or `min_span_days`")
-                        .help("for evidence on more than one date, write `min_dates = 2`"),
+                    Problem::new(
+                        ErrorCode::VacuousRule,
+                        path,
+                        "a `spread` rule needs `min_dates` or `min_span_days`",
+                    )
+                    .help("for evidence on more than one date, write `min_dates = 2`"),
                 ),
                 (Some(0), _) => self.push(vacuous(path.key("min_dates"), "`min_dates = 0`")),
                 _ => {}
@@ -501,8 +576,12 @@ impl Validator<'_> {
             Rule::Covers { of, ids } => {
                 if of.is_none() && ids.is_empty() {
                     self.push(
-                        Problem::new(ErrorCode::EmptyList, path.clone(), "a `covers` rule names nothing")
-                            .help("give `of = \"knowledge\"` (or \"skills\", \"criteria\") or `ids = [...]`"),
+                        Problem::new(
+                            ErrorCode::EmptyList,
+                            path.clone(),
+                            "a `covers` rule names nothing",
+                        )
+                        .help("give `of = \"knowledge\"` (or \"skills\", \"criteria\") or `ids = [...]`"),
                     );
                 }
                 if let Some(scope) = of {
@@ -512,7 +591,10 @@ impl Validator<'_> {
                         Scope::Skills => unit.skill_items().is_empty(),
                     };
                     if empty {
-                        self.push(vacuous(path.key("of"), &format!("{} has no {} items", unit.code, scope_name(*scope))));
+                        self.push(vacuous(
+                            path.key("of"),
+                            &format!("{} has no {} items", unit.code, scope_name(*scope)),
+                        ));
                     }
                 }
                 let leaves = coverable_ids(unit);
@@ -528,7 +610,10 @@ impl Validator<'_> {
                             Problem::new(
                                 ErrorCode::UnknownRequirement,
                                 path.key("ids").index(i),
-                                format!("`{id}` is not a criterion, knowledge item or skill item of {}", unit.code),
+                                format!(
+                                    "`{id}` is not a criterion, knowledge item or skill item of {}",
+                                    unit.code
+                                ),
                             )
                             .maybe_help(help),
                         );
@@ -577,8 +662,12 @@ fn collect_item_ids<'a>(path: Path, items: &'a [Item], out: &mut Vec<(Path, &'a 
 }
 
 fn duplicate(path: Path, what: &str, id: &str) -> Problem {
-    Problem::new(ErrorCode::DuplicateId, path, format!("{what} `{id}` is defined twice"))
-        .help("give each its own ID, or remove the repeat")
+    Problem::new(
+        ErrorCode::DuplicateId,
+        path,
+        format!("{what} `{id}` is defined twice"),
+    )
+    .help("give each its own ID, or remove the repeat")
 }
 
 fn unsatisfiable(path: Path, min: u32, possible: u32, what: &str) -> Problem {
@@ -587,5 +676,7 @@ fn unsatisfiable(path: Path, min: u32, possible: u32, what: &str) -> Problem {
         path,
         format!("the rule asks for at least {min} {what}, but only {possible} exist"),
     )
-    .help(format!("lower `min` to at most {possible}, or declare the missing ones"))
+    .help(format!(
+        "lower `min` to at most {possible}, or declare the missing ones"
+    ))
 }

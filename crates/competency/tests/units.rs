@@ -1,15 +1,193 @@
-//! The shipped unit files: every one loads clean, with the source's counts and order.
+//! The shipped unit files: every one loads clean, with the source's counts and order, and
+//! survives serialisation unchanged.
 
-use competency::{Catalog, Unit};
+#![allow(clippy::unwrap_used)]
+
+use competency::{Catalog, Rule, Unit, UnitCode};
 
 fn units_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../units")
 }
 
+fn unit(code: &str) -> &'static Unit {
+    Catalog::bundled()
+        .get(&code.parse::<UnitCode>().unwrap())
+        .unwrap()
+}
+
 #[test]
-fn every_shipped_unit_file_loads_clean() {
-    match Catalog::from_dir(units_dir()) {
-        Ok(catalog) => assert_eq!(catalog.len(), 5),
+fn every_shipped_unit_file_loads_clean_and_matches_the_bundled_set() {
+    let from_dir = match Catalog::from_dir(units_dir()) {
+        Ok(catalog) => catalog,
         Err(errors) => panic!("{errors}"),
+    };
+    assert_eq!(
+        &from_dir,
+        Catalog::bundled(),
+        "units/ and the bundled copies differ"
+    );
+    let codes: Vec<&str> = from_dir.units().map(|u| u.code.as_str()).collect();
+    assert_eq!(
+        codes,
+        [
+            "BSBFLM507A",
+            "CHCMGT006",
+            "CSCORG406A",
+            "PSPMNGT606B",
+            "SISXCCS002"
+        ]
+    );
+}
+
+#[test]
+fn criteria_counts_match_the_sources() {
+    for (code, elements, criteria) in [
+        ("CSCORG406A", 4, 25),
+        ("PSPMNGT606B", 5, 21),
+        ("SISXCCS002", 2, 9),
+        ("BSBFLM507A", 3, 10),
+        ("CHCMGT006", 4, 19),
+    ] {
+        let u = unit(code);
+        assert_eq!(u.elements.len(), elements, "{code} elements");
+        assert_eq!(u.criteria().count(), criteria, "{code} criteria");
     }
+}
+
+#[test]
+fn source_numbering_is_kept_exactly() {
+    let ids: Vec<&str> = unit("CHCMGT006").elements[2]
+        .criteria
+        .iter()
+        .map(|c| c.id.as_str())
+        .collect();
+    assert_eq!(
+        ids,
+        ["3.1", "3.2", "3.3", "3.5"],
+        "CHCMGT006 has no criterion 3.4"
+    );
+}
+
+#[test]
+fn ids_are_in_canonical_ascending_order() {
+    for u in Catalog::bundled().units() {
+        let elements: Vec<u32> = u.elements.iter().map(|e| e.id.number()).collect();
+        assert!(
+            elements.windows(2).all(|w| w[0] < w[1]),
+            "{} elements {elements:?}",
+            u.code
+        );
+        let criteria: Vec<(u32, u32)> = u.criteria().map(|c| c.id.numbers()).collect();
+        assert!(
+            criteria.windows(2).all(|w| w[0] < w[1]),
+            "{} criteria {criteria:?}",
+            u.code
+        );
+        for prefix in ["PE", "CA", "CX", "AM"] {
+            let numbers: Vec<u32> = u
+                .evidence
+                .iter()
+                .filter_map(|e| e.id.as_str().strip_prefix(prefix))
+                .map(|n| n.parse().unwrap())
+                .collect();
+            let expected: Vec<u32> = (1..=numbers.len() as u32).collect();
+            assert_eq!(numbers, expected, "{} {prefix} numbering", u.code);
+        }
+    }
+}
+
+#[test]
+fn each_file_is_named_after_its_unit() {
+    for (name, text) in Catalog::bundled_sources() {
+        let unit = Unit::from_toml_str(text).unwrap();
+        assert_eq!(*name, format!("units/{}.toml", unit.code));
+    }
+}
+
+#[test]
+fn shipped_units_round_trip_through_toml_and_json() {
+    for u in Catalog::bundled().units() {
+        let toml_text = u.to_toml_string();
+        assert_eq!(
+            &Unit::from_toml_str(&toml_text).unwrap(),
+            u,
+            "{} via TOML",
+            u.code
+        );
+        let json = serde_json::to_string(u).unwrap();
+        assert_eq!(
+            &serde_json::from_str::<Unit>(&json).unwrap(),
+            u,
+            "{} via JSON",
+            u.code
+        );
+    }
+}
+
+#[test]
+fn quantitative_requirements_are_rules_not_prose() {
+    let rule = |code: &str, id: &str| {
+        unit(code)
+            .evidence
+            .iter()
+            .find(|e| e.id.as_str() == id)
+            .and_then(|e| e.rule.clone())
+            .unwrap_or_else(|| panic!("{code} {id} has a rule"))
+    };
+    assert!(matches!(rule("CHCMGT006", "PE1"), Rule::Distinct { min: 3, .. }));
+    assert!(matches!(
+        rule("CHCMGT006", "PE3"),
+        Rule::PerItem {
+            min: 1,
+            min_values: 3,
+            ..
+        }
+    ));
+    assert!(matches!(rule("CHCMGT006", "PE5"), Rule::All { .. }));
+    assert!(matches!(rule("SISXCCS002", "PE2"), Rule::Options { min: 3, .. }));
+    assert!(matches!(rule("SISXCCS002", "PE4"), Rule::Options { min: 5, .. }));
+    assert!(matches!(rule("PSPMNGT606B", "CA4"), Rule::Any { .. }));
+    assert!(matches!(rule("BSBFLM507A", "CX1"), Rule::Spread { .. }));
+    let options = |code: &str, list: &str| unit(code).option_list(list).unwrap().options.len();
+    assert_eq!(options("SISXCCS002", "client-service-activities"), 5);
+    assert_eq!(options("SISXCCS002", "policy-areas"), 10);
+    assert_eq!(options("PSPMNGT606B", "assessment-methods"), 7);
+}
+
+#[test]
+fn equivalence_and_supersession_are_queryable() {
+    let catalog = Catalog::bundled();
+    let code = |s: &str| s.parse::<UnitCode>().unwrap();
+    assert_eq!(catalog.equivalents(&code("BSBFLM507A")), [&code("BSXFMI507A")]);
+    assert_eq!(catalog.equivalents(&code("BSXFMI507A")), [&code("BSBFLM507A")]);
+    assert_eq!(catalog.replaces(&code("PSPMNGT606B")), [&code("PSPMNGT606A")]);
+    let replaced_by: Vec<&str> = catalog
+        .replaced_by(&code("PSPMNGT606A"))
+        .iter()
+        .map(|u| u.code.as_str())
+        .collect();
+    assert_eq!(replaced_by, ["PSPMNGT606B"]);
+    assert!(
+        catalog
+            .equivalents(&code("PSPMNGT606A"))
+            .contains(&&code("PSPMNGT606B"))
+    );
+    assert!(catalog.replaces(&code("CHCMGT006")).is_empty());
+}
+
+#[test]
+fn release_qualified_references_resolve() {
+    let catalog = Catalog::bundled();
+    assert!(catalog.resolve_str("CHCMGT006").is_ok());
+    assert!(catalog.resolve_str("CHCMGT006@2").is_ok());
+    let wrong = catalog.resolve_str("CHCMGT006@1").unwrap_err().to_string();
+    assert_eq!(
+        wrong,
+        "CHCMGT006@1 asks for release 1, but the catalog holds release 2 of CHCMGT006"
+    );
+    let typo = catalog.resolve_str("CHCMGT060").unwrap_err().to_string();
+    assert_eq!(
+        typo,
+        "unit CHCMGT060 is not in the catalog; did you mean CHCMGT006?"
+    );
 }
