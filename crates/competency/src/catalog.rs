@@ -77,6 +77,15 @@ impl Catalog {
             match load_unit(name, text) {
                 Err(mut e) => errors.append(&mut e),
                 Ok(unit) => {
+                    if let Some((first, _)) = units.get(&unit.code) {
+                        errors.push(file_error(
+                            ErrorCode::DuplicateUnit,
+                            name,
+                            format!("unit {} is already defined in {first}", unit.code),
+                            Some("keep one file per unit".to_owned()),
+                        ));
+                        continue;
+                    }
                     let stem = FsPath::new(name).file_stem().and_then(|s| s.to_str());
                     if let Some(stem) = stem.filter(|s| *s != unit.code.as_str() && name.ends_with(".toml")) {
                         errors.push(file_error(
@@ -86,16 +95,7 @@ impl Catalog {
                             Some(format!("rename it to {}.toml", unit.code)),
                         ));
                     }
-                    if let Some((first, _)) = units.get(&unit.code) {
-                        errors.push(file_error(
-                            ErrorCode::DuplicateUnit,
-                            name,
-                            format!("unit {} is already defined in {first}", unit.code),
-                            Some("keep one file per unit".to_owned()),
-                        ));
-                    } else {
-                        units.insert(unit.code.clone(), (name.to_owned(), unit));
-                    }
+                    units.insert(unit.code.clone(), (name.to_owned(), unit));
                 }
             }
         }

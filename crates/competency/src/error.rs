@@ -25,7 +25,7 @@ pub enum ErrorCode {
     DuplicateId,
     /// A criterion whose number places it under another element.
     CriterionOutsideElement,
-    /// Elements, criteria or items not in ascending source order.
+    /// Elements or criteria not in ascending source order.
     OutOfOrder,
     /// A sub-item whose ID does not extend its parent's.
     ItemOutsideParent,

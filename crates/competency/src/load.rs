@@ -76,7 +76,7 @@ fn backticked(message: &str) -> Vec<String> {
 
 /// Gives validation problems their file and position in a TOML document.
 pub(crate) fn locate_toml(name: &str, text: &str, problems: Vec<Problem>) -> Vec<LoadError> {
-    problems
+    let mut errors: Vec<LoadError> = problems
         .into_iter()
         .map(|p| {
             let offset = toml_offset(text, &p.path);
@@ -86,7 +86,10 @@ pub(crate) fn locate_toml(name: &str, text: &str, problems: Vec<Problem>) -> Vec
                 .with_file(name)
                 .with_position(offset.map(|o| line_col(text, o)))
         })
-        .collect()
+        .collect();
+    // Document order, whichever check found the problem.
+    errors.sort_by_key(|e| (e.line(), e.column()));
+    errors
 }
 
 /// Parses and validates one unit file.

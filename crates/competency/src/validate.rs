@@ -151,6 +151,7 @@ impl Validator<'_> {
         for (i, kc) in unit.key_competencies.iter().enumerate() {
             let path = root.key("key_competencies").index(i);
             self.text(path.key("name"), &kc.name, "a key competency");
+            self.text(path.key("text"), &kc.text, "a key competency's use");
             if !(1..=3).contains(&kc.level) {
                 self.push(
                     Problem::new(
@@ -187,8 +188,10 @@ impl Validator<'_> {
                 self.push(Problem::new(
                     ErrorCode::SelfRelation,
                     path.key("code"),
-                    format!("{} names itself as a related unit", unit.code),
-                ));
+                        format!("{} names itself in `relations`", unit.code),
+                    )
+                    .help("a unit cannot be equivalent to, replace or be co-assessed with itself; remove this relation"),
+                );
             }
             if !seen.insert((relation.kind, &relation.code)) {
                 self.push(Problem::new(
@@ -289,7 +292,7 @@ impl Validator<'_> {
                             ),
                         )
                         .help(format!(
-                            "move it to element {e}, or renumber it {}.{c} as the source numbers it",
+                            "move it under element {e}, or correct its number to one of element {}",
                             element.id
                         )),
                     );
@@ -357,7 +360,6 @@ impl Validator<'_> {
     /// a portfolio names any of them in `covers`.
     fn requirement_ids(&mut self) {
         let unit = self.unit;
-        let mut seen = HashSet::new();
         let mut found: Vec<(Path, &ItemId)> = Vec::new();
         for (i, e) in unit.evidence.iter().enumerate() {
             found.push((Path::root().key("evidence").index(i).key("id"), &e.id));
@@ -370,9 +372,19 @@ impl Validator<'_> {
         for (i, c) in unit.conditions.iter().enumerate() {
             found.push((Path::root().key("conditions").index(i).key("id"), &c.id));
         }
+        let mut first: std::collections::HashMap<&ItemId, Path> = std::collections::HashMap::new();
         for (path, id) in found {
-            if !seen.insert(id) {
-                self.push(duplicate(path, "requirement", id.as_str()));
+            if let Some(earlier) = first.get(id) {
+                self.push(
+                    Problem::new(
+                        ErrorCode::DuplicateId,
+                        path,
+                        format!("requirement `{id}` is defined twice (first at {earlier})"),
+                    )
+                    .help("evidence requirements, knowledge and skill items and conditions share one set of IDs; give each its own"),
+                );
+            } else {
+                first.insert(id, path);
             }
         }
     }
