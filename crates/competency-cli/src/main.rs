@@ -51,8 +51,8 @@ enum Command {
         #[arg(long, value_name = "DATE")]
         as_of: Option<String>,
         /// Check only this claimed unit (repeatable).
-        #[arg(long = "unit", value_name = "CODE")]
-        units: Vec<String>,
+        #[arg(long = "unit", id = "unit", value_name = "CODE")]
+        only: Vec<String>,
         /// Output format.
         #[arg(long, value_enum, default_value_t = DocFormat::Text)]
         format: DocFormat,
@@ -148,11 +148,11 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
         Command::Check {
             portfolio,
             as_of,
-            units,
+            only,
             format,
         } => {
             let catalog = catalog(cli.units.as_ref())?;
-            check(&catalog, &portfolio, as_of.as_deref(), &units, format)
+            check(&catalog, &portfolio, as_of.as_deref(), &only, format)
         }
         Command::Template { codes } => {
             let catalog = catalog(cli.units.as_ref())?;

@@ -69,6 +69,8 @@ struct CompiledUnit<'c> {
     /// Every ID a portfolio may name in `covers`, to the requirements it claims (a knowledge
     /// parent claims itself and every sub-item; a condition without a rule claims nothing).
     claims: HashMap<&'c str, Vec<usize>>,
+    /// The same IDs in unit order, for deterministic suggestions.
+    claim_names: Vec<&'c str>,
     activities: HashMap<&'c str, usize>,
     options: HashMap<&'c str, usize>,
     /// Per option (unit-wide index): the methods that show it without a tag.
@@ -582,6 +584,7 @@ impl<'c> CompiledUnit<'c> {
             unit,
             reqs: Vec::new(),
             claims: HashMap::new(),
+            claim_names: Vec::new(),
             activities: unit
                 .activities
                 .iter()
@@ -625,6 +628,7 @@ impl<'c> CompiledUnit<'c> {
             } else {
                 // Named by a portfolio without error, but not checked: it is for the RTO.
                 c.claims.insert(condition.id.as_str(), Vec::new());
+                c.claim_names.push(condition.id.as_str());
             }
         }
         // Rules last, once every requirement they may name has its index.
@@ -649,6 +653,7 @@ impl<'c> CompiledUnit<'c> {
             how: How::Claimed,
         });
         self.claims.insert(id, vec![index]);
+        self.claim_names.push(id);
         index
     }
 
@@ -775,7 +780,7 @@ impl<'c> CompiledUnit<'c> {
                         let criteria: Vec<_> = self.unit.criteria().map(|c| c.id.clone()).collect();
                         suggest_criterion(id, &criteria).map(|c| format!("did you mean {c}?"))
                     } else {
-                        did_you_mean(id, self.claims.keys().copied())
+                        did_you_mean(id, self.claim_names.iter().copied())
                     };
                     let what = if id.starts_with(|c: char| c.is_ascii_digit()) {
                         "a criterion"

@@ -309,22 +309,23 @@ impl<'a> Source<'a> {
     }
 
     pub(crate) fn locate(&self, problems: Vec<Problem>) -> LoadErrors {
-        LoadErrors::new(
-            problems
-                .into_iter()
-                .map(|p| {
-                    let offset = match self.format {
-                        Format::Toml => toml_offset(self.text, &p.path),
-                        Format::Json => json_offset(self.text, &p.path),
-                    };
-                    LoadError::new(p.code, p.message)
-                        .with_help(p.help)
-                        .with_pointer(&p.path)
-                        .with_file(self.name)
-                        .with_position(offset.map(|o| line_col(self.text, o)))
-                })
-                .collect(),
-        )
+        let mut errors: Vec<LoadError> = problems
+            .into_iter()
+            .map(|p| {
+                let offset = match self.format {
+                    Format::Toml => toml_offset(self.text, &p.path),
+                    Format::Json => json_offset(self.text, &p.path),
+                };
+                LoadError::new(p.code, p.message)
+                    .with_help(p.help)
+                    .with_pointer(&p.path)
+                    .with_file(self.name)
+                    .with_position(offset.map(|o| line_col(self.text, o)))
+            })
+            .collect();
+        // Document order, whichever check found the problem.
+        errors.sort_by_key(|e| (e.line(), e.column()));
+        LoadErrors::new(errors)
     }
 }
 

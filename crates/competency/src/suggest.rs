@@ -4,7 +4,8 @@ use crate::ids::CriterionId;
 
 /// The candidate closest to `input`, if it is close enough to be a plausible typo.
 ///
-/// Ties go to the earliest candidate.
+/// Ties go to the candidate sharing the longest prefix, then to the nearest character, then to
+/// the earliest.
 ///
 /// ```
 /// assert_eq!(competency::suggest("servce-agreement", ["service-agreement"]), Some("service-agreement"));
@@ -19,10 +20,28 @@ where
     candidates
         .into_iter()
         .filter(|c| *c != input)
-        .map(|c| (distance(&input_lower, &c.to_lowercase()), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, c)| c)
+        .map(|c| {
+            let lower = c.to_lowercase();
+            (distance(&input_lower, &lower), tie_break(&input_lower, &lower), c)
+        })
+        .filter(|(d, _, _)| *d <= limit)
+        .min_by_key(|(d, tie, _)| (*d, *tie))
+        .map(|(_, _, c)| c)
+}
+
+/// Among equally distant candidates, prefer the longer shared prefix, then the nearer
+/// character where they first differ (so `K7` suggests `K6`, not `K1`).
+fn tie_break(input: &str, candidate: &str) -> (usize, u32) {
+    let shared = input
+        .chars()
+        .zip(candidate.chars())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let gap = match (input.chars().nth(shared), candidate.chars().nth(shared)) {
+        (Some(a), Some(b)) => (a as u32).abs_diff(b as u32),
+        _ => 0,
+    };
+    (usize::MAX - shared, gap)
 }
 
 /// The criterion nearest to a criterion number that does not exist: the same element first,
@@ -89,7 +108,8 @@ mod tests {
     }
 
     #[test]
-    fn ties_go_to_the_first_candidate_in_source_order() {
-        assert_eq!(suggest("ab", ["xb", "ax"]), Some("xb"));
+    fn ties_go_to_the_nearest_candidate() {
+        assert_eq!(suggest("ab", ["xb", "ax"]), Some("ax"));
+        assert_eq!(suggest("K7", ["K1", "K2", "K6"]), Some("K6"));
     }
 }

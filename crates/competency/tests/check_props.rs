@@ -1,0 +1,200 @@
+//! Properties of the check that every portfolio must have.
+
+#![allow(clippy::unwrap_used)]
+
+use competency::*;
+use indexmap::IndexMap;
+use proptest::prelude::*;
+use proptest::sample::{select, subsequence};
+
+const UNITS: [&str; 3] = ["CHCMGT006", "SISXCCS002", "PSPMNGT606B"];
+
+fn unit(code: &str) -> &'static Unit {
+    Catalog::bundled().get(&code.parse().unwrap()).unwrap()
+}
+
+/// Everything an item of this unit may name: requirement IDs, activity tags, options.
+fn vocabulary(u: &Unit) -> (Vec<String>, Vec<String>, Vec<String>) {
+    let mut ids: Vec<String> = u.criteria().map(|c| c.id.to_string()).collect();
+    ids.extend(u.evidence.iter().map(|e| e.id.to_string()));
+    ids.extend(u.knowledge_items().iter().map(|i| i.id.to_string()));
+    ids.extend(u.skill_items().iter().map(|i| i.id.to_string()));
+    let activities = u.activities.iter().map(|a| a.id.to_string()).collect();
+    let options = u
+        .option_lists
+        .iter()
+        .flat_map(|l| l.options.iter().map(|o| o.id.to_string()))
+        .collect();
+    (ids, activities, options)
+}
+
+fn item(code: &'static str, id: usize) -> impl Strategy<Value = EvidenceItem> {
+    let (ids, activities, options) = vocabulary(unit(code));
+    let n_act = activities.len();
+    let n_opt = options.len();
+    (
+        (
+            0..60u32,
+            0..5u32,
+            select(Method::ALL.to_vec()),
+            proptest::option::of(select(Environment::ALL.to_vec())),
+        ),
+        (
+            subsequence(vec!["C1", "C2", "C3", "C4"], 0..4),
+            proptest::option::of(select(vec!["Site A", "Site B", "Site C"])),
+        ),
+        (
+            proptest::option::of(select(vec!["P1", "P2", "P3"])),
+            select(vec![
+                Judgement::Satisfactory,
+                Judgement::Satisfactory,
+                Judgement::Pending,
+                Judgement::NotSatisfactory,
+            ]),
+        ),
+        (
+            subsequence(ids.clone(), 0..6.min(ids.len())),
+            subsequence(activities, 0..3.min(n_act + 1).max(1).min(n_act + 1)),
+            subsequence(options, 0..4.min(n_opt + 1).max(1).min(n_opt + 1)),
+        ),
+    )
+        .prop_map(
+            move |(
+                (day, len, method, environment),
+                (clients, context),
+                (period, judgement),
+                (covers, activities, options),
+            )| {
+                let date: Date = (chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap()
+                    + chrono::Days::new(u64::from(day) * 5))
+                .into();
+                let end = (len > 2).then(|| Date::from(date.naive() + chrono::Days::new(u64::from(len))));
+                let mut units = IndexMap::new();
+                units.insert(
+                    code.to_owned(),
+                    Mapping {
+                        covers,
+                        activities,
+                        options,
+                    },
+                );
+                EvidenceItem {
+                    id: format!("E{id}"),
+                    title: format!("Item {id}"),
+                    date,
+                    end_date: end,
+                    method,
+                    environment,
+                    context: context.map(str::to_owned),
+                    clients: clients.into_iter().map(str::to_owned).collect(),
+                    service_period: period.map(str::to_owned),
+                    judgement,
+                    verification: None,
+                    units,
+                }
+            },
+        )
+}
+
+fn portfolio() -> impl Strategy<Value = Portfolio> {
+    select(UNITS.to_vec()).prop_flat_map(|code| {
+        (0..12usize).prop_flat_map(move |n| {
+            let items: Vec<_> = (0..n).map(|i| item(code, i)).collect();
+            (items, proptest::option::of(1..3u32)).prop_map(move |(evidence, years)| Portfolio {
+                format: 1,
+                candidate: Person {
+                    id: "S1".into(),
+                    name: None,
+                },
+                assessor: None,
+                units: vec![code.parse().unwrap()],
+                judgement_date: Some("2026-10-01".parse().unwrap()),
+                policy: Policy {
+                    currency_months: None,
+                    currency_years: years,
+                    verify: vec![Method::ThirdPartyReport],
+                },
+                evidence,
+            })
+        })
+    })
+}
+
+fn checker() -> Checker<'static> {
+    Checker::new(Catalog::bundled())
+}
+
+fn verdicts(report: &Report) -> Vec<(String, bool)> {
+    report
+        .units
+        .iter()
+        .flat_map(|u| u.requirements.iter().map(|r| (r.id.clone(), r.met)))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn toml_and_json_give_byte_identical_reports(p in portfolio()) {
+        let toml_text = toml::to_string(&p).unwrap();
+        let json_text = serde_json::to_string_pretty(&p).unwrap();
+        let options = CheckOptions::default();
+        let from_toml = checker().check_source(&Source::new("p.toml", &toml_text, Format::Toml), &options).unwrap();
+        let from_json = checker().check_source(&Source::new("p.json", &json_text, Format::Json), &options).unwrap();
+        prop_assert_eq!(from_toml.to_json(), from_json.to_json());
+    }
+
+    #[test]
+    fn reordering_evidence_never_changes_a_verdict(p in portfolio(), seed in any::<u64>()) {
+        let mut shuffled = p.clone();
+        // A deterministic shuffle from the seed.
+        let n = shuffled.evidence.len();
+        let mut state = seed | 1;
+        for i in (1..n).rev() {
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17;
+            shuffled.evidence.swap(i, (state % (i as u64 + 1)) as usize);
+        }
+        let a = checker().check(&p, &CheckOptions::default()).unwrap();
+        let b = checker().check(&shuffled, &CheckOptions::default()).unwrap();
+        prop_assert_eq!(verdicts(&a), verdicts(&b));
+        prop_assert_eq!(a.complete, b.complete);
+    }
+
+    #[test]
+    fn a_satisfactory_current_item_never_unmeets_a_requirement(p in portfolio(), extra in select(UNITS.to_vec()).prop_flat_map(|c| item(c, 99))) {
+        let before = checker().check(&p, &CheckOptions::default()).unwrap();
+        let mut more = p.clone();
+        let mut extra = extra;
+        extra.judgement = Judgement::Satisfactory;
+        extra.date = "2026-09-01".parse().unwrap();
+        extra.end_date = None;
+        // Map the item to the portfolio's own unit so that it validates.
+        let code = p.units[0].code().to_string();
+        let mapping = extra.units.swap_remove_index(0).map(|(_, m)| m).unwrap_or_default();
+        let (ids, acts, opts) = vocabulary(unit(&code));
+        extra.units.insert(code, Mapping {
+            covers: mapping.covers.into_iter().filter(|c| ids.contains(c)).collect(),
+            activities: mapping.activities.into_iter().filter(|a| acts.contains(a)).collect(),
+            options: mapping.options.into_iter().filter(|o| opts.contains(o)).collect(),
+        });
+        more.evidence.push(extra);
+        let after = checker().check(&more, &CheckOptions::default()).unwrap();
+        for ((id, was), (_, now)) in verdicts(&before).into_iter().zip(verdicts(&after)) {
+            prop_assert!(!was || now, "{} was met and is not after adding a satisfactory item", id);
+        }
+    }
+
+    #[test]
+    fn complete_exactly_when_every_requirement_is_met(p in portfolio()) {
+        let report = checker().check(&p, &CheckOptions::default()).unwrap();
+        for u in &report.units {
+            prop_assert_eq!(u.complete, u.requirements.iter().all(|r| r.met));
+            prop_assert_eq!(u.met, u.requirements.iter().filter(|r| r.met).count());
+            for r in &u.requirements {
+                prop_assert_eq!(r.missing.is_some(), !r.met, "{}", r.id);
+            }
+        }
+        prop_assert_eq!(report.complete, report.units.iter().all(|u| u.complete));
+    }
+}
