@@ -67,14 +67,7 @@ pub fn to_text(report: &Report, source: &str, style: Style) -> String {
         }
         if !unit.findings.is_empty() {
             out.push_str("  Findings:\n");
-            for f in &unit.findings {
-                out.push_str(&format!(
-                    "    {} [{}] {}\n",
-                    severity(style, f.severity),
-                    f.code,
-                    f.message
-                ));
-            }
+            findings(&mut out, &unit.findings, "    ", style);
         }
         let counted = unit.evidence.iter().filter(|e| e.counted).count();
         out.push_str(&style.dim(&format!(
@@ -84,14 +77,7 @@ pub fn to_text(report: &Report, source: &str, style: Style) -> String {
     }
     if !report.findings.is_empty() {
         out.push_str("\nPortfolio findings:\n");
-        for f in &report.findings {
-            out.push_str(&format!(
-                "  {} [{}] {}\n",
-                severity(style, f.severity),
-                f.code,
-                f.message
-            ));
-        }
+        findings(&mut out, &report.findings, "  ", style);
     }
     let incomplete = report.units.iter().filter(|u| !u.complete).count();
     out.push('\n');
@@ -106,6 +92,17 @@ pub fn to_text(report: &Report, source: &str, style: Style) -> String {
     });
     out.push('\n');
     out
+}
+
+fn findings(out: &mut String, findings: &[competency::Finding], indent: &str, style: Style) {
+    for f in findings {
+        out.push_str(&format!(
+            "{indent}{} [{}] {}\n",
+            severity(style, f.severity),
+            f.code,
+            f.message
+        ));
+    }
 }
 
 fn severity(style: Style, severity: Severity) -> String {

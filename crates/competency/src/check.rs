@@ -132,6 +132,19 @@ enum Compiled {
     Any(Vec<Compiled>),
 }
 
+impl Compiled {
+    fn filter(&self) -> Option<&CFilter> {
+        match self {
+            Compiled::Count { filter, .. }
+            | Compiled::Distinct { filter, .. }
+            | Compiled::Options { filter, .. }
+            | Compiled::PerItem { filter, .. }
+            | Compiled::Spread { filter, .. } => Some(filter),
+            Compiled::Covers { .. } | Compiled::All(_) | Compiled::Any(_) => None,
+        }
+    }
+}
+
 #[derive(Debug)]
 struct CFilter {
     activity: Option<usize>,
@@ -184,6 +197,8 @@ struct Plan<'c, 'k> {
     units: Vec<&'k CompiledUnit<'c>>,
     /// Per unit checked, per item: its resolved mapping, if it maps to the unit.
     mappings: Vec<Vec<Option<Resolved>>>,
+    /// Per item: true when it maps to nothing checkable in any claimed unit.
+    maps_nothing: Vec<bool>,
 }
 
 #[derive(Debug, Default)]
@@ -191,6 +206,12 @@ struct Resolved {
     covers: Vec<usize>,
     activities: Vec<usize>,
     options: Vec<usize>,
+}
+
+impl Resolved {
+    fn is_empty(&self) -> bool {
+        self.covers.is_empty() && self.activities.is_empty() && self.options.is_empty()
+    }
 }
 
 impl<'c> Checker<'c> {
@@ -233,6 +254,7 @@ impl<'c> Checker<'c> {
         }
         // Claimed units, resolved.
         let mut claimed: Vec<(usize, &CompiledUnit<'c>)> = Vec::new();
+        let mut unresolved: Vec<&str> = Vec::new();
         for (i, reference) in portfolio.units.iter().enumerate() {
             match self.catalog.resolve(reference) {
                 Ok(unit) => {
@@ -249,11 +271,14 @@ impl<'c> Checker<'c> {
                         claimed.push((i, compiled));
                     }
                 }
-                Err(e) => problems.push(Problem::new(
-                    ErrorCode::UnknownUnit,
-                    root.key("units").index(i),
-                    e.to_string(),
-                )),
+                Err(e) => {
+                    unresolved.push(reference.code().as_str());
+                    problems.push(Problem::new(
+                        ErrorCode::UnknownUnit,
+                        root.key("units").index(i),
+                        e.to_string(),
+                    ));
+                }
             }
         }
         // The units to check: all claimed, or those asked for.
@@ -323,7 +348,8 @@ impl<'c> Checker<'c> {
                 }
             }
             for code in item.units.keys() {
-                let known = claimed.iter().any(|(_, c)| c.unit.code.as_str() == code);
+                let known = claimed.iter().any(|(_, c)| c.unit.code.as_str() == code)
+                    || unresolved.contains(&code.as_str());
                 if !known {
                     problems.push(
                         Problem::new(
@@ -350,10 +376,13 @@ impl<'c> Checker<'c> {
             let code = compiled.unit.code.as_str();
             let mut per_item = Vec::with_capacity(portfolio.evidence.len());
             for (i, item) in portfolio.evidence.iter().enumerate() {
+                // A mapping that resolves to nothing checkable (empty, or only conditions that
+                // evidence cannot show) does not tie the item to the unit.
                 per_item.push(
                     item.units
                         .get(code)
-                        .map(|m| compiled.resolve(m, &item_path(i).key("units").name(code), &mut problems)),
+                        .map(|m| compiled.resolve(m, &item_path(i).key("units").name(code), &mut problems))
+                        .filter(|r| !r.is_empty()),
                 );
             }
             resolved_by_code.insert(code, per_item);
@@ -361,6 +390,9 @@ impl<'c> Checker<'c> {
         if !problems.is_empty() {
             return Err(problems);
         }
+        let maps_nothing = (0..portfolio.evidence.len())
+            .map(|i| resolved_by_code.values().all(|per_item| per_item[i].is_none()))
+            .collect();
         let mappings = selected
             .iter()
             .map(|c| resolved_by_code.remove(c.unit.code.as_str()).unwrap_or_default())
@@ -368,6 +400,7 @@ impl<'c> Checker<'c> {
         Ok(Plan {
             units: selected,
             mappings,
+            maps_nothing,
         })
     }
 
@@ -454,8 +487,9 @@ impl<'c> Checker<'c> {
         let findings = portfolio
             .evidence
             .iter()
-            .filter(|item| item.units.values().all(|m| m.is_empty()))
-            .map(|item| Finding {
+            .zip(&plan.maps_nothing)
+            .filter(|(_, nothing)| **nothing)
+            .map(|(item, _)| Finding {
                 code: FindingCode::MapsToNothing,
                 severity: Severity::Warning,
                 item: item.id.clone(),
@@ -953,19 +987,40 @@ impl Ctx<'_, '_> {
     /// Counted items mapped to the unit that pass the filter, in portfolio order.
     fn matching(&self, filter: &CFilter) -> Vec<usize> {
         (0..self.items.len())
-            .filter(|&i| {
-                let Some(m) = self.mapped(i) else { return false };
-                let item = &self.items[i];
-                self.counted[i]
-                    && filter.activity.is_none_or(|a| m.activities.contains(&a))
-                    && (filter.method.is_empty() || filter.method.contains(&item.method))
-                    && (filter.environment.is_empty()
-                        || item.environment.is_some_and(|e| filter.environment.contains(&e)))
-            })
+            .filter(|&i| self.counted[i] && self.passes(i, filter))
             .collect()
     }
 
+    /// The item is mapped to the unit and passes the filter, whether or not it counts.
+    fn passes(&self, i: usize, filter: &CFilter) -> bool {
+        let Some(m) = self.mapped(i) else { return false };
+        let item = &self.items[i];
+        filter.activity.is_none_or(|a| m.activities.contains(&a))
+            && (filter.method.is_empty() || filter.method.contains(&item.method))
+            && (filter.environment.is_empty()
+                || item.environment.is_some_and(|e| filter.environment.contains(&e)))
+    }
+
     fn rule(&self, rule: &Compiled, done: &[Option<Outcome>]) -> Outcome {
+        let mut outcome = self.rule_inner(rule, done);
+        if let (false, Some(filter)) = (outcome.met, rule.filter()) {
+            let left_out = self.left_out(filter);
+            if let (false, Some(missing)) = (left_out.is_empty(), outcome.missing.as_mut()) {
+                missing.push_str(&format!(" (not counted: {})", left_out.join(", ")));
+            }
+        }
+        outcome
+    }
+
+    /// Items that pass the filter but do not count, with the reason.
+    fn left_out(&self, filter: &CFilter) -> Vec<String> {
+        (0..self.items.len())
+            .filter(|&i| !self.counted[i] && self.passes(i, filter))
+            .map(|i| format!("{} ({})", self.items[i].id, self.standing[i].reason()))
+            .collect()
+    }
+
+    fn rule_inner(&self, rule: &Compiled, done: &[Option<Outcome>]) -> Outcome {
         match rule {
             Compiled::Count { min, filter } => {
                 let matching = self.matching(filter);
@@ -1088,10 +1143,11 @@ impl Ctx<'_, '_> {
                 }
                 let n = qualifying.len() as u32;
                 let mut missing = format!(
-                    "{n} of {min} {}{} involving at least {min_values} distinct {} each",
+                    "{n} of {min} {}{} involving at least {min_values} distinct {}{}",
                     items(*min),
                     filter.words,
-                    field.plural()
+                    field.plural(),
+                    if *min == 1 { "" } else { " each" }
                 );
                 match best {
                     Some((i, vals)) if n < *min => missing.push_str(&format!(
@@ -1198,11 +1254,15 @@ impl Ctx<'_, '_> {
                 } else {
                     outcomes.iter().flat_map(|o| o.evidence.clone()).collect()
                 };
-                let missing: Vec<String> = outcomes.iter().filter_map(|o| o.missing.clone()).collect();
+                let missing: Vec<String> = outcomes
+                    .iter()
+                    .filter_map(|o| o.missing.clone())
+                    .map(|m| format!("({m})"))
+                    .collect();
                 Outcome {
                     met,
                     evidence: sorted(evidence),
-                    missing: Some(format!("one of these is needed: {}", missing.join("; or "))),
+                    missing: Some(format!("one of these is needed: {}", missing.join(" or "))),
                 }
             }
         }
