@@ -289,7 +289,10 @@ impl<'c> Checker<'c> {
             for reference in &options.units {
                 match claimed.iter().find(|(_, c)| &c.unit.code == reference.code()) {
                     Some((_, c)) if reference.release().is_none_or(|r| r == c.unit.release) => {
-                        selected.push(c)
+                        // Asking for a unit twice checks it once.
+                        if !selected.iter().any(|s| s.unit.code == c.unit.code) {
+                            selected.push(c);
+                        }
                     }
                     _ => problems.push(
                         Problem::new(
@@ -587,7 +590,7 @@ impl Standing {
                 FindingCode::Unverified,
                 Severity::Warning,
                 format!(
-                    "{} is a {} and the policy requires verification, but none is recorded",
+                    "{} was gathered by {} and the policy requires verification, but none is recorded",
                     item.id, item.method
                 ),
             );
