@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use crate::catalog::Catalog;
-use crate::error::{ErrorCode, LoadErrors};
+use crate::error::{ErrorCode, LoadErrors, Problem};
 use crate::ids::{UnitCode, UnitRef};
 use crate::method::{Environment, Method};
 use crate::path::Path;
@@ -18,9 +18,9 @@ use crate::report::{
     UnitReport,
 };
 use crate::rule::{Field, Filter, Rule, Scope, items};
+use crate::suggest::did_you_mean;
 use crate::suggest::suggest_criterion;
 use crate::unit::{EvidenceKind, Item, Unit};
-use crate::validate::{Problem, did_you_mean};
 
 /// Options for one check.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -171,18 +171,8 @@ impl<'c> Checker<'c> {
 
     /// Validates and checks a parsed portfolio; errors carry JSON pointers but no lines.
     pub fn check(&self, portfolio: &Portfolio, options: &CheckOptions) -> Result<Report, LoadErrors> {
-        self.check_inner(portfolio, options).map_err(|problems| {
-            LoadErrors::new(
-                problems
-                    .into_iter()
-                    .map(|p| {
-                        crate::error::LoadError::new(p.code, p.message)
-                            .with_help(p.help)
-                            .with_pointer(&p.path)
-                    })
-                    .collect(),
-            )
-        })
+        self.check_inner(portfolio, options)
+            .map_err(|problems| LoadErrors::new(problems.into_iter().map(Problem::into_error).collect()))
     }
 
     fn check_inner(&self, portfolio: &Portfolio, options: &CheckOptions) -> Result<Report, Vec<Problem>> {
@@ -835,6 +825,7 @@ impl<'c> CompiledUnit<'c> {
                 }
             }
         }
+        let activities: Vec<&str> = self.unit.activities.iter().map(|a| a.id.as_str()).collect();
         for (i, tag) in mapping.activities.iter().enumerate() {
             match self.activities.get(tag.as_str()) {
                 Some(a) => out.activities.push(*a),
@@ -844,16 +835,12 @@ impl<'c> CompiledUnit<'c> {
                         path.key("activities").index(i),
                         format!("activity `{tag}` is not declared by {code}"),
                     )
-                    .maybe_help(
-                        did_you_mean(tag, self.unit.activities.iter().map(|a| a.id.as_str())).or_else(|| {
-                            let all: Vec<&str> = self.unit.activities.iter().map(|a| a.id.as_str()).collect();
-                            Some(if all.is_empty() {
-                                format!("{code} declares no activities")
-                            } else {
-                                format!("{code} declares: {}", all.join(", "))
-                            })
-                        }),
-                    ),
+                    .help(help_for_unknown(
+                        tag,
+                        &activities,
+                        &format!("{code} declares no activities"),
+                        code,
+                    )),
                 ),
             }
         }
@@ -866,20 +853,28 @@ impl<'c> CompiledUnit<'c> {
                         path.key("options").index(i),
                         format!("option `{option}` is not in any option list of {code}"),
                     )
-                    .maybe_help(
-                        did_you_mean(option, self.option_names.iter().copied()).or_else(|| {
-                            Some(if self.option_names.is_empty() {
-                                format!("{code} declares no option lists")
-                            } else {
-                                format!("{code} declares: {}", self.option_names.join(", "))
-                            })
-                        }),
-                    ),
+                    .help(help_for_unknown(
+                        option,
+                        &self.option_names,
+                        &format!("{code} declares no option lists"),
+                        code,
+                    )),
                 ),
             }
         }
         out
     }
+}
+
+/// Help for a name not in a unit's vocabulary: a near miss, else the whole vocabulary.
+fn help_for_unknown(name: &str, declared: &[&str], none: &str, code: &UnitCode) -> String {
+    did_you_mean(name, declared.iter().copied()).unwrap_or_else(|| {
+        if declared.is_empty() {
+            none.to_owned()
+        } else {
+            format!("{code} declares: {}", declared.join(", "))
+        }
+    })
 }
 
 /// Everything one unit's evaluation reads.
@@ -904,9 +899,10 @@ impl Ctx<'_, '_> {
         let mut outcomes: Vec<Option<Outcome>> = (0..reqs.len()).map(|_| None).collect();
         // Claimed requirements first, then parents (children come after their parent, so in
         // reverse order every child is done before its parent), then rules.
+        let claimers = self.claimers();
         for (i, req) in reqs.iter().enumerate() {
             if matches!(req.how, How::Claimed) {
-                outcomes[i] = Some(self.claimed(i));
+                outcomes[i] = Some(self.claimed(&claimers[i]));
             }
         }
         for (i, req) in reqs.iter().enumerate().rev() {
@@ -960,25 +956,31 @@ impl Ctx<'_, '_> {
         self.mapping[i].as_ref()
     }
 
-    fn claimed(&self, req: usize) -> Outcome {
-        let mut evidence = Vec::new();
-        let mut uncounted = Vec::new();
-        for i in 0..self.items.len() {
-            if self.mapped(i).is_some_and(|m| m.covers.contains(&req)) {
-                if self.counted[i] {
-                    evidence.push(i);
-                } else {
-                    uncounted.push(format!("{} ({})", self.items[i].id, self.standing[i].reason()));
+    /// Per requirement, the items that claim it, in portfolio order: one pass over the items
+    /// instead of one per requirement.
+    fn claimers(&self) -> Vec<Vec<usize>> {
+        let mut claimers = vec![Vec::new(); self.unit.reqs.len()];
+        for (i, mapping) in self.mapping.iter().enumerate() {
+            for &req in mapping.iter().flat_map(|m| &m.covers) {
+                if claimers[req].last() != Some(&i) {
+                    claimers[req].push(i);
                 }
             }
         }
+        claimers
+    }
+
+    fn claimed(&self, claimers: &[usize]) -> Outcome {
+        let (evidence, uncounted): (Vec<usize>, Vec<usize>) =
+            claimers.iter().partition(|&&i| self.counted[i]);
         let missing = if uncounted.is_empty() {
             "no evidence item claims it".to_owned()
         } else {
-            format!(
-                "claimed only by items that do not count: {}",
-                uncounted.join(", ")
-            )
+            let why: Vec<String> = uncounted
+                .iter()
+                .map(|&i| format!("{} ({})", self.items[i].id, self.standing[i].reason()))
+                .collect();
+            format!("claimed only by items that do not count: {}", why.join(", "))
         };
         Outcome {
             met: !evidence.is_empty(),

@@ -135,6 +135,42 @@ impl fmt::Display for ErrorCode {
     }
 }
 
+/// A problem found by validation, before it is given a file and a line: the path of the value
+/// at fault, so that checks never deal with positions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Problem {
+    pub(crate) code: ErrorCode,
+    pub(crate) path: Path,
+    pub(crate) message: String,
+    pub(crate) help: Option<String>,
+}
+
+impl Problem {
+    pub(crate) fn new(code: ErrorCode, path: Path, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            path,
+            message: message.into(),
+            help: None,
+        }
+    }
+    pub(crate) fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+    pub(crate) fn maybe_help(mut self, help: Option<String>) -> Self {
+        self.help = help;
+        self
+    }
+
+    /// The error without a file or position (for documents given as values, not text).
+    pub(crate) fn into_error(self) -> LoadError {
+        LoadError::new(self.code, self.message)
+            .with_help(self.help)
+            .with_pointer(&self.path)
+    }
+}
+
 /// One problem found while loading, with where it is and what to do.
 ///
 /// Displays as `file:line:column: error[code]: message`, then `help: ...` on its own line

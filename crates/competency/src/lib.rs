@@ -34,10 +34,10 @@ pub use catalog::{Catalog, ResolveError};
 pub use check::{CheckOptions, Checker};
 pub use error::{ErrorCode, LoadError, LoadErrors};
 pub use ids::{CriterionId, ElementId, IdError, ItemId, Tag, UnitCode, UnitRef};
+pub use load::Format;
 pub use method::{Environment, Method};
 pub use portfolio::{
-    Date, EvidenceItem, Format, Judgement, Mapping, PORTFOLIO_FORMAT, Person, Policy, Portfolio, Source,
-    Verification,
+    Date, EvidenceItem, Judgement, Mapping, PORTFOLIO_FORMAT, Person, Policy, Portfolio, Source, Verification,
 };
 pub use report::{
     Finding, FindingCode, ItemStatus, REPORT_FORMAT, Report, RequirementKind, RequirementResult, Severity,

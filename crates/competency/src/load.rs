@@ -3,10 +3,32 @@
 
 use serde::de::DeserializeOwned;
 
+use crate::error::Problem;
 use crate::error::{ErrorCode, LoadError, LoadErrors};
-use crate::path::{Path, line_col, toml_offset};
+use crate::path::{Path, json_offset, line_col, toml_offsets};
+use crate::suggest::did_you_mean;
 use crate::unit::Unit;
-use crate::validate::{Problem, did_you_mean, validate_unit};
+use crate::validate::validate_unit;
+
+/// The two file formats documents can be written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// TOML, for people.
+    Toml,
+    /// JSON, for platforms.
+    Json,
+}
+
+impl Format {
+    /// The format a file name's extension implies (`.json` is JSON, anything else TOML).
+    pub fn from_file_name(name: &str) -> Format {
+        if name.to_ascii_lowercase().ends_with(".json") {
+            Format::Json
+        } else {
+            Format::Toml
+        }
+    }
+}
 
 /// Parses TOML into `T`, reporting a syntax or shape error with its position.
 pub(crate) fn parse_toml<T: DeserializeOwned>(name: &str, text: &str) -> Result<T, LoadError> {
@@ -74,15 +96,17 @@ fn backticked(message: &str) -> Vec<String> {
     message.split('`').skip(1).step_by(2).map(str::to_owned).collect()
 }
 
-/// Gives validation problems their file and position in a TOML document.
-pub(crate) fn locate_toml(name: &str, text: &str, problems: Vec<Problem>) -> Vec<LoadError> {
+/// Gives validation problems their file and position in a document, in document order.
+pub(crate) fn locate(name: &str, text: &str, format: Format, problems: Vec<Problem>) -> Vec<LoadError> {
+    let offsets = match format {
+        Format::Toml => toml_offsets(text, problems.iter().map(|p| &p.path)),
+        Format::Json => problems.iter().map(|p| json_offset(text, &p.path)).collect(),
+    };
     let mut errors: Vec<LoadError> = problems
         .into_iter()
-        .map(|p| {
-            let offset = toml_offset(text, &p.path);
-            LoadError::new(p.code, p.message)
-                .with_help(p.help)
-                .with_pointer(&p.path)
+        .zip(offsets)
+        .map(|(p, offset)| {
+            p.into_error()
                 .with_file(name)
                 .with_position(offset.map(|o| line_col(text, o)))
         })
@@ -99,7 +123,7 @@ pub(crate) fn load_unit(name: &str, text: &str) -> Result<Unit, Vec<LoadError>> 
     if problems.is_empty() {
         Ok(unit)
     } else {
-        Err(locate_toml(name, text, problems))
+        Err(locate(name, text, Format::Toml, problems))
     }
 }
 

@@ -75,11 +75,18 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
-/// The byte offset of the value at `path` in a TOML document, or of the deepest part of the
-/// path that exists (a missing key is reported where its table is).
-pub(crate) fn toml_offset(text: &str, path: &Path) -> Option<usize> {
+/// The byte offsets of the values at `paths` in a TOML document (parsed once), or of the
+/// deepest part of each path that exists (a missing key is reported where its table is).
+pub(crate) fn toml_offsets<'p>(text: &str, paths: impl IntoIterator<Item = &'p Path>) -> Vec<Option<usize>> {
+    let root = toml::de::DeTable::parse(text).ok();
+    paths
+        .into_iter()
+        .map(|path| root.as_ref().map(|root| toml_offset(root, path)))
+        .collect()
+}
+
+fn toml_offset(root: &toml::Spanned<toml::de::DeTable<'_>>, path: &Path) -> usize {
     use toml::de::{DeTable, DeValue};
-    let root = DeTable::parse(text).ok()?;
     let mut offset = root.span().start;
     let mut table: Option<&DeTable<'_>> = Some(root.get_ref());
     let mut array: Option<&[toml::Spanned<DeValue<'_>>]> = None;
@@ -100,7 +107,7 @@ pub(crate) fn toml_offset(text: &str, path: &Path) -> Option<usize> {
             _ => {}
         }
     }
-    Some(offset)
+    offset
 }
 
 fn lookup<'a, 'i>(
@@ -274,11 +281,11 @@ mod tests {
             .key("criteria")
             .index(0)
             .key("text");
-        let offset = toml_offset(text, &path).unwrap();
+        let offset = toml_offsets(text, [&path])[0].unwrap();
         assert_eq!(line_col(text, offset), (6, 8));
         // A key that is absent is reported at its table.
         let missing = Path::root().key("elements").index(0).key("title");
-        let (line, _) = line_col(text, toml_offset(text, &missing).unwrap());
+        let (line, _) = line_col(text, toml_offsets(text, [&missing])[0].unwrap());
         assert_eq!(line, 2);
     }
 

@@ -6,12 +6,12 @@ use std::fmt;
 use indexmap::IndexMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::error::Problem;
 use crate::error::{ErrorCode, LoadError, LoadErrors};
 use crate::ids::UnitRef;
-use crate::load::{parse_toml, serde_error};
+use crate::load::{Format, locate, parse_toml, serde_error};
 use crate::method::{Environment, Method};
-use crate::path::{Path, json_offset, line_col, toml_offset};
-use crate::validate::Problem;
+use crate::path::Path;
 
 /// The portfolio format version this library reads.
 pub const PORTFOLIO_FORMAT: u32 = 1;
@@ -258,26 +258,6 @@ impl<'de> Deserialize<'de> for Date {
     }
 }
 
-/// The two file formats a portfolio can be written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// TOML, for people.
-    Toml,
-    /// JSON, for platforms.
-    Json,
-}
-
-impl Format {
-    /// The format a file name's extension implies (`.json` is JSON, anything else TOML).
-    pub fn from_file_name(name: &str) -> Format {
-        if name.to_ascii_lowercase().ends_with(".json") {
-            Format::Json
-        } else {
-            Format::Toml
-        }
-    }
-}
-
 /// A portfolio's text with its name and format, so that problems can be located in it.
 #[derive(Debug, Clone, Copy)]
 pub struct Source<'a> {
@@ -309,23 +289,7 @@ impl<'a> Source<'a> {
     }
 
     pub(crate) fn locate(&self, problems: Vec<Problem>) -> LoadErrors {
-        let mut errors: Vec<LoadError> = problems
-            .into_iter()
-            .map(|p| {
-                let offset = match self.format {
-                    Format::Toml => toml_offset(self.text, &p.path),
-                    Format::Json => json_offset(self.text, &p.path),
-                };
-                LoadError::new(p.code, p.message)
-                    .with_help(p.help)
-                    .with_pointer(&p.path)
-                    .with_file(self.name)
-                    .with_position(offset.map(|o| line_col(self.text, o)))
-            })
-            .collect();
-        // Document order, whichever check found the problem.
-        errors.sort_by_key(|e| (e.line(), e.column()));
-        LoadErrors::new(errors)
+        LoadErrors::new(locate(self.name, self.text, self.format, problems))
     }
 }
 

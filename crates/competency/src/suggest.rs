@@ -44,6 +44,11 @@ fn tie_break(input: &str, candidate: &str) -> (usize, u32) {
     (usize::MAX - shared, gap)
 }
 
+/// "did you mean `x`?" for a near miss among `candidates`.
+pub(crate) fn did_you_mean<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    suggest(input, candidates).map(|s| format!("did you mean `{s}`?"))
+}
+
 /// The criterion nearest to a criterion number that does not exist: the same element first,
 /// then the nearest number, and on a tie the later one (a gap in numbering usually means the
 /// source skipped a number, as CHCMGT006 skips 3.4).

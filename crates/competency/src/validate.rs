@@ -3,45 +3,12 @@
 
 use std::collections::HashSet;
 
-use crate::error::ErrorCode;
+use crate::error::{ErrorCode, Problem};
 use crate::ids::ItemId;
 use crate::path::Path;
 use crate::rule::{Field, Rule, Scope};
-use crate::suggest::{suggest, suggest_criterion};
+use crate::suggest::{did_you_mean, suggest_criterion};
 use crate::unit::{Entry, Item, ItemSection, Unit};
-
-/// A problem found by validation, before it is given a file and a line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Problem {
-    pub(crate) code: ErrorCode,
-    pub(crate) path: Path,
-    pub(crate) message: String,
-    pub(crate) help: Option<String>,
-}
-
-impl Problem {
-    pub(crate) fn new(code: ErrorCode, path: Path, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            path,
-            message: message.into(),
-            help: None,
-        }
-    }
-    pub(crate) fn help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
-        self
-    }
-    pub(crate) fn maybe_help(mut self, help: Option<String>) -> Self {
-        self.help = help;
-        self
-    }
-}
-
-/// "did you mean ...?" for a near miss among `candidates`.
-pub(crate) fn did_you_mean<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
-    suggest(input, candidates).map(|s| format!("did you mean `{s}`?"))
-}
 
 /// Every problem with a parsed unit, in document order.
 pub(crate) fn validate_unit(unit: &Unit) -> Vec<Problem> {
