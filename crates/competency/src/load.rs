@@ -141,10 +141,8 @@ impl Unit {
     }
 
     /// The unit as TOML in the unit file format (without the source file's comments).
-    pub fn to_toml_string(&self) -> String {
-        // Serialising a validated unit cannot fail: every field is a string, number, bool,
-        // array or table that TOML can represent.
-        toml::to_string(self).unwrap_or_default()
+    pub fn to_toml_string(&self) -> Result<String, toml::ser::Error> {
+        toml::to_string(self)
     }
 }
 

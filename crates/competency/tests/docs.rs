@@ -17,22 +17,22 @@ fn headings(doc: &str) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn every_error_code_has_its_heading_in_order() {
-    let documented = headings("errors.md");
-    let codes: Vec<String> = ErrorCode::ALL.iter().map(|c| c.as_str().to_owned()).collect();
+/// The doc's `## code` headings are exactly `codes`, in order.
+fn assert_documented(doc: &str, codes: impl IntoIterator<Item = &'static str>) {
+    let codes: Vec<String> = codes.into_iter().map(str::to_owned).collect();
     assert_eq!(
-        documented, codes,
-        "docs/errors.md headings must list every ErrorCode, in order"
+        headings(doc),
+        codes,
+        "docs/{doc} headings must list every code, in order"
     );
 }
 
 #[test]
+fn every_error_code_has_its_heading_in_order() {
+    assert_documented("errors.md", ErrorCode::ALL.iter().map(|c| c.as_str()));
+}
+
+#[test]
 fn every_finding_code_has_its_heading_in_order() {
-    let documented = headings("findings.md");
-    let codes: Vec<String> = FindingCode::ALL.iter().map(|c| c.as_str().to_owned()).collect();
-    assert_eq!(
-        documented, codes,
-        "docs/findings.md headings must list every FindingCode, in order"
-    );
+    assert_documented("findings.md", FindingCode::ALL.iter().map(|c| c.as_str()));
 }

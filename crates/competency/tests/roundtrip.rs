@@ -245,7 +245,7 @@ fn unit() -> impl Strategy<Value = Unit> {
 proptest! {
     #[test]
     fn any_valid_unit_survives_toml_and_json(unit in unit()) {
-        let toml_text = unit.to_toml_string();
+        let toml_text = unit.to_toml_string().unwrap();
         let parsed = Unit::from_toml_str(&toml_text);
         prop_assert!(parsed.is_ok(), "{}\n---\n{toml_text}", parsed.unwrap_err());
         prop_assert_eq!(parsed.unwrap(), unit.clone());

@@ -107,7 +107,7 @@ fn each_file_is_named_after_its_unit() {
 #[test]
 fn shipped_units_round_trip_through_toml_and_json() {
     for u in Catalog::bundled().units() {
-        let toml_text = u.to_toml_string();
+        let toml_text = u.to_toml_string().unwrap();
         assert_eq!(
             &Unit::from_toml_str(&toml_text).unwrap(),
             u,
