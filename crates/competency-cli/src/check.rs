@@ -3,6 +3,7 @@
 use competency::{Report, RequirementResult, Severity};
 
 use crate::doc::Block;
+use crate::escape::line;
 
 /// Terminal styling: ANSI colour when writing to a terminal and NO_COLOR is unset.
 #[derive(Debug, Clone, Copy)]
@@ -41,8 +42,15 @@ pub fn to_text(report: &Report, source: &str, style: Style) -> String {
         .map(|d| format!(" · current since {d}"))
         .unwrap_or_default();
     out.push_str(&format!(
-        "{source} · candidate {} · judged as of {}{window}\n",
-        report.candidate, report.judgement_date
+        "{} · candidate {} · judged as of {}{}{window}\n",
+        line(source),
+        line(&report.candidate),
+        report.judgement_date,
+        if report.judgement_date_defaulted {
+            " (today: the portfolio gives no judgement date)"
+        } else {
+            ""
+        }
     ));
     for unit in &report.units {
         out.push('\n');
@@ -53,15 +61,31 @@ pub fn to_text(report: &Report, source: &str, style: Style) -> String {
         };
         out.push_str(&format!(
             "{} {} (release {}): {verdict}, {} of {} requirements met\n",
-            unit.code, unit.title, unit.release, unit.met, unit.total
+            line(&unit.code),
+            line(&unit.title),
+            unit.release,
+            unit.met,
+            unit.total
         ));
+        if unit.current_since != report.current_since {
+            if let Some(since) = unit.current_since {
+                out.push_str(&format!(
+                    "  evidence current since {since} (the unit's own window)\n"
+                ));
+            }
+        }
         let unmet: Vec<&RequirementResult> = unit.requirements.iter().filter(|r| !r.met).collect();
         if !unmet.is_empty() {
             out.push_str("  Unmet:\n");
             for r in unmet {
-                out.push_str(&format!("    {} ({}) {}\n", r.id, r.kind.as_str(), r.text));
+                out.push_str(&format!(
+                    "    {} ({}) {}\n",
+                    line(&r.id),
+                    r.kind.as_str(),
+                    line(&r.text)
+                ));
                 if let Some(missing) = &r.missing {
-                    out.push_str(&format!("      missing: {missing}\n"));
+                    out.push_str(&format!("      missing: {}\n", line(missing)));
                 }
             }
         }
@@ -100,7 +124,7 @@ fn findings(out: &mut String, findings: &[competency::Finding], indent: &str, st
             "{indent}{} [{}] {}\n",
             severity(style, f.severity),
             f.code,
-            f.message
+            line(&f.message)
         ));
     }
 }
@@ -121,8 +145,13 @@ pub fn to_blocks(report: &Report, source: &str) -> Vec<Block> {
         .map(|d| format!("; evidence current since {d}"))
         .unwrap_or_default();
     b.push(Block::Para(format!(
-        "Portfolio {source}, judged as of {}{window}.",
-        report.judgement_date
+        "Portfolio {source}, judged as of {}{}{window}.",
+        report.judgement_date,
+        if report.judgement_date_defaulted {
+            " (today: the portfolio gives no judgement date)"
+        } else {
+            ""
+        }
     )));
     for unit in &report.units {
         b.push(Block::Heading(
@@ -159,22 +188,22 @@ pub fn to_blocks(report: &Report, source: &str) -> Vec<Block> {
         if !unit.findings.is_empty() {
             b.push(Block::Heading(3, "Findings".to_owned()));
             b.push(Block::List(
-                unit.findings
-                    .iter()
-                    .map(|f| (0, format!("{} ({}): {}", f.code, f.item, f.message)))
-                    .collect(),
+                unit.findings.iter().map(|f| (0, finding_line(f))).collect(),
             ));
         }
     }
     if !report.findings.is_empty() {
         b.push(Block::Heading(2, "Portfolio findings".to_owned()));
         b.push(Block::List(
-            report
-                .findings
-                .iter()
-                .map(|f| (0, format!("{} ({}): {}", f.code, f.item, f.message)))
-                .collect(),
+            report.findings.iter().map(|f| (0, finding_line(f))).collect(),
         ));
     }
     b
+}
+
+fn finding_line(f: &competency::Finding) -> String {
+    match &f.item {
+        Some(item) => format!("{} ({item}): {}", f.code, f.message),
+        None => format!("{}: {}", f.code, f.message),
+    }
 }

@@ -1,6 +1,8 @@
 //! A small document model rendered as plain text or Markdown, so that every view is written
 //! once and shown in both forms.
 
+use crate::escape;
+
 /// A block of a document.
 #[derive(Debug, Clone)]
 pub enum Block {
@@ -14,10 +16,11 @@ pub enum Block {
     Table(Vec<String>, Vec<Vec<String>>),
 }
 
-/// Renders blocks as text for a terminal.
+/// Renders blocks as text for a terminal; hidden characters in the text are escaped.
 pub fn to_text(blocks: &[Block]) -> String {
     let mut out = String::new();
     for block in blocks {
+        let block = &escaped(block);
         match block {
             Block::Heading(1, text) => {
                 out.push_str(text);
@@ -87,25 +90,25 @@ pub fn to_markdown(blocks: &[Block]) -> String {
             Block::Heading(level, text) => {
                 out.push_str(&"#".repeat(usize::from(*level)));
                 out.push(' ');
-                out.push_str(&escape(text));
+                out.push_str(&escape::markdown(text));
                 out.push_str("\n\n");
             }
             Block::Para(text) => {
-                out.push_str(&escape(text));
+                out.push_str(&escape::markdown(text));
                 out.push_str("\n\n");
             }
             Block::List(items) => {
                 for (depth, text) in items {
                     out.push_str(&"  ".repeat(*depth));
                     out.push_str("- ");
-                    out.push_str(&escape(text));
+                    out.push_str(&escape::markdown(text));
                     out.push('\n');
                 }
                 out.push('\n');
             }
             Block::Table(header, rows) => {
                 let row = |cells: &[String]| {
-                    let cells: Vec<String> = cells.iter().map(|c| escape(c).replace('|', "\\|")).collect();
+                    let cells: Vec<String> = cells.iter().map(|c| escape::markdown_cell(c)).collect();
                     format!("| {} |\n", cells.join(" | "))
                 };
                 out.push_str(&row(header));
@@ -120,25 +123,24 @@ pub fn to_markdown(blocks: &[Block]) -> String {
     trim_end(out)
 }
 
+/// The block with its text made safe for a terminal: table cells on one line, other text
+/// keeping its line breaks.
+fn escaped(block: &Block) -> Block {
+    let lines = |t: &String| escape::lines(t).into_owned();
+    match block {
+        Block::Heading(level, text) => Block::Heading(*level, escape::line(text).into_owned()),
+        Block::Para(text) => Block::Para(lines(text)),
+        Block::List(items) => Block::List(items.iter().map(|(d, t)| (*d, lines(t))).collect()),
+        Block::Table(header, rows) => {
+            let cells = |r: &Vec<String>| r.iter().map(|c| escape::line(c).into_owned()).collect();
+            Block::Table(cells(header), rows.iter().map(cells).collect())
+        }
+    }
+}
+
 fn trim_end(mut out: String) -> String {
     while out.ends_with("\n\n") {
         out.pop();
     }
     out
-}
-
-/// Escapes the characters that would change Markdown's meaning in running text.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '*' | '_' | '`' | '[' | ']' | '<' | '>' | '#') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    // Paragraph breaks inside one text stay paragraph breaks; single newlines become spaces
-    // would lose the source's line structure, so keep them as hard breaks.
-    out.replace("\n\n", "\u{0}")
-        .replace('\n', "  \n")
-        .replace('\u{0}', "\n\n")
 }

@@ -6,6 +6,7 @@
 
 mod check;
 mod doc;
+mod escape;
 mod show;
 mod template;
 
@@ -13,18 +14,54 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
-use competency::{Catalog, CheckOptions, Checker, Format, LoadErrors, Source};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use competency::{Catalog, CheckOptions, Checker, Date, Format, Limits, LoadError, LoadErrors, Source};
 
 /// Check evidence portfolios against Australian VET units of competency.
 #[derive(Debug, Parser)]
 #[command(name = "competency", version, about, max_term_width = 100)]
 struct Cli {
-    /// Use the unit files in this directory instead of the bundled units.
-    #[arg(long, global = true, value_name = "DIR")]
+    /// Add the unit files in this directory to the bundled units; a unit with the code of a
+    /// bundled one replaces it (a note on standard error says so).
+    #[arg(long, global = true, value_name = "DIR", conflicts_with = "only_units")]
     units: Option<PathBuf>,
+    /// Use only the unit files in this directory, not the bundled units.
+    #[arg(long, global = true, value_name = "DIR")]
+    only_units: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
+}
+
+/// Limits on one portfolio; exceeding one is a located `limit-exceeded` error.
+#[derive(Debug, Args)]
+struct LimitArgs {
+    /// Largest portfolio read, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().input_bytes)]
+    max_input_bytes: usize,
+    /// Most evidence items in one portfolio.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().evidence_items)]
+    max_items: usize,
+    /// Most values in one list of one item (clients, covers, ...).
+    #[arg(long, value_name = "N", default_value_t = Limits::default().values_per_item)]
+    max_values: usize,
+    /// Most characters in one text (an ID, a title, a name).
+    #[arg(long, value_name = "N", default_value_t = Limits::default().string_chars)]
+    max_string: usize,
+    /// Most errors reported before validation stops looking.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().errors)]
+    max_errors: usize,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> Limits {
+        Limits {
+            input_bytes: self.max_input_bytes,
+            evidence_items: self.max_items,
+            values_per_item: self.max_values,
+            string_chars: self.max_string,
+            errors: self.max_errors,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -56,6 +93,8 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = DocFormat::Text)]
         format: DocFormat,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Print a starter portfolio for these units, with every requirement listed as comments.
     Template {
@@ -84,9 +123,11 @@ enum DocFormat {
     Markdown,
 }
 
-/// What a command produced: text for standard output, and the exit code.
+/// What a command produced: text for standard output, notes for standard error, and the
+/// exit code.
 struct Outcome {
     stdout: String,
+    notes: Vec<String>,
     code: u8,
 }
 
@@ -96,22 +137,59 @@ struct Failure(String);
 impl From<LoadErrors> for Failure {
     fn from(errors: LoadErrors) -> Self {
         let n = errors.len();
-        Failure(format!(
-            "{errors}\n{n} error{} found",
-            if n == 1 { "" } else { "s" }
-        ))
+        let mut text = String::new();
+        for error in errors.errors() {
+            text.push_str(&error_text(error));
+            text.push('\n');
+        }
+        Failure(format!("{text}{n} error{} found", if n == 1 { "" } else { "s" }))
     }
+}
+
+/// One error for a terminal: `file:line:column: error[code]: message`, then `help:`, with
+/// every part that may quote the input escaped.
+fn error_text(error: &LoadError) -> String {
+    let mut out = String::new();
+    match (error.file(), error.line(), error.column()) {
+        (Some(file), Some(line), Some(col)) => {
+            out.push_str(&format!("{}:{line}:{col}: ", escape::line(file)))
+        }
+        (Some(file), _, _) => out.push_str(&format!("{}: ", escape::line(file))),
+        (None, Some(line), Some(col)) => out.push_str(&format!("{line}:{col}: ")),
+        (None, _, _) => {}
+    }
+    out.push_str(&format!(
+        "error[{}]: {}",
+        error.code(),
+        escape::line(error.message())
+    ));
+    if error.line().is_none() && !error.pointer().is_empty() {
+        out.push_str(&format!(" (at {})", escape::line(error.pointer())));
+    }
+    if let Some(help) = error.help() {
+        out.push_str(&format!("\n  help: {}", escape::line(help)));
+    }
+    out
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = run(cli);
-    let mut stdout = std::io::stdout().lock();
     match result {
         Ok(outcome) => {
-            // A closed pipe (`competency show X | head`) is not an error worth reporting.
-            let _ = stdout.write_all(outcome.stdout.as_bytes());
-            ExitCode::from(outcome.code)
+            let mut stderr = std::io::stderr().lock();
+            for note in &outcome.notes {
+                let _ = writeln!(stderr, "note: {}", escape::line(note));
+            }
+            match write_stdout(&outcome.stdout) {
+                Ok(()) => ExitCode::from(outcome.code),
+                // A closed pipe (`competency show X | head`) is the reader's choice, not a failure.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::from(outcome.code),
+                Err(e) => {
+                    let _ = writeln!(stderr, "error[io]: cannot write the output: {e}");
+                    ExitCode::from(2)
+                }
+            }
         }
         Err(Failure(message)) => {
             let _ = writeln!(std::io::stderr().lock(), "{message}");
@@ -120,88 +198,135 @@ fn main() -> ExitCode {
     }
 }
 
-fn catalog(units: Option<&PathBuf>) -> Result<std::borrow::Cow<'static, Catalog>, Failure> {
-    match units {
-        None => Ok(std::borrow::Cow::Borrowed(Catalog::bundled())),
-        Some(dir) => Ok(std::borrow::Cow::Owned(Catalog::from_dir(dir)?)),
+/// Writes and flushes standard output, so that a full disk is an error and not a silently
+/// truncated report.
+fn write_stdout(text: &str) -> std::io::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()
+}
+
+/// The catalog a command uses: the bundled units, the bundled units with a directory's added
+/// (`--units`), or a directory's only (`--only-units`); and notes on bundled units replaced.
+fn catalog(cli: &Cli) -> Result<(std::borrow::Cow<'static, Catalog>, Vec<String>), Failure> {
+    use std::borrow::Cow;
+    match (&cli.units, &cli.only_units) {
+        (_, Some(dir)) => Ok((Cow::Owned(Catalog::from_dir(dir)?), Vec::new())),
+        (Some(dir), None) => {
+            let (merged, replaced) = Catalog::bundled().extended(Catalog::from_dir(dir)?);
+            let notes = replaced
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{} from {} (release {}) replaces the bundled {} (release {})",
+                        r.code,
+                        dir.display(),
+                        r.new_release,
+                        r.code,
+                        r.old_release
+                    )
+                })
+                .collect();
+            Ok((Cow::Owned(merged), notes))
+        }
+        (None, None) => Ok((Cow::Borrowed(Catalog::bundled()), Vec::new())),
     }
 }
 
 fn run(cli: Cli) -> Result<Outcome, Failure> {
-    match cli.command {
-        Command::Units { format } => {
-            let catalog = catalog(cli.units.as_ref())?;
-            Ok(ok(units(&catalog, format)))
-        }
-        Command::Show { code, format } => {
-            let catalog = catalog(cli.units.as_ref())?;
-            let unit = catalog
-                .resolve_str(&code)
-                .map_err(|e| Failure(format!("error: {e}")))?;
-            let text = match format {
-                DocFormat::Text => doc::to_text(&show::unit_blocks(unit)),
-                DocFormat::Markdown => doc::to_markdown(&show::unit_blocks(unit)),
-                DocFormat::Json => json(unit),
-            };
-            Ok(ok(text))
-        }
-        Command::Check {
-            portfolio,
-            as_of,
-            only,
-            format,
-        } => {
-            let catalog = catalog(cli.units.as_ref())?;
-            check(&catalog, &portfolio, as_of.as_deref(), &only, format)
-        }
-        Command::Template { codes } => {
-            let catalog = catalog(cli.units.as_ref())?;
-            let mut units = Vec::new();
-            for code in &codes {
-                units.push(
-                    catalog
-                        .resolve_str(code)
-                        .map_err(|e| Failure(format!("error: {e}")))?,
-                );
-            }
-            Ok(ok(template::portfolio(&units)))
-        }
-        Command::Lint { paths } => match Catalog::from_paths(&paths) {
+    if let Command::Lint { paths } = &cli.command {
+        return match Catalog::from_paths(paths) {
             Ok(catalog) => Ok(ok(format!(
                 "{} unit{} checked, no problems found\n",
                 catalog.len(),
                 if catalog.len() == 1 { "" } else { "s" }
             ))),
             Err(errors) => Err(errors.into()),
-        },
+        };
     }
+    let (catalog, notes) = catalog(&cli)?;
+    let mut outcome = match &cli.command {
+        Command::Units { format } => ok(units(&catalog, *format)),
+        Command::Show { code, format } => {
+            let unit = resolve(&catalog, code)?;
+            ok(match format {
+                DocFormat::Text => doc::to_text(&show::unit_blocks(unit)),
+                DocFormat::Markdown => doc::to_markdown(&show::unit_blocks(unit)),
+                DocFormat::Json => json(unit),
+            })
+        }
+        Command::Check {
+            portfolio,
+            as_of,
+            only,
+            format,
+            limits,
+        } => {
+            let options = check_options(as_of.as_deref(), only, limits.limits())?;
+            check(&catalog, portfolio, &options, *format)?
+        }
+        Command::Template { codes } => {
+            let units = codes
+                .iter()
+                .map(|code| resolve(&catalog, code))
+                .collect::<Result<Vec<_>, _>>()?;
+            ok(template::portfolio(&units, Date::today()))
+        }
+        Command::Lint { .. } => unreachable!("handled above"),
+    };
+    outcome.notes = notes;
+    Ok(outcome)
+}
+
+fn resolve<'c>(catalog: &'c Catalog, code: &str) -> Result<&'c competency::Unit, Failure> {
+    catalog
+        .resolve_str(code)
+        .map_err(|e| Failure(format!("error: {}", escape::line(&e.to_string()))))
+}
+
+fn check_options(as_of: Option<&str>, units: &[String], limits: Limits) -> Result<CheckOptions, Failure> {
+    let mut options = CheckOptions {
+        limits,
+        ..CheckOptions::default()
+    };
+    if let Some(date) = as_of {
+        options.as_of = Some(
+            date.parse()
+                .map_err(|e: String| Failure(format!("error: --as-of: {}", escape::line(&e))))?,
+        );
+    }
+    for code in units {
+        options.units.push(code.parse().map_err(|e: competency::IdError| {
+            Failure(format!("error: --unit: {}", escape::line(&e.to_string())))
+        })?);
+    }
+    Ok(options)
 }
 
 fn check(
     catalog: &Catalog,
     path: &std::path::Path,
-    as_of: Option<&str>,
-    units: &[String],
+    options: &CheckOptions,
     format: DocFormat,
 ) -> Result<Outcome, Failure> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Failure(format!("{name}: error[io]: cannot read the portfolio: {e}")))?;
-    let mut options = CheckOptions::default();
-    if let Some(date) = as_of {
-        options.as_of = Some(
-            date.parse()
-                .map_err(|e| Failure(format!("error: --as-of: {e}")))?,
-        );
-    }
-    for code in units {
-        options
-            .units
-            .push(code.parse().map_err(|e| Failure(format!("error: --unit: {e}")))?);
-    }
-    let checker = Checker::new(catalog);
-    let source = Source::new(&name, &text, Format::from_file_name(&name));
-    let report = checker.check_source(&source, &options)?;
+    let io_error = |e: std::io::Error| {
+        Failure(format!(
+            "{}: error[io]: cannot read the portfolio: {e}\n1 error found",
+            escape::line(&name)
+        ))
+    };
+    let bytes = competency::read_limited(path, options.limits.input_bytes)
+        .map_err(io_error)?
+        .ok_or_else(|| {
+            Failure(format!(
+                "{}: error[limit-exceeded]: the portfolio is over the limit of {} bytes\n  help: split it, or raise the limit with --max-input-bytes\n1 error found",
+                escape::line(&name),
+                options.limits.input_bytes
+            ))
+        })?;
+    let source = Source::from_bytes(&name, &bytes, Format::from_file_name(&name))?;
+    let report = Checker::new(catalog).check_source(&source, options)?;
     let stdout = match format {
         DocFormat::Json => report.to_json(),
         DocFormat::Markdown => doc::to_markdown(&check::to_blocks(&report, &name)),
@@ -221,7 +346,11 @@ fn ok(mut stdout: String) -> Outcome {
     if !stdout.ends_with('\n') {
         stdout.push('\n');
     }
-    Outcome { stdout, code: 0 }
+    Outcome {
+        stdout,
+        notes: Vec::new(),
+        code: 0,
+    }
 }
 
 fn json<T: serde::Serialize>(value: &T) -> String {
@@ -247,7 +376,7 @@ fn units(catalog: &Catalog, format: ListFormat) -> String {
             code: u.code.as_str(),
             title: &u.title,
             release: u.release,
-            status: u.status.as_str(),
+            status: u.status.map_or("not-stated", |s| s.as_str()),
             training_package: u.code.training_package(),
             elements: u.elements.len(),
             criteria: u.criteria().count(),

@@ -9,9 +9,15 @@ pub fn unit_blocks(unit: &Unit) -> Vec<Block> {
     let mut b = vec![Block::Heading(1, format!("{} {}", unit.code, unit.title))];
     let mut facts = vec![
         format!("Release {}", unit.release),
-        unit.status.as_str().to_owned(),
+        match unit.status {
+            Some(status) => status.as_str().to_owned(),
+            None => "status not stated by the source".to_owned(),
+        },
         format!("training package {}", unit.code.training_package()),
     ];
+    if let Some(months) = unit.currency_months {
+        facts.push(format!("evidence current for {months} months"));
+    }
     if let Some(field) = &unit.competency_field {
         facts.push(format!("competency field: {field}"));
     }

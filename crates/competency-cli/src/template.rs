@@ -1,10 +1,10 @@
 //! `competency template`: a starter portfolio with every requirement listed as comments.
 
-use competency::{Item, Unit};
+use competency::{Date, Item, Unit};
 
 /// A TOML portfolio for these units that parses and checks as it is (with every requirement
-/// unmet), listing what each unit's evidence can claim.
-pub fn portfolio(units: &[&Unit]) -> String {
+/// unmet), listing what each unit's evidence can claim; judged as of `today`.
+pub fn portfolio(units: &[&Unit], today: Date) -> String {
     let mut out = String::new();
     let names: Vec<String> = units.iter().map(|u| format!("{} {}", u.code, u.title)).collect();
     out.push_str(&format!("# Evidence portfolio for {}.\n", names.join("; ")));
@@ -19,7 +19,9 @@ pub fn portfolio(units: &[&Unit]) -> String {
         .map(|u| format!("\"{}@{}\"", u.code, u.release))
         .collect();
     out.push_str(&format!("units = [{}]\n", refs.join(", ")));
-    out.push_str("# judgement_date = 2026-12-01    # default: the day of the check\n\n");
+    out.push_str(&format!(
+        "judgement_date = {today}          # the day of the judgement: evidence is current relative to it\n\n"
+    ));
     out.push_str("[policy]\n");
     out.push_str("currency_years = 3                 # evidence older than this does not count\n");
     out.push_str("verify = [\"third-party-report\", \"workplace-document\", \"rpl-document\"]\n");

@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 
 use crate::error::{ErrorCode, LoadError, LoadErrors};
 use crate::ids::{UnitCode, UnitRef};
-use crate::load::{file_error, load_unit};
+use crate::load::{decode, file_error, load_unit};
 use crate::suggest::suggest;
 use crate::unit::{RelationKind, Unit};
 
@@ -142,8 +142,17 @@ impl Catalog {
         let mut texts = Vec::new();
         for file in files {
             let name = file.display().to_string();
-            match std::fs::read_to_string(&file) {
-                Ok(text) => texts.push((name, text)),
+            match read_limited(&file, UNIT_FILE_BYTES) {
+                Ok(Some(bytes)) => match decode(&name, &bytes) {
+                    Ok(text) => texts.push((name, text.to_owned())),
+                    Err(e) => errors.push(e),
+                },
+                Ok(None) => errors.push(file_error(
+                    ErrorCode::LimitExceeded,
+                    &name,
+                    format!("the file is over the limit of {UNIT_FILE_BYTES} bytes for a unit file"),
+                    Some("a unit file is tens of kilobytes; is this the right file?".to_owned()),
+                )),
                 Err(e) => errors.push(file_error(
                     ErrorCode::Io,
                     &name,
@@ -160,6 +169,32 @@ impl Catalog {
                 Err(LoadErrors::new(errors))
             }
         }
+    }
+
+    /// This catalog with `other`'s units added; a unit of `other` whose code this catalog
+    /// already holds replaces it in place, and is listed in the returned replacements.
+    ///
+    /// ```
+    /// use competency::Catalog;
+    /// let own = Catalog::from_sources([Catalog::bundled_sources()[1]]).unwrap();
+    /// let (merged, replaced) = Catalog::bundled().extended(own);
+    /// assert_eq!(merged.len(), 5);
+    /// assert_eq!(replaced[0].code.as_str(), "CHCMGT006");
+    /// ```
+    pub fn extended(&self, other: Catalog) -> (Catalog, Vec<Replacement>) {
+        let mut units = self.units.clone();
+        let mut replaced = Vec::new();
+        for (code, unit) in other.units {
+            let new_release = unit.release;
+            if let Some(old) = units.insert(code.clone(), unit) {
+                replaced.push(Replacement {
+                    code,
+                    old_release: old.release,
+                    new_release,
+                });
+            }
+        }
+        (Catalog { units }, replaced)
     }
 
     /// The units, in load order.
@@ -264,6 +299,20 @@ impl Catalog {
     }
 }
 
+/// The largest unit file read: real ones are tens of kilobytes.
+pub const UNIT_FILE_BYTES: usize = 4 * 1024 * 1024;
+
+/// A file's bytes, or `None` when it is longer than `limit` (without reading past the limit,
+/// so that `/dev/zero` or a huge file costs no more than the limit).
+pub fn read_limited(path: &FsPath, limit: usize) -> std::io::Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(limit as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    Ok((bytes.len() <= limit).then_some(bytes))
+}
+
 fn toml_files(dir: &FsPath) -> std::io::Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -271,6 +320,18 @@ fn toml_files(dir: &FsPath) -> std::io::Result<Vec<PathBuf>> {
         .collect();
     files.sort();
     Ok(files)
+}
+
+/// A unit of one catalog replaced by a unit of the same code from another
+/// ([`Catalog::extended`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replacement {
+    /// The unit code.
+    pub code: UnitCode,
+    /// The release that was replaced.
+    pub old_release: u32,
+    /// The release that replaced it.
+    pub new_release: u32,
 }
 
 /// Why a unit reference does not resolve.

@@ -63,6 +63,14 @@ pub enum ErrorCode {
     UnknownOption,
     /// A date range that ends before it starts.
     InvalidDateRange,
+    /// A file that is not UTF-8 text.
+    Encoding,
+    /// An identifier holding a control character or an invisible format character.
+    InvalidCharacter,
+    /// A document larger than a configured limit.
+    LimitExceeded,
+    /// So many errors that validation stopped looking for more.
+    TooManyErrors,
 }
 
 impl ErrorCode {
@@ -94,6 +102,10 @@ impl ErrorCode {
         ErrorCode::UnclaimedUnit,
         ErrorCode::UnknownOption,
         ErrorCode::InvalidDateRange,
+        ErrorCode::Encoding,
+        ErrorCode::InvalidCharacter,
+        ErrorCode::LimitExceeded,
+        ErrorCode::TooManyErrors,
     ];
 
     /// The kebab-case code.
@@ -125,6 +137,10 @@ impl ErrorCode {
             ErrorCode::UnclaimedUnit => "unclaimed-unit",
             ErrorCode::UnknownOption => "unknown-option",
             ErrorCode::InvalidDateRange => "invalid-date-range",
+            ErrorCode::Encoding => "encoding",
+            ErrorCode::InvalidCharacter => "invalid-character",
+            ErrorCode::LimitExceeded => "limit-exceeded",
+            ErrorCode::TooManyErrors => "too-many-errors",
         }
     }
 }

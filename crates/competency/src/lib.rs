@@ -20,6 +20,7 @@ mod catalog;
 mod check;
 mod error;
 mod ids;
+mod limits;
 mod load;
 mod method;
 mod path;
@@ -27,17 +28,20 @@ mod portfolio;
 mod report;
 mod rule;
 mod suggest;
+mod text;
 mod unit;
-mod validate;
+mod unit_rules;
 
-pub use catalog::{Catalog, ResolveError};
+pub use catalog::{Catalog, Replacement, ResolveError, UNIT_FILE_BYTES, read_limited};
 pub use check::{CheckOptions, Checker};
 pub use error::{ErrorCode, LoadError, LoadErrors};
 pub use ids::{CriterionId, ElementId, IdError, ItemId, Tag, UnitCode, UnitRef};
+pub use limits::Limits;
 pub use load::Format;
 pub use method::{Environment, Method};
 pub use portfolio::{
-    Date, EvidenceItem, Judgement, Mapping, PORTFOLIO_FORMAT, Person, Policy, Portfolio, Source, Verification,
+    Date, EvidenceItem, Judgement, Mapping, PORTFOLIO_FORMAT, Person, Policy, Portfolio, Source, Unverified,
+    Verification,
 };
 pub use report::{
     Finding, FindingCode, ItemStatus, REPORT_FORMAT, Report, RequirementKind, RequirementResult, Severity,
@@ -45,6 +49,7 @@ pub use report::{
 };
 pub use rule::{Field, Filter, RequirementId, Rule, Scope};
 pub use suggest::{suggest, suggest_criterion};
+pub use text::is_hidden_char;
 pub use unit::{
     Activity, Condition, ConditionKind, Criterion, Element, Entry, EvidenceKind, EvidenceRequirement,
     FoundationSkill, HistoryEntry, Item, ItemSection, KeyCompetency, Note, OptionItem, OptionList,

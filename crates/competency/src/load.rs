@@ -8,7 +8,7 @@ use crate::error::{ErrorCode, LoadError, LoadErrors};
 use crate::path::{Path, json_offset, line_col, toml_offsets};
 use crate::suggest::did_you_mean;
 use crate::unit::Unit;
-use crate::validate::validate_unit;
+use crate::unit_rules::validate_unit;
 
 /// The two file formats documents can be written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,6 +144,49 @@ impl Unit {
     pub fn to_toml_string(&self) -> Result<String, toml::ser::Error> {
         toml::to_string(self)
     }
+}
+
+/// A file's bytes as UTF-8 text, without a leading byte order mark. Text that is not UTF-8 is
+/// an `encoding` error at the line and column of the first bad byte; UTF-16, which editors on
+/// some systems write, is named as such.
+pub(crate) fn decode<'a>(name: &str, bytes: &'a [u8]) -> Result<&'a str, LoadError> {
+    let utf16 = match bytes {
+        [0xFF, 0xFE, ..] => Some("little-endian"),
+        [0xFE, 0xFF, ..] => Some("big-endian"),
+        [a, 0, b, 0, ..] if *a != 0 && *b != 0 => Some("little-endian"),
+        [0, a, 0, b, ..] if *a != 0 && *b != 0 => Some("big-endian"),
+        _ => None,
+    };
+    if let Some(order) = utf16 {
+        return Err(LoadError::new(
+            ErrorCode::Encoding,
+            format!("the file is UTF-16 ({order}), not UTF-8"),
+        )
+        .with_help(Some(
+            "save it as UTF-8 (in most editors: Save As, encoding UTF-8)".to_owned(),
+        ))
+        .with_file(name)
+        .with_position(Some((1, 1))));
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| {
+        let good = &bytes[..e.valid_up_to()];
+        // The valid prefix is UTF-8 by definition.
+        let prefix = std::str::from_utf8(good).unwrap_or_default();
+        LoadError::new(
+            ErrorCode::Encoding,
+            format!(
+                "the file is not UTF-8 text: byte 0x{:02X} at byte offset {} is not valid UTF-8",
+                bytes[e.valid_up_to()],
+                e.valid_up_to()
+            ),
+        )
+        .with_help(Some(
+            "save it as UTF-8; a file from a spreadsheet may be in Windows-1252 or Latin-1".to_owned(),
+        ))
+        .with_file(name)
+        .with_position(Some(line_col(prefix, prefix.len())))
+    })
 }
 
 /// A located error about a whole file, before validation.

@@ -9,7 +9,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::error::Problem;
 use crate::error::{ErrorCode, LoadError, LoadErrors};
 use crate::ids::UnitRef;
-use crate::load::{Format, locate, parse_toml, serde_error};
+use crate::limits::Limits;
+use crate::load::{Format, decode, file_error, locate, parse_toml, serde_error};
 use crate::method::{Environment, Method};
 use crate::path::Path;
 
@@ -64,6 +65,27 @@ pub struct Policy {
     /// Methods whose evidence needs verification by a third party or the assessor.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub verify: Vec<Method>,
+    /// What an item gathered by a method in `verify` without a verification does: still
+    /// counts with a warning (`warn`, the default), or does not count (`exclude`).
+    #[serde(default, skip_serializing_if = "Unverified::is_default")]
+    pub unverified: Unverified,
+}
+
+/// What becomes of evidence that the policy says needs verification and has none.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Unverified {
+    /// It counts, and an `unverified` warning says so.
+    #[default]
+    Warn,
+    /// It does not count, and an `unverified` warning says why.
+    Exclude,
+}
+
+impl Unverified {
+    fn is_default(&self) -> bool {
+        *self == Unverified::Warn
+    }
 }
 
 impl Policy {
@@ -101,6 +123,10 @@ pub struct EvidenceItem {
     /// The service period it belongs to ("2026-Q1").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub service_period: Option<String>,
+    /// The service periods it covers, when it covers several (a supervisor's report on two
+    /// quarters); each counts for `distinct service-period`. Give this or `service_period`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub service_periods: Vec<String>,
     /// The assessor's judgement of the item.
     pub judgement: Judgement,
     /// Who verified that it is the candidate's own work.
@@ -272,8 +298,38 @@ impl<'a> Source<'a> {
         Self { name, text, format }
     }
 
-    /// Parses the portfolio (the first phase: syntax and shape).
+    /// A portfolio's bytes, which must be UTF-8 (a leading byte order mark is dropped). Bytes
+    /// that are not UTF-8 give an `encoding` error at the line and column of the first bad one.
+    ///
+    /// ```
+    /// use competency::{Format, Source};
+    /// let err = Source::from_bytes("p.toml", b"format = 1\nid = \"\xff\"", Format::Toml).unwrap_err();
+    /// assert_eq!(err.errors()[0].line(), Some(2));
+    /// assert_eq!(err.errors()[0].column(), Some(7));
+    /// ```
+    pub fn from_bytes(name: &'a str, bytes: &'a [u8], format: Format) -> Result<Self, LoadErrors> {
+        Ok(Self::new(name, decode(name, bytes)?, format))
+    }
+
+    /// Parses the portfolio (the first phase: syntax and shape) within the default limits.
     pub fn parse(&self) -> Result<Portfolio, LoadErrors> {
+        self.parse_with(&Limits::default())
+    }
+
+    /// Parses the portfolio, refusing text longer than `limits.input_bytes` before reading it.
+    pub fn parse_with(&self, limits: &Limits) -> Result<Portfolio, LoadErrors> {
+        if self.text.len() > limits.input_bytes {
+            return Err(LoadErrors::from(file_error(
+                ErrorCode::LimitExceeded,
+                self.name,
+                format!(
+                    "the portfolio is {} bytes, over the limit of {} bytes",
+                    self.text.len(),
+                    limits.input_bytes
+                ),
+                Some("split it, or raise the limit (--max-input-bytes on the command line, `Limits` in the library)".to_owned()),
+            )));
+        }
         match self.format {
             Format::Toml => parse_toml(self.name, self.text).map_err(LoadErrors::from),
             Format::Json => serde_json::from_str(self.text).map_err(|e| {
@@ -282,7 +338,7 @@ impl<'a> Source<'a> {
                 } else {
                     serde_error(&strip_position(&e))
                 };
-                let position = (e.line() > 0).then(|| (e.line() as u32, e.column() as u32));
+                let position = (e.line() > 0).then(|| json_position(self.text, e.line(), e.column()));
                 LoadErrors::from(code_and_message.with_file(self.name).with_position(position))
             }),
         }
@@ -291,6 +347,17 @@ impl<'a> Source<'a> {
     pub(crate) fn locate(&self, problems: Vec<Problem>) -> LoadErrors {
         LoadErrors::new(locate(self.name, self.text, self.format, problems))
     }
+}
+
+/// serde_json's line and column made 1-based: it reports column 0 for an error found at the
+/// start of a line, which is about the end of the line before (a missing comma, say).
+fn json_position(text: &str, line: usize, column: usize) -> (u32, u32) {
+    if column > 0 || line <= 1 {
+        return (line as u32, column.max(1) as u32);
+    }
+    let previous = text.split('\n').nth(line - 2).unwrap_or("");
+    let previous = previous.strip_suffix('\r').unwrap_or(previous);
+    ((line - 1) as u32, (previous.chars().count() + 1) as u32)
 }
 
 fn strip_position(e: &serde_json::Error) -> String {

@@ -19,6 +19,10 @@ pub struct Report {
     pub candidate: String,
     /// The judgement date the check used.
     pub judgement_date: Date,
+    /// True when the portfolio gave no judgement date (and no `as_of` was given), so that the
+    /// check used the day it ran: the report is then not reproducible on another day.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub judgement_date_defaulted: bool,
     /// The earliest date evidence may have and still be current, when the policy sets a window.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_since: Option<Date>,
@@ -45,6 +49,10 @@ pub struct UnitReport {
     pub met: usize,
     /// How many requirements there are.
     pub total: usize,
+    /// The earliest date evidence may have and still be current for this unit: the policy's
+    /// window, shortened by the unit's own where it sets one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub current_since: Option<Date>,
     /// The items mapped to this unit, in portfolio order, and whether each counted.
     pub evidence: Vec<ItemStatus>,
     /// Every requirement in unit order: criteria, evidence requirements, knowledge, skills,
@@ -126,8 +134,9 @@ pub struct Finding {
     pub code: FindingCode,
     /// How much it matters.
     pub severity: Severity,
-    /// The evidence item concerned.
-    pub item: String,
+    /// The evidence item concerned; none for a finding about the whole portfolio.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item: Option<String>,
     /// What was found, in plain words.
     pub message: String,
 }
@@ -160,6 +169,10 @@ pub enum FindingCode {
     MapsToNothing,
     /// Counted for more than one unit (clustered assessment).
     Clustered,
+    /// Names in `covers` a requirement that its rule decides; naming it has no effect.
+    DecidedByRule,
+    /// No judgement date was given, so the check used the day it ran.
+    JudgementDateDefaulted,
 }
 
 impl FindingCode {
@@ -172,6 +185,8 @@ impl FindingCode {
         FindingCode::NotSatisfactory,
         FindingCode::MapsToNothing,
         FindingCode::Clustered,
+        FindingCode::DecidedByRule,
+        FindingCode::JudgementDateDefaulted,
     ];
 
     /// The kebab-case code.
@@ -184,6 +199,8 @@ impl FindingCode {
             FindingCode::NotSatisfactory => "not-satisfactory",
             FindingCode::MapsToNothing => "maps-to-nothing",
             FindingCode::Clustered => "clustered",
+            FindingCode::DecidedByRule => "decided-by-rule",
+            FindingCode::JudgementDateDefaulted => "judgement-date-defaulted",
         }
     }
 }

@@ -4,7 +4,7 @@
 //!
 //! These types are the unit file format: they deserialise from TOML (unknown keys are errors)
 //! and serialise back to the same shape. A [`Unit`] obtained from [`crate::Catalog`] or
-//! [`Unit::from_toml_str`] has also passed every check of [`crate::validate`].
+//! [`Unit::from_toml_str`] has also passed every check of unit validation.
 
 use serde::{Deserialize, Serialize};
 
@@ -22,9 +22,10 @@ pub struct Unit {
     pub title: String,
     /// Release (revision) number; 1 when the source states none.
     pub release: u32,
-    /// Whether the unit is current or superseded.
-    #[serde(default)]
-    pub status: Status,
+    /// Whether the unit is current or superseded, where the source states it; `None` when the
+    /// source does not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
     /// Competency field, where the source names one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub competency_field: Option<String>,
@@ -40,6 +41,11 @@ pub struct Unit {
     /// Licensing or regulatory information.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub licensing: Option<String>,
+    /// The longest time, in months before the judgement date, that evidence stays current for
+    /// this unit, where the unit's licensing or regulator sets one. A portfolio's policy may
+    /// shorten it, never lengthen it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency_months: Option<u32>,
     /// Prerequisite units or statement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prerequisites: Option<String>,
@@ -84,11 +90,10 @@ pub struct Unit {
 }
 
 /// Whether a unit is current.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     /// Current.
-    #[default]
     Current,
     /// Superseded by another unit.
     Superseded,

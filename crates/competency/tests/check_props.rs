@@ -87,7 +87,12 @@ fn item(code: &'static str, id: usize) -> impl Strategy<Value = EvidenceItem> {
                     environment,
                     context: context.map(str::to_owned),
                     clients: clients.into_iter().map(str::to_owned).collect(),
-                    service_period: period.map(str::to_owned),
+                    // Some items cover two service periods.
+                    service_period: period.filter(|_| len % 2 == 0).map(str::to_owned),
+                    service_periods: period
+                        .filter(|_| len % 2 == 1)
+                        .map(|p| vec![p.to_owned(), "P4".to_owned()])
+                        .unwrap_or_default(),
                     judgement,
                     verification: None,
                     units,
@@ -113,6 +118,11 @@ fn portfolio() -> impl Strategy<Value = Portfolio> {
                     currency_months: None,
                     currency_years: years,
                     verify: vec![Method::ThirdPartyReport],
+                    unverified: if n % 2 == 0 {
+                        Unverified::Warn
+                    } else {
+                        Unverified::Exclude
+                    },
                 },
                 evidence,
             })

@@ -1,0 +1,120 @@
+//! Escaping text from documents for the format it is written into, so that no byte of input
+//! can drive a terminal (escape sequences, bell, bidi reordering) or change Markdown's meaning.
+
+use std::borrow::Cow;
+use std::fmt::Write;
+
+use competency::is_hidden_char;
+
+/// One line for a terminal: every control or invisible character written as `\u{1b}`, so that a
+/// newline in a value cannot forge a line of the report either.
+pub fn line(text: &str) -> Cow<'_, str> {
+    escape_if(text, is_hidden_char)
+}
+
+/// Text for a terminal that may span lines: as [`line`], but newlines are kept.
+pub fn lines(text: &str) -> Cow<'_, str> {
+    escape_if(text, |c| c != '\n' && is_hidden_char(c))
+}
+
+fn escape_if(text: &str, hidden: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !text.chars().any(&hidden) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if hidden(c) {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Running Markdown text: the characters that open CommonMark or GFM constructs inline
+/// (emphasis, code, links, images, HTML, entities, tables, strikethrough) and the backslash
+/// itself are backslash-escaped, as are the characters that start a block at the start of a
+/// line (list, heading, quote, setext underline); hidden characters are made visible;
+/// newlines are kept as hard line breaks. Dates and hyphenated words stay readable.
+pub fn markdown(text: &str) -> String {
+    escape_markdown(text, true)
+}
+
+/// A Markdown table cell: as [`markdown`], but a newline becomes `<br>`, since a table row is
+/// one line, and block markers mean nothing inside a cell.
+pub fn markdown_cell(text: &str) -> String {
+    escape_markdown(text, false).replace("  \n", "<br>")
+}
+
+fn escape_markdown(text: &str, blocks: bool) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut line_start = blocks;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        // What follows a block marker for it to open a block: a space, a tab or the line's end.
+        let spaced = |at: usize| chars.get(at).is_none_or(|n| matches!(n, ' ' | '\t' | '\n'));
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '&' | '~' | '!'
+        ) || (line_start && (c == '=' || (matches!(c, '-' | '+') && spaced(i + 1))))
+        {
+            out.push('\\');
+            out.push(c);
+        } else if line_start && c.is_ascii_digit() {
+            // "1." or "1)" then a space, at the start of a line, opens an ordered list.
+            let end = i + chars[i..].iter().take_while(|d| d.is_ascii_digit()).count();
+            out.extend(&chars[i..end]);
+            i = end;
+            if let Some(mark) = chars.get(i).filter(|m| matches!(m, '.' | ')')) {
+                if spaced(i + 1) {
+                    out.push('\\');
+                }
+                out.push(*mark);
+                i += 1;
+            }
+            line_start = false;
+            continue;
+        } else if c == '\n' {
+            // A single newline is a hard line break; a blank line stays a paragraph break.
+            let blank = (i > 0 && chars[i - 1] == '\n') || chars.get(i + 1) == Some(&'\n');
+            out.push_str(if blank { "\n" } else { "  \n" });
+        } else if is_hidden_char(c) {
+            let _ = write!(out, "\\\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
+        line_start = blocks && (c == '\n' || (line_start && c == ' '));
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_text_shows_escapes_instead_of_obeying_them() {
+        assert_eq!(line("E1\u{1b}[31m\u{7}"), "E1\\u{1b}[31m\\u{7}");
+        assert_eq!(line("a\nb"), "a\\u{a}b");
+        assert_eq!(lines("a\nb\u{202e}"), "a\nb\\u{202e}");
+        assert!(matches!(line("plain é"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn markdown_cannot_open_html_or_break_a_table() {
+        assert_eq!(markdown("\\<script>"), "\\\\\\<script\\>");
+        assert_eq!(markdown("a|b"), "a\\|b");
+        assert_eq!(markdown("&lt;"), "\\&lt;");
+        assert_eq!(markdown("2026-11-20 1.1"), "2026-11-20 1.1");
+        assert_eq!(markdown("- x\n1. y\n=="), "\\- x  \n1\\. y  \n\\==");
+        assert_eq!(markdown("1.1 Access, well-being"), "1.1 Access, well-being");
+        assert_eq!(markdown_cell("a\nb"), "a<br>b");
+        assert!(!markdown_cell("x\ny|z").contains('\n'));
+        assert_eq!(markdown_cell("1.1"), "1.1");
+        assert_eq!(markdown("a\n\nb\nc"), "a\n\nb  \nc");
+    }
+}

@@ -1,0 +1,290 @@
+//! Compiling: a unit's requirements, activity tags and options resolved to small indices,
+//! and its rules to [`Compiled`] rules over those indices. Done once per catalog.
+
+use std::collections::HashMap;
+
+use crate::method::{Environment, Method};
+use crate::report::RequirementKind;
+use crate::rule::{Field, Filter, Rule, Scope};
+use crate::unit::{EvidenceKind, Item, Unit};
+
+/// One unit, compiled.
+#[derive(Debug)]
+pub(super) struct CompiledUnit<'c> {
+    pub(super) unit: &'c Unit,
+    pub(super) reqs: Vec<Req<'c>>,
+    /// Every ID a portfolio may name in `covers`, to the requirements it claims (a knowledge
+    /// parent claims itself and every sub-item; a condition without a rule claims nothing).
+    pub(super) claims: HashMap<&'c str, Vec<usize>>,
+    /// The same IDs in unit order, for deterministic suggestions.
+    pub(super) claim_names: Vec<&'c str>,
+    pub(super) activities: HashMap<&'c str, usize>,
+    pub(super) options: HashMap<&'c str, usize>,
+    /// Per option (unit-wide index): the methods that show it without a tag.
+    pub(super) option_methods: Vec<&'c [Method]>,
+    pub(super) option_names: Vec<&'c str>,
+}
+
+/// One requirement in report order.
+#[derive(Debug)]
+pub(super) struct Req<'c> {
+    pub(super) id: &'c str,
+    pub(super) kind: RequirementKind,
+    pub(super) text: &'c str,
+    pub(super) how: How,
+}
+
+/// How a requirement is decided.
+#[derive(Debug)]
+pub(super) enum How {
+    /// Met when a counted item claims it.
+    Claimed,
+    /// Met when every sub-item is met.
+    Parent(Vec<usize>),
+    /// Met when the rule holds.
+    Rule(Compiled),
+}
+
+/// A rule with its names resolved to indices.
+#[derive(Debug)]
+pub(super) enum Compiled {
+    Count {
+        min: u32,
+        filter: CFilter,
+    },
+    Distinct {
+        field: Field,
+        min: u32,
+        filter: CFilter,
+    },
+    Options {
+        list: String,
+        options: Vec<usize>,
+        min: u32,
+        filter: CFilter,
+    },
+    PerItem {
+        field: Field,
+        min_values: u32,
+        min: u32,
+        filter: CFilter,
+    },
+    Spread {
+        min_dates: Option<u32>,
+        min_span_days: Option<u32>,
+        filter: CFilter,
+    },
+    Covers {
+        reqs: Vec<usize>,
+    },
+    All(Vec<Compiled>),
+    Any(Vec<Compiled>),
+}
+
+impl Compiled {
+    pub(super) fn filter(&self) -> Option<&CFilter> {
+        match self {
+            Compiled::Count { filter, .. }
+            | Compiled::Distinct { filter, .. }
+            | Compiled::Options { filter, .. }
+            | Compiled::PerItem { filter, .. }
+            | Compiled::Spread { filter, .. } => Some(filter),
+            Compiled::Covers { .. } | Compiled::All(_) | Compiled::Any(_) => None,
+        }
+    }
+}
+
+/// A rule's filter with its activity resolved; `words` is the filter in plain words.
+#[derive(Debug)]
+pub(super) struct CFilter {
+    pub(super) activity: Option<usize>,
+    pub(super) method: Vec<Method>,
+    pub(super) environment: Vec<Environment>,
+    pub(super) words: String,
+}
+
+impl<'c> CompiledUnit<'c> {
+    pub(super) fn new(unit: &'c Unit) -> Self {
+        let mut c = CompiledUnit {
+            unit,
+            reqs: Vec::new(),
+            claims: HashMap::new(),
+            claim_names: Vec::new(),
+            activities: unit
+                .activities
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (a.id.as_str(), i))
+                .collect(),
+            options: HashMap::new(),
+            option_methods: Vec::new(),
+            option_names: Vec::new(),
+        };
+        for list in &unit.option_lists {
+            for option in &list.options {
+                c.options.insert(option.id.as_str(), c.option_names.len());
+                c.option_names.push(option.id.as_str());
+                c.option_methods.push(&option.methods);
+            }
+        }
+        for criterion in unit.criteria() {
+            c.push_claimable(criterion.id.as_str(), RequirementKind::Criterion, &criterion.text);
+        }
+        let evidence_start = c.reqs.len();
+        for e in &unit.evidence {
+            let kind = match e.kind {
+                EvidenceKind::Performance => RequirementKind::Performance,
+                EvidenceKind::CriticalAspect => RequirementKind::CriticalAspect,
+                EvidenceKind::Contexts => RequirementKind::Contexts,
+                EvidenceKind::Method => RequirementKind::Method,
+            };
+            c.push_claimable(e.id.as_str(), kind, &e.text);
+        }
+        if let Some(k) = &unit.knowledge {
+            c.push_items(&k.items, RequirementKind::Knowledge);
+        }
+        if let Some(s) = &unit.skills {
+            c.push_items(&s.items, RequirementKind::Skill);
+        }
+        let conditions_start = c.reqs.len();
+        for condition in &unit.conditions {
+            if condition.rule.is_some() {
+                c.push_claimable(condition.id.as_str(), RequirementKind::Condition, &condition.text);
+            } else {
+                // Named by a portfolio without error, but not checked: it is for the RTO.
+                c.claims.insert(condition.id.as_str(), Vec::new());
+                c.claim_names.push(condition.id.as_str());
+            }
+        }
+        // Rules last, once every requirement they may name has its index.
+        for (offset, e) in unit.evidence.iter().enumerate() {
+            if let Some(rule) = &e.rule {
+                c.reqs[evidence_start + offset].how = How::Rule(c.compile(rule));
+            }
+        }
+        let ruled = unit.conditions.iter().filter_map(|cond| cond.rule.as_ref());
+        for (offset, rule) in ruled.enumerate() {
+            c.reqs[conditions_start + offset].how = How::Rule(c.compile(rule));
+        }
+        c
+    }
+
+    fn push_claimable(&mut self, id: &'c str, kind: RequirementKind, text: &'c str) -> usize {
+        let index = self.reqs.len();
+        self.reqs.push(Req {
+            id,
+            kind,
+            text,
+            how: How::Claimed,
+        });
+        self.claims.insert(id, vec![index]);
+        self.claim_names.push(id);
+        index
+    }
+
+    /// Pushes items depth first; returns the indices of these items (not their descendants).
+    fn push_items(&mut self, items: &'c [Item], kind: RequirementKind) -> Vec<usize> {
+        let mut mine = Vec::new();
+        for item in items {
+            let index = self.push_claimable(item.id.as_str(), kind, &item.text);
+            mine.push(index);
+            if !item.items.is_empty() {
+                let children = self.push_items(&item.items, kind);
+                // Claiming a parent claims every descendant.
+                let mut claimed = vec![index];
+                for child in &children {
+                    claimed.extend(self.claims.get(self.reqs[*child].id).cloned().unwrap_or_default());
+                }
+                self.claims.insert(item.id.as_str(), claimed);
+                self.reqs[index].how = How::Parent(children);
+            }
+        }
+        mine
+    }
+
+    fn compile(&self, rule: &Rule) -> Compiled {
+        let filter = |f: &Filter| CFilter {
+            activity: f
+                .activity
+                .as_ref()
+                .and_then(|a| self.activities.get(a.as_str()).copied()),
+            method: f.method.clone(),
+            environment: f.environment.clone(),
+            words: f.describe(),
+        };
+        match rule {
+            Rule::Count { min, filter: f } => Compiled::Count {
+                min: *min,
+                filter: filter(f),
+            },
+            Rule::Distinct {
+                field,
+                min,
+                filter: f,
+            } => Compiled::Distinct {
+                field: *field,
+                min: *min,
+                filter: filter(f),
+            },
+            Rule::Options { list, min, filter: f } => Compiled::Options {
+                list: list.to_string(),
+                options: self
+                    .unit
+                    .option_list(list.as_str())
+                    .map(|l| {
+                        l.options
+                            .iter()
+                            .filter_map(|o| self.options.get(o.id.as_str()).copied())
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                min: *min,
+                filter: filter(f),
+            },
+            Rule::PerItem {
+                field,
+                min_values,
+                min,
+                filter: f,
+            } => Compiled::PerItem {
+                field: *field,
+                min_values: *min_values,
+                min: *min,
+                filter: filter(f),
+            },
+            Rule::Spread {
+                min_dates,
+                min_span_days,
+                filter: f,
+            } => Compiled::Spread {
+                min_dates: *min_dates,
+                min_span_days: *min_span_days,
+                filter: filter(f),
+            },
+            Rule::Covers { of, ids } => {
+                let kind = of.map(|s| match s {
+                    Scope::Criteria => RequirementKind::Criterion,
+                    Scope::Knowledge => RequirementKind::Knowledge,
+                    Scope::Skills => RequirementKind::Skill,
+                });
+                let mut reqs: Vec<usize> = self
+                    .reqs
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, r)| Some(r.kind) == kind)
+                    .map(|(i, _)| i)
+                    .collect();
+                for id in ids {
+                    if let Some(i) = self.reqs.iter().position(|r| r.id == id.as_str()) {
+                        if !reqs.contains(&i) {
+                            reqs.push(i);
+                        }
+                    }
+                }
+                Compiled::Covers { reqs }
+            }
+            Rule::All { rules } => Compiled::All(rules.iter().map(|r| self.compile(r)).collect()),
+            Rule::Any { rules } => Compiled::Any(rules.iter().map(|r| self.compile(r)).collect()),
+        }
+    }
+}

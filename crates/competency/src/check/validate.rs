@@ -1,0 +1,685 @@
+//! Validating a portfolio against the compiled catalog: every problem found, each with the path
+//! of the value at fault; and, when there is none, each item's mappings and values resolved to
+//! indices for evaluation.
+//!
+//! Paths are built only for problems, so a valid portfolio costs no path allocations, and every
+//! loop is linear in the portfolio's size.
+
+use std::collections::HashMap;
+
+use indexmap::IndexSet;
+
+use super::Checker;
+use super::compile::{CompiledUnit, How};
+use crate::error::{ErrorCode, Problem};
+use crate::limits::Limits;
+use crate::path::Path;
+use crate::portfolio::{EvidenceItem, Mapping, PORTFOLIO_FORMAT, Portfolio, item_path};
+use crate::suggest::{did_you_mean, suggest_criterion};
+use crate::text::{code_point, forbidden_char, normalise, shown};
+
+/// What validation resolved: the units to check, and per unit the items mapped to it.
+pub(super) struct Resolution<'k, 'c> {
+    /// Units to check, in portfolio order (or in the order asked for).
+    pub(super) units: Vec<&'k CompiledUnit<'c>>,
+    /// Per unit checked: the items that map to it, in portfolio order, with their claims.
+    pub(super) mapped: Vec<Vec<(usize, Resolved)>>,
+    /// Items that map to nothing checkable in any claimed unit, in portfolio order.
+    pub(super) maps_nothing: Vec<usize>,
+    /// Per item: its client, context and service-period values as interned indices.
+    pub(super) values: Vec<ItemValues>,
+    /// The interned values (trimmed, NFC), in first-seen order.
+    pub(super) names: IndexSet<String>,
+}
+
+/// One item's mapping to one unit, as indices into the compiled unit.
+#[derive(Debug, Default)]
+pub(super) struct Resolved {
+    /// Requirements claimed (a parent expands to itself and its descendants).
+    pub(super) covers: Vec<usize>,
+    pub(super) activities: Vec<usize>,
+    pub(super) options: Vec<usize>,
+    /// Requirements named in `covers` that their rule decides: naming them has no effect.
+    pub(super) named_ruled: Vec<usize>,
+}
+
+impl Resolved {
+    fn is_empty(&self) -> bool {
+        self.covers.is_empty() && self.activities.is_empty() && self.options.is_empty()
+    }
+}
+
+/// An item's values for the fields rules count, each distinct within the item.
+#[derive(Debug, Default)]
+pub(super) struct ItemValues {
+    pub(super) clients: Vec<u32>,
+    pub(super) context: Option<u32>,
+    pub(super) periods: Vec<u32>,
+}
+
+/// Problems found so far; stops collecting at the limit so that a document with a million
+/// faults costs no more than one with a thousand.
+struct Problems {
+    list: Vec<Problem>,
+    limit: usize,
+}
+
+impl Problems {
+    fn push(&mut self, problem: Problem) {
+        if self.list.len() < self.limit {
+            self.list.push(problem);
+        }
+    }
+    fn full(&self) -> bool {
+        self.list.len() >= self.limit
+    }
+    fn finish(mut self) -> Vec<Problem> {
+        if self.full() {
+            self.list.push(
+                Problem::new(
+                    ErrorCode::TooManyErrors,
+                    Path::root(),
+                    format!("{} errors shown; validation stopped looking for more", self.limit),
+                )
+                .help("fix these and check again, or raise the limit (--max-errors)"),
+            );
+        }
+        self.list
+    }
+}
+
+impl<'c> Checker<'c> {
+    pub(super) fn validate<'k>(
+        &'k self,
+        portfolio: &Portfolio,
+        options: &super::CheckOptions,
+    ) -> Result<Resolution<'k, 'c>, Vec<Problem>> {
+        let limits = &options.limits;
+        let mut problems = Problems {
+            list: Vec::new(),
+            limit: limits.errors.max(1),
+        };
+        let root = Path::root();
+        if portfolio.format != PORTFOLIO_FORMAT {
+            problems.push(
+                Problem::new(
+                    ErrorCode::UnsupportedFormat,
+                    root.key("format"),
+                    format!("portfolio format {} is not supported", portfolio.format),
+                )
+                .help("this version reads `format = 1`"),
+            );
+        }
+        if portfolio.evidence.len() > limits.evidence_items {
+            // Nothing else is looked at: the document is too large to be worth the time.
+            problems.push(limit_problem(
+                root.key("evidence"),
+                format!("the portfolio has {} evidence items", portfolio.evidence.len()),
+                limits.evidence_items,
+                "evidence items",
+                "--max-items",
+            ));
+            return Err(problems.finish());
+        }
+        self.validate_header(portfolio, limits, &mut problems);
+        // Claimed units, resolved.
+        let mut claimed: Vec<&CompiledUnit<'c>> = Vec::new();
+        let mut unresolved: Vec<&str> = Vec::new();
+        for (i, reference) in portfolio.units.iter().enumerate() {
+            match self.catalog.resolve(reference) {
+                Ok(unit) => {
+                    if claimed.iter().any(|c| c.unit.code == unit.code) {
+                        problems.push(
+                            Problem::new(
+                                ErrorCode::DuplicateId,
+                                root.key("units").index(i),
+                                format!("unit {} is claimed twice", unit.code),
+                            )
+                            .help("list each unit once"),
+                        );
+                    } else if let Some(compiled) = self.units.get(&unit.code) {
+                        claimed.push(compiled);
+                    }
+                }
+                Err(e) => {
+                    unresolved.push(reference.code().as_str());
+                    problems.push(Problem::new(
+                        ErrorCode::UnknownUnit,
+                        root.key("units").index(i),
+                        e.to_string(),
+                    ));
+                }
+            }
+        }
+        let selected = self.select(&claimed, options, &mut problems);
+        // Evidence items: their own fields, their values interned, their mappings resolved
+        // against every claimed unit (so that a typo is caught even when `--unit` narrows the
+        // check).
+        let mut ids: HashMap<&str, usize> = HashMap::with_capacity(portfolio.evidence.len());
+        let mut names: IndexSet<String> = IndexSet::new();
+        let mut values = Vec::with_capacity(portfolio.evidence.len());
+        let mut mapped: Vec<Vec<(usize, Resolved)>> = claimed.iter().map(|_| Vec::new()).collect();
+        let mut maps_nothing = Vec::new();
+        for (i, item) in portfolio.evidence.iter().enumerate() {
+            if problems.full() {
+                break;
+            }
+            validate_item(i, item, &mut ids, limits, &mut problems);
+            values.push(intern_values(i, item, &mut names, limits, &mut problems));
+            let mut maps_something = false;
+            for (code, mapping) in &item.units {
+                let Some(slot) = claimed.iter().position(|c| c.unit.code.as_str() == code) else {
+                    if !unresolved.contains(&code.as_str()) {
+                        problems.push(unclaimed(i, item, code, &claimed));
+                    }
+                    continue;
+                };
+                let resolved = claimed[slot].resolve(mapping, i, code, limits, &mut problems);
+                // A mapping that resolves to nothing checkable (empty, or only conditions
+                // that evidence cannot show) does not tie the item to the unit.
+                if !resolved.is_empty() {
+                    maps_something = true;
+                    mapped[slot].push((i, resolved));
+                }
+            }
+            if !maps_something {
+                maps_nothing.push(i);
+            }
+        }
+        let problems = problems.finish();
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        // Keep the mappings of the units checked, in the order they are checked.
+        let mut by_slot: Vec<Option<Vec<(usize, Resolved)>>> = mapped.into_iter().map(Some).collect();
+        let mapped = selected
+            .iter()
+            .map(|&slot| by_slot[slot].take().unwrap_or_default())
+            .collect();
+        Ok(Resolution {
+            units: selected.iter().map(|&slot| claimed[slot]).collect(),
+            mapped,
+            maps_nothing,
+            values,
+            names,
+        })
+    }
+
+    fn validate_header(&self, portfolio: &Portfolio, limits: &Limits, problems: &mut Problems) {
+        let root = Path::root();
+        let policy = &portfolio.policy;
+        if policy.currency_months.is_some() && policy.currency_years.is_some() {
+            problems.push(
+                Problem::new(
+                    ErrorCode::InvalidValue,
+                    root.key("policy").key("currency_years"),
+                    "the policy gives both `currency_months` and `currency_years`",
+                )
+                .help("give the currency window once"),
+            );
+        }
+        for (key, value) in [
+            ("currency_months", policy.currency_months),
+            ("currency_years", policy.currency_years),
+        ] {
+            if value == Some(0) {
+                problems.push(
+                    Problem::new(
+                        ErrorCode::InvalidValue,
+                        root.key("policy").key(key),
+                        format!("a currency window of 0 ({key}) would make all evidence stale"),
+                    )
+                    .help("give a window of at least 1, or leave it out for no window"),
+                );
+            }
+        }
+        if portfolio.units.is_empty() {
+            problems.push(
+                Problem::new(
+                    ErrorCode::EmptyList,
+                    root.key("units"),
+                    "the portfolio claims no units",
+                )
+                .help("list the units assessed, such as units = [\"CHCMGT006\"]"),
+            );
+        }
+        identifier(
+            &portfolio.candidate.id,
+            "the candidate's ID",
+            limits,
+            problems,
+            || root.key("candidate").key("id"),
+        );
+        if let Some(assessor) = &portfolio.assessor {
+            identifier(&assessor.id, "the assessor's ID", limits, problems, || {
+                root.key("assessor").key("id")
+            });
+        }
+    }
+
+    /// The claimed units to check (positions in `claimed`): all, or those asked for.
+    fn select(
+        &self,
+        claimed: &[&CompiledUnit<'c>],
+        options: &super::CheckOptions,
+        problems: &mut Problems,
+    ) -> Vec<usize> {
+        if options.units.is_empty() {
+            return (0..claimed.len()).collect();
+        }
+        let mut selected: Vec<usize> = Vec::new();
+        for reference in &options.units {
+            match claimed.iter().position(|c| &c.unit.code == reference.code()) {
+                Some(slot)
+                    if reference
+                        .release()
+                        .is_none_or(|r| r == claimed[slot].unit.release) =>
+                {
+                    // Asking for a unit twice checks it once.
+                    if !selected.contains(&slot) {
+                        selected.push(slot);
+                    }
+                }
+                _ => problems.push(
+                    Problem::new(
+                        ErrorCode::UnknownUnit,
+                        Path::root().key("units"),
+                        format!("{reference} was asked for but the portfolio does not claim it"),
+                    )
+                    .maybe_help(did_you_mean(
+                        reference.code().as_str(),
+                        claimed.iter().map(|c| c.unit.code.as_str()),
+                    )),
+                ),
+            }
+        }
+        selected
+    }
+}
+
+/// Checks one item's own fields.
+fn validate_item<'p>(
+    i: usize,
+    item: &'p EvidenceItem,
+    ids: &mut HashMap<&'p str, usize>,
+    limits: &Limits,
+    problems: &mut Problems,
+) {
+    let at = |key: &'static str| item_path(i).key(key);
+    let id = item.id.as_str();
+    if identifier(id, "an evidence item's ID", limits, problems, || at("id")) {
+        if let Some(first) = ids.insert(id, i) {
+            problems.push(
+                Problem::new(
+                    ErrorCode::DuplicateId,
+                    at("id"),
+                    format!(
+                        "evidence ID `{}` is used twice (also /evidence/{first})",
+                        shown(id)
+                    ),
+                )
+                .help("give every evidence item its own ID"),
+            );
+        }
+    }
+    if item.title.trim().is_empty() {
+        problems.push(Problem::new(
+            ErrorCode::EmptyText,
+            at("title"),
+            format!("evidence item `{}` has an empty title", shown(id)),
+        ));
+    } else {
+        text_length(&item.title, limits, problems, || at("title"));
+    }
+    if let Some(end) = item.end_date {
+        if end < item.date {
+            problems.push(
+                Problem::new(
+                    ErrorCode::InvalidDateRange,
+                    at("end_date"),
+                    format!(
+                        "evidence item `{}` ends on {end}, before it starts on {}",
+                        shown(id),
+                        item.date
+                    ),
+                )
+                .help("swap the dates, or correct the one that is wrong"),
+            );
+        }
+    }
+    if item.service_period.is_some() && !item.service_periods.is_empty() {
+        problems.push(
+            Problem::new(
+                ErrorCode::InvalidValue,
+                at("service_periods"),
+                format!(
+                    "evidence item `{}` gives both `service_period` and `service_periods`",
+                    shown(id)
+                ),
+            )
+            .help("list every period in `service_periods`"),
+        );
+    }
+    if let Some(verification) = &item.verification {
+        if verification.by.trim().is_empty() {
+            problems.push(
+                Problem::new(
+                    ErrorCode::EmptyText,
+                    at("verification").key("by"),
+                    format!(
+                        "evidence item `{}` is verified by nobody: `by` is empty",
+                        shown(id)
+                    ),
+                )
+                .help("name who verified it, or remove `verification`"),
+            );
+        } else {
+            text_length(&verification.by, limits, problems, || {
+                at("verification").key("by")
+            });
+        }
+    }
+}
+
+/// Interns an item's client, context and service-period values (trimmed, NFC), refusing
+/// blank values and invisible or control characters, which would make one person count twice.
+fn intern_values(
+    i: usize,
+    item: &EvidenceItem,
+    names: &mut IndexSet<String>,
+    limits: &Limits,
+    problems: &mut Problems,
+) -> ItemValues {
+    let mut out = ItemValues::default();
+    let mut list = |key: &'static str, values: &[String], what: &str, into: &mut Vec<u32>| {
+        if values.len() > limits.values_per_item {
+            problems.push(limit_problem(
+                item_path(i).key(key),
+                format!(
+                    "evidence item `{}` lists {} {what}",
+                    shown(&item.id),
+                    values.len()
+                ),
+                limits.values_per_item,
+                "values in one list",
+                "--max-values",
+            ));
+            return;
+        }
+        for (k, value) in values.iter().enumerate() {
+            if let Some(v) = value_index(value, what, names, limits, problems, || {
+                item_path(i).key(key).index(k)
+            }) {
+                into.push(v);
+            }
+        }
+        dedup_keep_order(into);
+    };
+    list("clients", &item.clients, "clients", &mut out.clients);
+    list(
+        "service_periods",
+        &item.service_periods,
+        "service periods",
+        &mut out.periods,
+    );
+    if let Some(period) = &item.service_period {
+        out.periods.extend(value_index(
+            period,
+            "service periods",
+            names,
+            limits,
+            problems,
+            || item_path(i).key("service_period"),
+        ));
+    }
+    if let Some(context) = &item.context {
+        out.context = value_index(context, "contexts", names, limits, problems, || {
+            item_path(i).key("context")
+        });
+    }
+    out
+}
+
+/// Removes repeats, keeping first-seen order: a scan for the usual short list, a set for a
+/// long one, so that one item with 100,000 clients stays linear.
+fn dedup_keep_order(values: &mut Vec<u32>) {
+    if values.len() <= 16 {
+        let mut kept: Vec<u32> = Vec::with_capacity(values.len());
+        for v in values.iter() {
+            if !kept.contains(v) {
+                kept.push(*v);
+            }
+        }
+        *values = kept;
+    } else {
+        let mut seen = std::collections::HashSet::with_capacity(values.len());
+        values.retain(|v| seen.insert(*v));
+    }
+}
+
+/// The interned index of one value, or a problem.
+fn value_index(
+    value: &str,
+    what: &str,
+    names: &mut IndexSet<String>,
+    limits: &Limits,
+    problems: &mut Problems,
+    path: impl Fn() -> Path,
+) -> Option<u32> {
+    let label = format!("a value in {what}");
+    if !identifier(value, &label, limits, problems, &path) {
+        return None;
+    }
+    let normal = normalise(value);
+    let index = match names.get_index_of(normal.as_ref()) {
+        Some(index) => index,
+        None => names.insert_full(normal.into_owned()).0,
+    };
+    Some(index as u32)
+}
+
+/// Checks a value used as an identifier: not blank, no invisible or control characters, not
+/// longer than the limit. True when it is usable.
+fn identifier(
+    value: &str,
+    what: &str,
+    limits: &Limits,
+    problems: &mut Problems,
+    path: impl Fn() -> Path,
+) -> bool {
+    if value.trim().is_empty() {
+        problems.push(Problem::new(
+            ErrorCode::EmptyText,
+            path(),
+            format!("{what} is empty"),
+        ));
+        return false;
+    }
+    if !text_length(value, limits, problems, &path) {
+        return false;
+    }
+    if let Some(c) = forbidden_char(value) {
+        problems.push(
+            Problem::new(
+                ErrorCode::InvalidCharacter,
+                path(),
+                format!(
+                    "{what} `{}` holds the invisible or control character {}",
+                    shown(value),
+                    code_point(c)
+                ),
+            )
+            .help("remove it: such characters make two values that look alike count as two"),
+        );
+        return false;
+    }
+    true
+}
+
+/// Checks a text's length against the limit. True when it is within.
+fn text_length(value: &str, limits: &Limits, problems: &mut Problems, path: impl Fn() -> Path) -> bool {
+    // Bytes bound characters from above: count characters only when the bytes exceed.
+    if value.len() <= limits.string_chars || value.chars().count() <= limits.string_chars {
+        return true;
+    }
+    problems.push(limit_problem(
+        path(),
+        format!("a text of {} characters", value.chars().count()),
+        limits.string_chars,
+        "characters in one text",
+        "--max-string",
+    ));
+    false
+}
+
+fn limit_problem(path: Path, what: String, limit: usize, unit: &str, flag: &str) -> Problem {
+    Problem::new(
+        ErrorCode::LimitExceeded,
+        path,
+        format!("{what}, over the limit of {limit} {unit}"),
+    )
+    .help(format!(
+        "split the document, or raise the limit ({flag} on the command line, `Limits` in the library)"
+    ))
+}
+
+fn unclaimed(i: usize, item: &EvidenceItem, code: &str, claimed: &[&CompiledUnit<'_>]) -> Problem {
+    Problem::new(
+        ErrorCode::UnclaimedUnit,
+        item_path(i).key("units").name(code),
+        format!(
+            "evidence item `{}` maps to {}, which the portfolio does not claim",
+            shown(&item.id),
+            shown(code)
+        ),
+    )
+    .maybe_help(
+        did_you_mean(code, claimed.iter().map(|c| c.unit.code.as_str())).or_else(|| {
+            Some(format!(
+                "add \"{}\" to `units`, or remove this mapping",
+                shown(code)
+            ))
+        }),
+    )
+}
+
+impl CompiledUnit<'_> {
+    /// Resolves one item's mapping to this unit, reporting unknown names.
+    fn resolve(
+        &self,
+        mapping: &Mapping,
+        item: usize,
+        code: &str,
+        limits: &Limits,
+        problems: &mut Problems,
+    ) -> Resolved {
+        let path = || item_path(item).key("units").name(code);
+        let mut out = Resolved::default();
+        for (key, len) in [
+            ("covers", mapping.covers.len()),
+            ("activities", mapping.activities.len()),
+            ("options", mapping.options.len()),
+        ] {
+            if len > limits.values_per_item {
+                problems.push(limit_problem(
+                    path().key(key),
+                    format!("a list of {len} names"),
+                    limits.values_per_item,
+                    "values in one list",
+                    "--max-values",
+                ));
+                return out;
+            }
+        }
+        for (i, id) in mapping.covers.iter().enumerate() {
+            match self.claims.get(id.as_str()) {
+                Some(reqs) => {
+                    out.covers.extend(reqs.iter().copied());
+                    if let [one] = reqs.as_slice() {
+                        if matches!(self.reqs[*one].how, How::Rule(_)) {
+                            out.named_ruled.push(*one);
+                        }
+                    }
+                }
+                None => problems.push(self.unknown_requirement(id, path().key("covers").index(i))),
+            }
+        }
+        for (i, tag) in mapping.activities.iter().enumerate() {
+            match self.activities.get(tag.as_str()) {
+                Some(a) => out.activities.push(*a),
+                None => {
+                    let declared = self.unit.activities.iter().map(|a| a.id.as_str());
+                    problems.push(
+                        Problem::new(
+                            ErrorCode::UnknownActivity,
+                            path().key("activities").index(i),
+                            format!("activity `{}` is not declared by {}", shown(tag), self.unit.code),
+                        )
+                        .help(self.help_for_unknown(
+                            tag,
+                            declared,
+                            "declares no activities",
+                        )),
+                    )
+                }
+            }
+        }
+        for (i, option) in mapping.options.iter().enumerate() {
+            match self.options.get(option.as_str()) {
+                Some(o) => out.options.push(*o),
+                None => problems.push(
+                    Problem::new(
+                        ErrorCode::UnknownOption,
+                        path().key("options").index(i),
+                        format!(
+                            "option `{}` is not in any option list of {}",
+                            shown(option),
+                            self.unit.code
+                        ),
+                    )
+                    .help(self.help_for_unknown(
+                        option,
+                        self.option_names.iter().copied(),
+                        "declares no option lists",
+                    )),
+                ),
+            }
+        }
+        out
+    }
+
+    fn unknown_requirement(&self, id: &str, path: Path) -> Problem {
+        let criterion = id.starts_with(|c: char| c.is_ascii_digit());
+        let help = if criterion {
+            let criteria: Vec<_> = self.unit.criteria().map(|c| c.id.clone()).collect();
+            suggest_criterion(id, &criteria).map(|c| format!("did you mean {c}?"))
+        } else {
+            did_you_mean(id, self.claim_names.iter().copied())
+        };
+        let what = if criterion { "a criterion" } else { "a requirement" };
+        Problem::new(
+            ErrorCode::UnknownRequirement,
+            path,
+            format!("{} is not {what} of {}", shown(id), self.unit.code),
+        )
+        .maybe_help(help)
+    }
+
+    /// Help for a name not in a unit's vocabulary: a near miss, else the whole vocabulary.
+    fn help_for_unknown<'a>(
+        &self,
+        name: &str,
+        declared: impl Iterator<Item = &'a str> + Clone,
+        none: &str,
+    ) -> String {
+        let code = &self.unit.code;
+        did_you_mean(name, declared.clone()).unwrap_or_else(|| {
+            let all: Vec<&str> = declared.collect();
+            if all.is_empty() {
+                format!("{code} {none}")
+            } else {
+                format!("{code} declares: {}", all.join(", "))
+            }
+        })
+    }
+}

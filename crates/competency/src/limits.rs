@@ -1,0 +1,38 @@
+//! Limits on what one document may ask of the library, so that hostile or broken input gets a
+//! located error instead of exhausting memory or time.
+
+/// Bounds on one portfolio. Exceeding one is a `limit-exceeded` error with its location, never
+/// an out-of-memory. The defaults are far above any real portfolio (an RTO's largest runs to a
+/// few hundred items); a platform with larger documents raises them.
+///
+/// ```
+/// use competency::Limits;
+/// let limits = Limits { evidence_items: 50_000, ..Limits::default() };
+/// assert_eq!(limits.input_bytes, 64 * 1024 * 1024);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Bytes of portfolio text (TOML or JSON). Default 64 MiB.
+    pub input_bytes: usize,
+    /// Evidence items in one portfolio. Default 100,000.
+    pub evidence_items: usize,
+    /// Values in one list of one item (clients, service periods, `covers`, activities, options).
+    /// Default 100,000.
+    pub values_per_item: usize,
+    /// Characters in one piece of text (an ID, a title, a name, a client). Default 65,536.
+    pub string_chars: usize,
+    /// Errors reported before validation stops looking for more. Default 1,000.
+    pub errors: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            input_bytes: 64 * 1024 * 1024,
+            evidence_items: 100_000,
+            values_per_item: 100_000,
+            string_chars: 65_536,
+            errors: 1_000,
+        }
+    }
+}

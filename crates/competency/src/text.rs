@@ -1,0 +1,128 @@
+//! Text that comes from a document: how identifiers are compared, which characters they may not
+//! hold, and how a value is quoted back in a message.
+
+use std::borrow::Cow;
+
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+
+/// The form in which two identifiers (client, context, service period) are compared: trimmed
+/// and in Unicode NFC, so that `é` typed two ways is one client.
+pub(crate) fn normalise(value: &str) -> Cow<'_, str> {
+    let trimmed = value.trim();
+    if trimmed.is_ascii() || is_nfc_quick(trimmed.chars()) == IsNormalized::Yes {
+        Cow::Borrowed(trimmed)
+    } else {
+        Cow::Owned(trimmed.nfc().collect())
+    }
+}
+
+/// The first character that an identifier may not hold: a control character (including
+/// newline and tab) or an invisible format character (zero-width space and joiners, bidi
+/// controls, soft hyphen, byte order mark, ...). Such characters make two values that look
+/// alike count as two, or reorder text on screen.
+pub(crate) fn forbidden_char(value: &str) -> Option<char> {
+    value.chars().find(|c| is_hidden_char(*c))
+}
+
+/// True for a character that a screen does not show as itself: a control character (including
+/// newline and tab; terminal escape sequences start with one) or an invisible format character
+/// (zero-width space and joiners, bidi controls that reorder text, byte order mark, ...).
+/// Identifiers may not hold them; renderers escape them.
+///
+/// ```
+/// assert!(competency::is_hidden_char('\u{1b}'));
+/// assert!(competency::is_hidden_char('\u{202E}'));
+/// assert!(!competency::is_hidden_char('é'));
+/// ```
+pub fn is_hidden_char(c: char) -> bool {
+    c.is_control() || is_format(c)
+}
+
+/// Unicode general category Cf (format characters), which render as nothing or reorder text.
+/// The table is Unicode 16's; a newer assignment is at worst not refused.
+fn is_format(c: char) -> bool {
+    matches!(
+        c as u32,
+        0x00AD
+            | 0x0600..=0x0605
+            | 0x061C
+            | 0x06DD
+            | 0x070F
+            | 0x0890..=0x0891
+            | 0x08E2
+            | 0x180E
+            | 0x200B..=0x200F
+            | 0x202A..=0x202E
+            | 0x2060..=0x2064
+            | 0x2066..=0x206F
+            | 0xFEFF
+            | 0xFFF9..=0xFFFB
+            | 0x110BD
+            | 0x110CD
+            | 0x13430..=0x1343F
+            | 0x1BCA0..=0x1BCA3
+            | 0x1D173..=0x1D17A
+            | 0xE0001
+            | 0xE0020..=0xE007F
+    )
+}
+
+/// How a character that is not shown is written in a message: `U+200B`.
+pub(crate) fn code_point(c: char) -> String {
+    format!("U+{:04X}", c as u32)
+}
+
+/// A value quoted back in a message: at most 60 characters, the rest summarised, so that a
+/// megabyte-long value gives a short error.
+pub(crate) fn shown(value: &str) -> Cow<'_, str> {
+    const MAX: usize = 60;
+    match value.char_indices().nth(MAX) {
+        None => Cow::Borrowed(value),
+        Some((cut, _)) => Cow::Owned(format!(
+            "{}… ({} characters)",
+            &value[..cut],
+            value.chars().count()
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalising_trims_and_composes() {
+        assert_eq!(normalise("  C1 "), "C1");
+        assert_eq!(normalise("Ze\u{301}lie"), "Z\u{e9}lie");
+        assert_eq!(normalise("Z\u{e9}lie"), "Z\u{e9}lie");
+    }
+
+    #[test]
+    fn invisible_and_control_characters_are_found() {
+        for bad in [
+            "C\u{200B}1",
+            "C1\u{202E}",
+            "\u{1b}[31mC1",
+            "C\n1",
+            "C\u{0}1",
+            "\u{FEFF}C1",
+            "C\u{AD}1",
+        ] {
+            assert!(forbidden_char(bad).is_some(), "{bad:?}");
+        }
+        for good in ["C1", "Zélie", "客户 7", "O'Brien-Smith"] {
+            assert_eq!(forbidden_char(good), None, "{good:?}");
+        }
+    }
+
+    #[test]
+    fn long_values_are_cut_in_messages() {
+        let long = "x".repeat(1_000);
+        let s = shown(&long);
+        assert!(
+            s.starts_with(&"x".repeat(60)) && s.ends_with("(1000 characters)"),
+            "{s}"
+        );
+        assert_eq!(shown("E1"), "E1");
+    }
+}
