@@ -364,7 +364,8 @@ fn units(catalog: &Catalog, format: ListFormat) -> String {
         code: &'a str,
         title: &'a str,
         release: u32,
-        status: &'a str,
+        /// `null` when the source states no status.
+        status: Option<&'a str>,
         training_package: &'a str,
         elements: usize,
         criteria: usize,
@@ -376,7 +377,7 @@ fn units(catalog: &Catalog, format: ListFormat) -> String {
             code: u.code.as_str(),
             title: &u.title,
             release: u.release,
-            status: u.status.map_or("not-stated", |s| s.as_str()),
+            status: u.status.map(|s| s.as_str()),
             training_package: u.code.training_package(),
             elements: u.elements.len(),
             criteria: u.criteria().count(),
