@@ -37,10 +37,7 @@ impl Standing {
     }
 
     pub(super) fn counts(self) -> bool {
-        self.judgement == Judgement::Satisfactory
-            && !self.after
-            && !self.stale
-            && !self.excluded_unverified()
+        self.judgement == Judgement::Satisfactory && !self.after && !self.stale && !self.excluded_unverified()
     }
 
     fn excluded_unverified(self) -> bool {
