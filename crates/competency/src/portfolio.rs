@@ -12,7 +12,7 @@ use crate::ids::UnitRef;
 use crate::limits::Limits;
 use crate::load::{Format, decode, file_error, locate, parse_toml, serde_error};
 use crate::method::{Environment, Method};
-use crate::path::Path;
+use crate::path::{Path, line_col};
 
 /// The portfolio format version this library reads.
 pub const PORTFOLIO_FORMAT: u32 = 1;
@@ -235,13 +235,24 @@ impl From<chrono::NaiveDate> for Date {
 impl std::str::FromStr for Date {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let well_formed = s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-';
-        match chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-            Ok(date) if well_formed => Ok(Date(date)),
-            _ => Err(format!(
-                "{s:?} is not a date: write YYYY-MM-DD, such as 2026-03-31"
-            )),
-        }
+        // Exactly four digits, a hyphen, two, a hyphen, two: no sign, no longer year. Parsed
+        // directly, since a format string costs more than the rest of reading an item.
+        let b = s.as_bytes();
+        let digits = |range: std::ops::Range<usize>| {
+            b[range].iter().try_fold(0u32, |n, d| {
+                d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+            })
+        };
+        let date = (b.len() == 10 && b[4] == b'-' && b[7] == b'-')
+            .then(|| Some((digits(0..4)?, digits(5..7)?, digits(8..10)?)))
+            .flatten()
+            .and_then(|(y, m, d)| chrono::NaiveDate::from_ymd_opt(y as i32, m, d));
+        date.map(Date).ok_or_else(|| {
+            format!(
+                "{:?} is not a date: write YYYY-MM-DD, such as 2026-03-31",
+                crate::text::shown(s)
+            )
+        })
     }
 }
 
@@ -349,15 +360,30 @@ impl<'a> Source<'a> {
     }
 }
 
-/// serde_json's line and column made 1-based: it reports column 0 for an error found at the
-/// start of a line, which is about the end of the line before (a missing comma, say).
+/// serde_json's line and byte column as our 1-based line and character column. It reports
+/// column 0 for an error found at the start of a line, which is about the end of the line
+/// before (a missing comma, say).
 fn json_position(text: &str, line: usize, column: usize) -> (u32, u32) {
-    if column > 0 || line <= 1 {
-        return (line as u32, column.max(1) as u32);
+    let line_start = |n: usize| -> usize {
+        if n <= 1 {
+            return 0;
+        }
+        text.bytes()
+            .enumerate()
+            .filter(|(_, b)| *b == b'\n')
+            .nth(n - 2)
+            .map_or(text.len(), |(i, _)| i + 1)
+    };
+    if column == 0 && line > 1 {
+        let end = line_start(line).saturating_sub(1);
+        let end = if end > 0 && text.as_bytes().get(end - 1) == Some(&b'\r') {
+            end - 1
+        } else {
+            end
+        };
+        return line_col(text, end);
     }
-    let previous = text.split('\n').nth(line - 2).unwrap_or("");
-    let previous = previous.strip_suffix('\r').unwrap_or(previous);
-    ((line - 1) as u32, (previous.chars().count() + 1) as u32)
+    line_col(text, line_start(line) + column.saturating_sub(1))
 }
 
 fn strip_position(e: &serde_json::Error) -> String {

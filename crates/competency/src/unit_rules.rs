@@ -1,6 +1,8 @@
 //! The second phase of loading a unit: checks that serde cannot express, every problem
 //! collected with the path of the value at fault.
 
+use crate::check::MAX_CURRENCY_MONTHS;
+use crate::text::{code_point, is_hidden_char};
 use std::collections::HashSet;
 
 use crate::error::{ErrorCode, Problem};
@@ -31,10 +33,23 @@ impl Validator<'_> {
     }
 
     fn text(&mut self, path: Path, text: &str, what: &str) {
-        if text.trim().is_empty() {
+        if text.chars().all(|c| c.is_whitespace() || is_hidden_char(c)) {
             self.push(
                 Problem::new(ErrorCode::EmptyText, path, format!("{what} is empty"))
                     .help("write the source's wording"),
+            );
+        } else if let Some(c) = text.chars().find(|c| *c != '\n' && is_hidden_char(*c)) {
+            // Source wording never needs a terminal escape, a tab or a bidi override.
+            self.push(
+                Problem::new(
+                    ErrorCode::InvalidCharacter,
+                    path,
+                    format!(
+                        "{what} holds the control or invisible character {}",
+                        code_point(c)
+                    ),
+                )
+                .help("remove it; keep the source's wording and plain line breaks"),
             );
         }
     }
@@ -62,6 +77,20 @@ impl Validator<'_> {
         let unit = self.unit;
         let root = Path::root();
         self.text(root.key("title"), &unit.title, "the unit title");
+        if let Some(months) = unit.currency_months {
+            if months == 0 || months > MAX_CURRENCY_MONTHS {
+                self.push(
+                    Problem::new(
+                        ErrorCode::InvalidValue,
+                        root.key("currency_months"),
+                        format!(
+                            "a currency window of {months} months is not between 1 and {MAX_CURRENCY_MONTHS}"
+                        ),
+                    )
+                    .help("give the window the unit's licensing sets, or leave it out"),
+                );
+            }
+        }
         if unit.release == 0 {
             self.push(
                 Problem::new(
@@ -466,9 +495,9 @@ impl Validator<'_> {
                     self.push(vacuous(path.key("min"), "`min = 0`"));
                 }
                 let possible = match field {
-                    Field::Method if !filter.method.is_empty() => Some(filter.method.len() as u32),
+                    Field::Method if !filter.method.is_empty() => Some(distinct_count(&filter.method)),
                     Field::Environment if !filter.environment.is_empty() => {
-                        Some(filter.environment.len() as u32)
+                        Some(distinct_count(&filter.environment))
                     }
                     _ => field.max_values(),
                 };
@@ -524,8 +553,10 @@ impl Validator<'_> {
                 if *min_values == 0 {
                     self.push(vacuous(path.key("min_values"), "`min_values = 0`"));
                 }
-                if let Some(possible) = field.max_values().map(|_| 1) {
-                    // One item has exactly one method and one environment.
+                // One item has one method, environment, date and context; only its clients and
+                // service periods can be many.
+                if !matches!(field, Field::Client | Field::ServicePeriod) {
+                    let possible = 1;
                     if *min_values > possible {
                         self.push(unsatisfiable(
                             path.key("min_values"),
@@ -550,6 +581,7 @@ impl Validator<'_> {
                     .help("for evidence on more than one date, write `min_dates = 2`"),
                 ),
                 (Some(0), _) => self.push(vacuous(path.key("min_dates"), "`min_dates = 0`")),
+                (_, Some(0)) => self.push(vacuous(path.key("min_span_days"), "`min_span_days = 0`")),
                 _ => {}
             },
             Rule::Covers { of, ids } => {
@@ -613,6 +645,16 @@ impl Validator<'_> {
             }
         }
     }
+}
+
+fn distinct_count<T: PartialEq>(values: &[T]) -> u32 {
+    let mut distinct: Vec<&T> = Vec::new();
+    for v in values {
+        if !distinct.contains(&v) {
+            distinct.push(v);
+        }
+    }
+    distinct.len() as u32
 }
 
 fn scope_name(scope: Scope) -> &'static str {

@@ -6,6 +6,7 @@ use competency::*;
 use proptest::collection::vec;
 use proptest::option;
 use proptest::prelude::*;
+use proptest::sample::select;
 
 /// Text with the characters that stress TOML escaping: quotes, backslashes, newlines, Unicode.
 fn text() -> impl Strategy<Value = String> {
@@ -48,13 +49,20 @@ fn leaf_rule() -> impl Strategy<Value = Rule> {
             min,
             filter
         }),
-        (field, 1..4u32, 1..3u32, filter()).prop_map(|(field, min_values, min, filter)| Rule::PerItem {
-            field,
-            min_values,
-            min,
-            filter
-        }),
-        (1..5u32, option::of(0..90u32), filter()).prop_map(|(d, span, filter)| Rule::Spread {
+        // Only clients and service periods can be many on one item.
+        (
+            select(vec![Field::Client, Field::ServicePeriod]),
+            1..4u32,
+            1..3u32,
+            filter()
+        )
+            .prop_map(|(field, min_values, min, filter)| Rule::PerItem {
+                field,
+                min_values,
+                min,
+                filter
+            }),
+        (1..5u32, option::of(1..90u32), filter()).prop_map(|(d, span, filter)| Rule::Spread {
             min_dates: Some(d),
             min_span_days: span,
             filter

@@ -23,6 +23,7 @@ use crate::portfolio::{Date, Portfolio, Source};
 use crate::report::Report;
 
 use compile::CompiledUnit;
+pub(crate) use validate::MAX_CURRENCY_MONTHS;
 
 /// Options for one check.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -57,6 +57,10 @@ pub(super) struct ItemValues {
     pub(super) periods: Vec<u32>,
 }
 
+/// The longest currency window a policy may set: 100 years, beyond any RTO's and within the
+/// calendar's range.
+pub(crate) const MAX_CURRENCY_MONTHS: u32 = 1_200;
+
 /// Problems found so far; stops collecting at the limit so that a document with a million
 /// faults costs no more than one with a thousand.
 struct Problems {
@@ -218,18 +222,19 @@ impl<'c> Checker<'c> {
                 .help("give the currency window once"),
             );
         }
-        for (key, value) in [
-            ("currency_months", policy.currency_months),
-            ("currency_years", policy.currency_years),
+        for (key, value, max) in [
+            ("currency_months", policy.currency_months, MAX_CURRENCY_MONTHS),
+            ("currency_years", policy.currency_years, MAX_CURRENCY_MONTHS / 12),
         ] {
-            if value == Some(0) {
+            let Some(value) = value else { continue };
+            if value == 0 || value > max {
                 problems.push(
                     Problem::new(
                         ErrorCode::InvalidValue,
                         root.key("policy").key(key),
-                        format!("a currency window of 0 ({key}) would make all evidence stale"),
+                        format!("a currency window of {value} ({key}) is not between 1 and {max}"),
                     )
-                    .help("give a window of at least 1, or leave it out for no window"),
+                    .help("give the RTO's window (often 2 to 5 years), or leave it out for no window"),
                 );
             }
         }
@@ -308,7 +313,8 @@ fn validate_item<'p>(
     let at = |key: &'static str| item_path(i).key(key);
     let id = item.id.as_str();
     if identifier(id, "an evidence item's ID", limits, problems, || at("id")) {
-        if let Some(first) = ids.insert(id, i) {
+        // IDs that differ only in spaces at either end look the same in every report.
+        if let Some(&first) = ids.get(id.trim()) {
             problems.push(
                 Problem::new(
                     ErrorCode::DuplicateId,
@@ -320,6 +326,8 @@ fn validate_item<'p>(
                 )
                 .help("give every evidence item its own ID"),
             );
+        } else {
+            ids.insert(id.trim(), i);
         }
     }
     if item.title.trim().is_empty() {
@@ -509,7 +517,7 @@ fn identifier(
                     code_point(c)
                 ),
             )
-            .help("remove it: such characters make two values that look alike count as two"),
+            .help("remove it: an identifier may not hold control or invisible characters, which make values that look alike differ"),
         );
         return false;
     }
