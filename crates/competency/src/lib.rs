@@ -26,6 +26,7 @@ mod path;
 mod portfolio;
 mod report;
 mod rule;
+mod strict;
 mod suggest;
 mod unit;
 mod validate;

@@ -12,6 +12,7 @@ use crate::ids::UnitRef;
 use crate::load::{Format, locate, parse_toml, serde_error};
 use crate::method::{Environment, Method};
 use crate::path::Path;
+use crate::strict;
 
 /// The portfolio format version this library reads.
 pub const PORTFOLIO_FORMAT: u32 = 1;
@@ -276,7 +277,7 @@ impl<'a> Source<'a> {
     pub fn parse(&self) -> Result<Portfolio, LoadErrors> {
         match self.format {
             Format::Toml => parse_toml(self.name, self.text).map_err(LoadErrors::from),
-            Format::Json => serde_json::from_str(self.text).map_err(|e| {
+            Format::Json => parse_json(self.text).map_err(|e| {
                 let code_and_message = if e.is_syntax() || e.is_eof() {
                     LoadError::new(ErrorCode::Syntax, format!("invalid JSON: {}", strip_position(&e)))
                 } else {
@@ -291,6 +292,15 @@ impl<'a> Source<'a> {
     pub(crate) fn locate(&self, problems: Vec<Problem>) -> LoadErrors {
         LoadErrors::new(locate(self.name, self.text, self.format, problems))
     }
+}
+
+/// Parses JSON strictly (see [`crate::strict`]), refusing trailing characters as
+/// `serde_json::from_str` does.
+fn parse_json(text: &str) -> Result<Portfolio, serde_json::Error> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let portfolio = strict::deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(portfolio)
 }
 
 fn strip_position(e: &serde_json::Error) -> String {
