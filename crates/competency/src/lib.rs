@@ -27,6 +27,7 @@ mod path;
 mod portfolio;
 mod report;
 mod rule;
+mod strict;
 mod suggest;
 mod text;
 mod unit;

@@ -6,6 +6,7 @@ use serde::de::DeserializeOwned;
 use crate::error::Problem;
 use crate::error::{ErrorCode, LoadError, LoadErrors};
 use crate::path::{Path, json_offset, line_col, toml_offsets};
+use crate::strict;
 use crate::suggest::did_you_mean;
 use crate::unit::Unit;
 use crate::unit_rules::validate_unit;
@@ -30,10 +31,11 @@ impl Format {
     }
 }
 
-/// Parses TOML into `T`, reporting a syntax or shape error with its position.
+/// Parses TOML into `T`, reporting a syntax or shape error with its position. Shapes are
+/// read strictly (see [`crate::strict`]): an array where a table belongs is an error.
 pub(crate) fn parse_toml<T: DeserializeOwned>(name: &str, text: &str) -> Result<T, LoadError> {
-    if let Err(e) = toml::de::DeTable::parse(text) {
-        return Err(located(
+    let deserializer = toml::Deserializer::parse(text).map_err(|e| {
+        located(
             LoadError::new(
                 ErrorCode::Syntax,
                 format!("invalid TOML: {}", first_line(e.message())),
@@ -41,9 +43,9 @@ pub(crate) fn parse_toml<T: DeserializeOwned>(name: &str, text: &str) -> Result<
             name,
             text,
             e.span().map(|s| s.start),
-        ));
-    }
-    toml::from_str(text).map_err(|e| {
+        )
+    })?;
+    strict::deserialize(deserializer).map_err(|e: toml::de::Error| {
         let error = serde_error(e.message());
         located(error, name, text, e.span().map(|s| s.start))
     })

@@ -13,6 +13,7 @@ use crate::limits::Limits;
 use crate::load::{Format, decode, file_error, locate, parse_toml, serde_error};
 use crate::method::{Environment, Method};
 use crate::path::{Path, line_col};
+use crate::strict;
 
 /// The portfolio format version this library reads.
 pub const PORTFOLIO_FORMAT: u32 = 1;
@@ -343,7 +344,7 @@ impl<'a> Source<'a> {
         }
         match self.format {
             Format::Toml => parse_toml(self.name, self.text).map_err(LoadErrors::from),
-            Format::Json => serde_json::from_str(self.text).map_err(|e| {
+            Format::Json => parse_json(self.text).map_err(|e| {
                 let code_and_message = if e.is_syntax() || e.is_eof() {
                     LoadError::new(ErrorCode::Syntax, format!("invalid JSON: {}", strip_position(&e)))
                 } else {
@@ -384,6 +385,15 @@ fn json_position(text: &str, line: usize, column: usize) -> (u32, u32) {
         return line_col(text, end);
     }
     line_col(text, line_start(line) + column.saturating_sub(1))
+}
+
+/// Parses JSON strictly (see [`crate::strict`]), refusing trailing characters as
+/// `serde_json::from_str` does.
+fn parse_json(text: &str) -> Result<Portfolio, serde_json::Error> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let portfolio = strict::deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(portfolio)
 }
 
 fn strip_position(e: &serde_json::Error) -> String {
