@@ -5,9 +5,10 @@ use serde::de::DeserializeOwned;
 
 use crate::error::Problem;
 use crate::error::{ErrorCode, LoadError, LoadErrors};
-use crate::path::{Path, json_offset, line_col, toml_offsets};
+use crate::path::{Path, json_offsets, line_col, positions, toml_offsets};
 use crate::strict;
 use crate::suggest::did_you_mean;
+use crate::text::shown;
 use crate::unit::Unit;
 use crate::unit_rules::validate_unit;
 
@@ -65,14 +66,17 @@ fn first_line(message: &str) -> &str {
 pub(crate) fn serde_error(message: &str) -> LoadError {
     let message = first_line(message);
     let quoted = backticked(message);
-    if let Some(rest) = message.strip_prefix("unknown field ") {
+    if message.starts_with("unknown field ") {
         let (field, expected) = quoted
             .split_first()
             .map_or(("", &[][..]), |(f, e)| (f.as_str(), e));
         let help = did_you_mean(field, expected.iter().map(String::as_str))
             .or_else(|| (!expected.is_empty()).then(|| format!("allowed here: {}", expected.join(", "))));
-        let _ = rest;
-        return LoadError::new(ErrorCode::UnknownField, format!("unknown field `{field}`")).with_help(help);
+        return LoadError::new(
+            ErrorCode::UnknownField,
+            format!("unknown field `{}`", shown(field)),
+        )
+        .with_help(help);
     }
     if message.starts_with("missing field ") {
         return LoadError::new(ErrorCode::MissingField, message.to_owned());
@@ -83,14 +87,48 @@ pub(crate) fn serde_error(message: &str) -> LoadError {
             .map_or(("", &[][..]), |(f, e)| (f.as_str(), e));
         let help = did_you_mean(value, expected.iter().map(String::as_str))
             .or_else(|| Some(format!("allowed values: {}", expected.join(", "))));
-        return LoadError::new(ErrorCode::InvalidValue, format!("unknown value `{value}`")).with_help(help);
+        return LoadError::new(
+            ErrorCode::InvalidValue,
+            format!("unknown value `{}`", shown(value)),
+        )
+        .with_help(help);
     }
     if message.starts_with("data did not match any variant of untagged enum Entry") {
         return LoadError::new(ErrorCode::InvalidValue, "a listed entry must be text or a table").with_help(
             Some("write \"text\", or { text = \"...\", items = [...] }".to_owned()),
         );
     }
-    LoadError::new(ErrorCode::InvalidValue, message.to_owned())
+    LoadError::new(ErrorCode::InvalidValue, plain(message))
+}
+
+/// serde's wording of a type error in the format's terms, shortened when it quotes a long
+/// value.
+fn plain(message: &str) -> String {
+    const WORDS: &[(&str, &str)] = &[
+        ("expected u32", "expected a whole number from 0 to 4294967295"),
+        ("expected u8", "expected a whole number from 0 to 255"),
+        (
+            "expected internally tagged enum Rule",
+            "expected a rule: a table with a `type`",
+        ),
+        ("expected variant identifier", "expected one of the allowed names"),
+        ("expected a borrowed string", "expected text"),
+    ];
+    let mut out = message.to_owned();
+    for (serde, ours) in WORDS {
+        out = out.replace(serde, ours);
+    }
+    if let Some(i) = out.find("expected struct ") {
+        // "expected struct Person" names a Rust type; the reader wrote a table.
+        out.truncate(i);
+        out.push_str("expected a table");
+    }
+    const MAX: usize = 240;
+    if out.len() > MAX {
+        let cut = (0..=MAX).rev().find(|i| out.is_char_boundary(*i)).unwrap_or(0);
+        out = format!("{}… ({} characters)", &out[..cut], message.chars().count());
+    }
+    out
 }
 
 /// The names serde quotes in backticks, in order.
@@ -102,16 +140,12 @@ fn backticked(message: &str) -> Vec<String> {
 pub(crate) fn locate(name: &str, text: &str, format: Format, problems: Vec<Problem>) -> Vec<LoadError> {
     let offsets = match format {
         Format::Toml => toml_offsets(text, problems.iter().map(|p| &p.path)),
-        Format::Json => problems.iter().map(|p| json_offset(text, &p.path)).collect(),
+        Format::Json => json_offsets(text, problems.iter().map(|p| &p.path)),
     };
     let mut errors: Vec<LoadError> = problems
         .into_iter()
-        .zip(offsets)
-        .map(|(p, offset)| {
-            p.into_error()
-                .with_file(name)
-                .with_position(offset.map(|o| line_col(text, o)))
-        })
+        .zip(positions(text, &offsets))
+        .map(|(p, position)| p.into_error().with_file(name).with_position(position))
         .collect();
     // Document order, whichever check found the problem.
     errors.sort_by_key(|e| (e.line(), e.column()));

@@ -1,5 +1,6 @@
 //! Paths into a document, shown as JSON pointers and resolved to line and column.
 
+use std::collections::HashMap;
 use std::fmt;
 
 /// One step into a document: a key of a table or an index of an array.
@@ -60,89 +61,132 @@ fn escape(key: &str) -> String {
 
 /// 1-based line and column (in characters) of a byte offset.
 pub(crate) fn line_col(text: &str, offset: usize) -> (u32, u32) {
-    let offset = offset.min(text.len());
-    let before = &text[..floor_char_boundary(text, offset)];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let column = before[line_start..].chars().count() + 1;
-    (line as u32, column as u32)
+    positions(text, &[Some(offset)])[0].unwrap_or((1, 1))
 }
 
-fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
-    while !text.is_char_boundary(offset) {
-        offset -= 1;
+/// 1-based lines and columns (in characters) of many byte offsets, in one pass over the text,
+/// so that placing ten thousand errors costs one read of the document, not ten thousand.
+pub(crate) fn positions(text: &str, offsets: &[Option<usize>]) -> Vec<Option<(u32, u32)>> {
+    let mut order: Vec<usize> = (0..offsets.len()).filter(|i| offsets[*i].is_some()).collect();
+    order.sort_unstable_by_key(|i| offsets[*i]);
+    let mut out = vec![None; offsets.len()];
+    let (mut line, mut column) = (1u32, 1u32);
+    let mut chars = text.char_indices().peekable();
+    for i in order {
+        let target = offsets[i].unwrap_or(0).min(text.len());
+        while let Some((_, c)) = chars.next_if(|(pos, _)| *pos < target) {
+            if c == '\n' {
+                line += 1;
+                column = 1;
+            } else {
+                column += 1;
+            }
+        }
+        out[i] = Some((line, column));
     }
-    offset
+    out
 }
 
-/// The byte offsets of the values at `paths` in a TOML document (parsed once), or of the
-/// deepest part of each path that exists (a missing key is reported where its table is).
-pub(crate) fn toml_offsets<'p>(text: &str, paths: impl IntoIterator<Item = &'p Path>) -> Vec<Option<usize>> {
-    let root = toml::de::DeTable::parse(text).ok();
-    paths
-        .into_iter()
-        .map(|path| root.as_ref().map(|root| toml_offset(root, path)))
-        .collect()
+/// The positions of many paths in a document, found in one pass: a trie of the paths asked
+/// for is walked together with the document, descending only where some path leads.
+#[derive(Debug, Default)]
+struct Trie<'p> {
+    nodes: Vec<Node<'p>>,
 }
 
-fn toml_offset(root: &toml::Spanned<toml::de::DeTable<'_>>, path: &Path) -> usize {
-    use toml::de::{DeTable, DeValue};
-    let mut offset = root.span().start;
-    let mut table: Option<&DeTable<'_>> = Some(root.get_ref());
-    let mut array: Option<&[toml::Spanned<DeValue<'_>>]> = None;
-    for seg in path.segments() {
-        let value = match (seg, table, array) {
-            (Seg::Key(key), Some(t), _) => lookup(t, key),
-            (Seg::Name(key), Some(t), _) => lookup(t, key),
-            (Seg::Index(i), _, Some(a)) => a.get(*i),
-            _ => None,
+#[derive(Debug, Default)]
+struct Node<'p> {
+    keys: HashMap<&'p str, usize>,
+    indices: HashMap<usize, usize>,
+    offset: Option<usize>,
+}
+
+impl<'p> Trie<'p> {
+    fn new<'a>(paths: impl IntoIterator<Item = &'a Path>) -> (Self, Vec<Vec<usize>>)
+    where
+        'a: 'p,
+    {
+        let mut trie = Trie {
+            nodes: vec![Node::default()],
         };
-        let Some(value) = value else { break };
-        offset = value.span().start;
-        table = None;
-        array = None;
+        let routes = paths
+            .into_iter()
+            .map(|path| {
+                let mut node = 0;
+                let mut route = vec![0];
+                for seg in path.segments() {
+                    let next = trie.nodes.len();
+                    let child = match seg {
+                        Seg::Key(key) => *trie.nodes[node].keys.entry(key).or_insert(next),
+                        Seg::Name(key) => *trie.nodes[node].keys.entry(key.as_str()).or_insert(next),
+                        Seg::Index(i) => *trie.nodes[node].indices.entry(*i).or_insert(next),
+                    };
+                    if child == next {
+                        trie.nodes.push(Node::default());
+                    }
+                    node = child;
+                    route.push(node);
+                }
+                route
+            })
+            .collect();
+        (trie, routes)
+    }
+
+    /// The offset of the deepest node of each route that the document has.
+    fn answer(&self, routes: &[Vec<usize>]) -> Vec<Option<usize>> {
+        routes
+            .iter()
+            .map(|route| route.iter().filter_map(|n| self.nodes[*n].offset).next_back())
+            .collect()
+    }
+}
+
+/// The byte offsets of the values at `paths` in a TOML document, or of the deepest part of
+/// each path that exists (a missing key is reported where its table is).
+pub(crate) fn toml_offsets<'p>(text: &str, paths: impl IntoIterator<Item = &'p Path>) -> Vec<Option<usize>> {
+    let (mut trie, routes) = Trie::new(paths);
+    let Ok(root) = toml::de::DeTable::parse(text) else {
+        return routes.iter().map(|_| None).collect();
+    };
+    fn walk(trie: &mut Trie<'_>, node: usize, value: &toml::Spanned<toml::de::DeValue<'_>>) {
+        use toml::de::DeValue;
+        trie.nodes[node].offset = Some(value.span().start);
         match value.get_ref() {
-            DeValue::Table(t) => table = Some(t),
-            DeValue::Array(a) => array = Some(a.as_ref()),
+            DeValue::Table(table) if !trie.nodes[node].keys.is_empty() => {
+                for (key, child) in table.iter() {
+                    if let Some(&next) = trie.nodes[node].keys.get(key.get_ref().as_ref()) {
+                        walk(trie, next, child);
+                    }
+                }
+            }
+            DeValue::Array(array) if !trie.nodes[node].indices.is_empty() => {
+                let wanted: Vec<(usize, usize)> =
+                    trie.nodes[node].indices.iter().map(|(i, n)| (*i, *n)).collect();
+                for (i, next) in wanted {
+                    if let Some(child) = array.get(i) {
+                        walk(trie, next, child);
+                    }
+                }
+            }
             _ => {}
         }
     }
-    offset
+    let root_value = toml::Spanned::new(root.span(), toml::de::DeValue::Table(root.into_inner()));
+    walk(&mut trie, 0, &root_value);
+    trie.answer(&routes)
 }
 
-fn lookup<'a, 'i>(
-    table: &'a toml::de::DeTable<'i>,
-    key: &str,
-) -> Option<&'a toml::Spanned<toml::de::DeValue<'i>>> {
-    table
-        .iter()
-        .find(|(k, _)| k.get_ref().as_ref() == key)
-        .map(|(_, v)| v)
-}
-
-/// The byte offset of the value at `path` in a JSON document, or of the deepest part of the
-/// path that exists. serde_json keeps no positions, so this scans the text once.
-pub(crate) fn json_offset(text: &str, path: &Path) -> Option<usize> {
+/// The byte offsets of the values at `paths` in a JSON document, or of the deepest part of
+/// each path that exists. serde_json keeps no positions, so this scans the text, once.
+pub(crate) fn json_offsets<'p>(text: &str, paths: impl IntoIterator<Item = &'p Path>) -> Vec<Option<usize>> {
+    let (mut trie, routes) = Trie::new(paths);
     let mut scanner = JsonScanner {
         bytes: text.as_bytes(),
         pos: 0,
     };
-    scanner.skip_ws();
-    let mut found = scanner.pos;
-    for seg in path.segments() {
-        scanner.skip_ws();
-        let located = match (seg, scanner.peek()?) {
-            (Seg::Key(key), b'{') => scanner.find_key(key),
-            (Seg::Name(key), b'{') => scanner.find_key(key),
-            (Seg::Index(i), b'[') => scanner.find_index(*i),
-            _ => None,
-        };
-        match located {
-            Some(offset) => found = offset,
-            None => break,
-        }
-    }
-    Some(found)
+    scanner.walk(&mut trie, 0);
+    trie.answer(&routes)
 }
 
 struct JsonScanner<'a> {
@@ -212,52 +256,68 @@ impl JsonScanner<'_> {
             }
         }
     }
-    /// At `{`: moves to the value of `key` and returns its offset.
-    fn find_key(&mut self, key: &str) -> Option<usize> {
-        self.pos += 1;
-        loop {
-            self.skip_ws();
-            match self.peek()? {
-                b'}' => return None,
-                b',' => {
-                    self.pos += 1;
-                    continue;
-                }
-                b'"' => {}
-                _ => return None,
-            }
-            let name = self.string()?;
-            let matches = name == key.as_bytes();
-            self.skip_ws();
-            if self.peek()? != b':' {
-                return None;
-            }
-            self.pos += 1;
-            self.skip_ws();
-            if matches {
-                return Some(self.pos);
-            }
-            self.skip_value()?;
-        }
-    }
-    /// At `[`: moves to element `index` and returns its offset.
-    fn find_index(&mut self, index: usize) -> Option<usize> {
-        self.pos += 1;
-        for i in 0.. {
-            self.skip_ws();
-            if self.peek()? == b']' {
-                return None;
-            }
-            if i == index {
-                return Some(self.pos);
-            }
-            self.skip_value()?;
-            self.skip_ws();
-            if self.peek()? == b',' {
+    /// At a value: records its offset for `node`, then reads the value, descending into the
+    /// members and elements that the trie leads to and skipping the rest.
+    fn walk(&mut self, trie: &mut Trie<'_>, node: usize) -> Option<()> {
+        self.skip_ws();
+        trie.nodes[node].offset = Some(self.pos);
+        let descend = !trie.nodes[node].keys.is_empty() || !trie.nodes[node].indices.is_empty();
+        match self.peek()? {
+            b'{' if descend => {
                 self.pos += 1;
+                loop {
+                    self.skip_ws();
+                    match self.peek()? {
+                        b'}' => {
+                            self.pos += 1;
+                            return Some(());
+                        }
+                        b',' => {
+                            self.pos += 1;
+                            continue;
+                        }
+                        b'"' => {}
+                        _ => return None,
+                    }
+                    let name = self.string()?;
+                    let next = std::str::from_utf8(name)
+                        .ok()
+                        .and_then(|name| trie.nodes[node].keys.get(name).copied());
+                    self.skip_ws();
+                    if self.peek()? != b':' {
+                        return None;
+                    }
+                    self.pos += 1;
+                    match next {
+                        Some(next) => self.walk(trie, next)?,
+                        None => self.skip_value()?,
+                    }
+                }
             }
+            b'[' if descend => {
+                self.pos += 1;
+                for i in 0.. {
+                    self.skip_ws();
+                    match self.peek()? {
+                        b']' => {
+                            self.pos += 1;
+                            return Some(());
+                        }
+                        b',' => {
+                            self.pos += 1;
+                            self.skip_ws();
+                        }
+                        _ => {}
+                    }
+                    match trie.nodes[node].indices.get(&i).copied() {
+                        Some(next) => self.walk(trie, next)?,
+                        None => self.skip_value()?,
+                    }
+                }
+                None
+            }
+            _ => self.skip_value(),
         }
-        None
     }
 }
 
@@ -299,11 +359,33 @@ mod tests {
             .name("CHCMGT006")
             .key("covers")
             .index(1);
-        let offset = json_offset(text, &path).unwrap();
+        let offset = json_offsets(text, [&path])[0].unwrap();
         assert_eq!(&text[offset..offset + 5], "\"3.4\"");
         assert_eq!(line_col(text, offset).0, 5);
         let missing = Path::root().key("evidence").index(0).key("title");
-        assert_eq!(line_col(text, json_offset(text, &missing).unwrap()), (4, 5));
+        assert_eq!(line_col(text, json_offsets(text, [&missing])[0].unwrap()), (4, 5));
+        // Many paths, one pass: every item's ID, and one that does not exist.
+        let ids: Vec<Path> = (0..3)
+            .map(|i| Path::root().key("evidence").index(i).key("id"))
+            .collect();
+        let found = json_offsets(text, &ids);
+        assert_eq!(&text[found[0].unwrap()..found[0].unwrap() + 4], "\"E1\"");
+        assert_eq!(&text[found[1].unwrap()..found[1].unwrap() + 4], "\"E2\"");
+        assert_eq!(
+            line_col(text, found[2].unwrap()).0,
+            3,
+            "a missing item is placed at its array"
+        );
+    }
+
+    #[test]
+    fn positions_are_found_in_one_pass_in_any_order() {
+        let text = "ab\néf\ng";
+        let got = positions(text, &[Some(7), Some(0), None, Some(5), Some(99)]);
+        assert_eq!(
+            got,
+            vec![Some((3, 1)), Some((1, 1)), None, Some((2, 2)), Some((3, 2))]
+        );
     }
 
     #[test]

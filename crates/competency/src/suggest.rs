@@ -15,18 +15,24 @@ pub fn suggest<'a, I>(input: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
-    let input_lower = input.to_lowercase();
-    let limit = (input.chars().count() / 3).max(1);
-    candidates
+    let input_len = input.chars().count();
+    let limit = (input_len / 3).max(1);
+    // The edit distance is at least the difference in length, so a candidate much shorter or
+    // longer than the input is never a near miss: skip it before any work, which keeps a
+    // megabyte-long unknown value as cheap as a short one.
+    let mut near = candidates
         .into_iter()
-        .filter(|c| *c != input)
-        .map(|c| {
-            let lower = c.to_lowercase();
-            (distance(&input_lower, &lower), tie_break(&input_lower, &lower), c)
-        })
-        .filter(|(d, _, _)| *d <= limit)
-        .min_by_key(|(d, tie, _)| (*d, *tie))
-        .map(|(_, _, c)| c)
+        .filter(|c| *c != input && c.chars().count().abs_diff(input_len) <= limit)
+        .peekable();
+    near.peek()?;
+    let input_lower = input.to_lowercase();
+    near.map(|c| {
+        let lower = c.to_lowercase();
+        (distance(&input_lower, &lower), tie_break(&input_lower, &lower), c)
+    })
+    .filter(|(d, _, _)| *d <= limit)
+    .min_by_key(|(d, tie, _)| (*d, *tie))
+    .map(|(_, _, c)| c)
 }
 
 /// Among equally distant candidates, prefer the longer shared prefix, then the nearer
@@ -76,28 +82,30 @@ pub fn suggest_criterion<'a>(input: &str, ids: &'a [CriterionId]) -> Option<&'a 
 }
 
 /// Edit distance in characters, counting a swap of two neighbours as one edit (the optimal
-/// string alignment distance), since `titel` for `title` is the commonest typo.
+/// string alignment distance), since `titel` for `title` is the commonest typo. Keeps three
+/// rows, not the whole matrix.
 fn distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current: Vec<usize> = vec![0; b.len() + 1];
     for i in 1..=a.len() {
+        current[0] = i;
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            let mut best = (previous[j] + 1)
+                .min(current[j - 1] + 1)
+                .min(previous[j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[i - 2][j - 2] + 1);
+                best = best.min(before[j - 2] + 1);
             }
-            d[i][j] = best;
+            current[j] = best;
         }
+        std::mem::swap(&mut before, &mut previous);
+        std::mem::swap(&mut previous, &mut current);
     }
-    d[a.len()][b.len()]
+    previous[b.len()]
 }
 
 #[cfg(test)]
@@ -110,6 +118,18 @@ mod tests {
         assert_eq!(distance("", "abc"), 3);
         assert_eq!(distance("same", "same"), 0);
         assert_eq!(distance("titel", "title"), 1);
+        assert_eq!(distance("ca", "abc"), 3);
+        assert_eq!(distance("abcdef", "badcfe"), 3);
+    }
+
+    #[test]
+    fn a_long_input_is_not_compared_with_short_candidates() {
+        let long = "x".repeat(10_000_000);
+        assert_eq!(suggest(&long, ["title", "text"]), None);
+        assert_eq!(
+            suggest("servce-agreement", ["service-agreement", "x"]),
+            Some("service-agreement")
+        );
     }
 
     #[test]
