@@ -38,6 +38,9 @@ struct LimitArgs {
     /// Largest portfolio read, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = Limits::default().input_bytes)]
     max_input_bytes: usize,
+    /// Largest TOML portfolio read, in bytes (TOML takes more memory per byte than JSON).
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().toml_input_bytes)]
+    max_toml_bytes: usize,
     /// Most evidence items in one portfolio.
     #[arg(long, value_name = "N", default_value_t = Limits::default().evidence_items)]
     max_items: usize,
@@ -56,6 +59,7 @@ impl LimitArgs {
     fn limits(&self) -> Limits {
         Limits {
             input_bytes: self.max_input_bytes,
+            toml_input_bytes: self.max_toml_bytes,
             evidence_items: self.max_items,
             values_per_item: self.max_values,
             string_chars: self.max_string,
@@ -316,16 +320,16 @@ fn check(
             escape::line(&name)
         ))
     };
-    let bytes = competency::read_limited(path, options.limits.input_bytes)
-        .map_err(io_error)?
-        .ok_or_else(|| {
-            Failure(format!(
-                "{}: error[limit-exceeded]: the portfolio is over the limit of {} bytes\n  help: split it, or raise the limit with --max-input-bytes\n1 error found",
-                escape::line(&name),
-                options.limits.input_bytes
-            ))
-        })?;
-    let source = Source::from_bytes(&name, &bytes, Format::from_file_name(&name))?;
+    let input = Format::from_file_name(&name);
+    let limit = options.limits.input_bytes_for(input);
+    let bytes = competency::read_limited(path, limit).map_err(io_error)?.ok_or_else(|| {
+        Failure(format!(
+            "{}: error[limit-exceeded]: the portfolio is over the limit of {limit} bytes for {}\n  help: split it, or raise the limit with --max-input-bytes or --max-toml-bytes\n1 error found",
+            escape::line(&name),
+            input.name()
+        ))
+    })?;
+    let source = Source::from_bytes(&name, &bytes, input)?;
     let report = Checker::new(catalog).check_source(&source, options)?;
     let stdout = match format {
         DocFormat::Json => report.to_json(),

@@ -22,6 +22,14 @@ pub enum Format {
 }
 
 impl Format {
+    /// The format's name: `TOML` or `JSON`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Toml => "TOML",
+            Format::Json => "JSON",
+        }
+    }
+
     /// The format a file name's extension implies (`.json` is JSON, anything else TOML).
     pub fn from_file_name(name: &str) -> Format {
         if name.to_ascii_lowercase().ends_with(".json") {
@@ -145,10 +153,14 @@ pub(crate) fn locate(name: &str, text: &str, format: Format, problems: Vec<Probl
     let mut errors: Vec<LoadError> = problems
         .into_iter()
         .zip(positions(text, &offsets))
-        .map(|(p, position)| p.into_error().with_file(name).with_position(position))
+        .map(|(p, position)| {
+            // "Stopped looking" is about the whole document, not a place in it.
+            let position = position.filter(|_| p.code != ErrorCode::TooManyErrors);
+            p.into_error().with_file(name).with_position(position)
+        })
         .collect();
-    // Document order, whichever check found the problem.
-    errors.sort_by_key(|e| (e.line(), e.column()));
+    // Document order, whichever check found the problem; "stopped looking" last.
+    errors.sort_by_key(|e| (e.code() == ErrorCode::TooManyErrors, e.line(), e.column()));
     errors
 }
 

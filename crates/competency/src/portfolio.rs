@@ -328,18 +328,19 @@ impl<'a> Source<'a> {
         self.parse_with(&Limits::default())
     }
 
-    /// Parses the portfolio, refusing text longer than `limits.input_bytes` before reading it.
+    /// Parses the portfolio, refusing text longer than its format's limit before reading it.
     pub fn parse_with(&self, limits: &Limits) -> Result<Portfolio, LoadErrors> {
-        if self.text.len() > limits.input_bytes {
+        let limit = limits.input_bytes_for(self.format);
+        if self.text.len() > limit {
             return Err(LoadErrors::from(file_error(
                 ErrorCode::LimitExceeded,
                 self.name,
                 format!(
-                    "the portfolio is {} bytes, over the limit of {} bytes",
+                    "the portfolio is {} bytes, over the limit of {limit} bytes for {}",
                     self.text.len(),
-                    limits.input_bytes
+                    self.format.name()
                 ),
-                Some("split it, or raise the limit (--max-input-bytes on the command line, `Limits` in the library)".to_owned()),
+                Some("split it, or raise the limit (--max-input-bytes or --max-toml-bytes on the command line, `Limits` in the library)".to_owned()),
             )));
         }
         match self.format {
