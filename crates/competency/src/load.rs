@@ -44,20 +44,63 @@ impl Format {
 /// read strictly (see [`crate::strict`]): an array where a table belongs is an error.
 pub(crate) fn parse_toml<T: DeserializeOwned>(name: &str, text: &str) -> Result<T, LoadError> {
     let deserializer = toml::Deserializer::parse(text).map_err(|e| {
-        located(
-            LoadError::new(
-                ErrorCode::Syntax,
-                format!("invalid TOML: {}", first_line(e.message())),
+        let message = first_line(e.message());
+        // toml gives its recursion limit no position: find where the nesting gets deep.
+        let (message, offset) = match e.span() {
+            None if message.contains("recursion limit") => (
+                "tables, arrays or dotted keys are nested too deeply (recursion limit)".to_owned(),
+                deep_nesting_offset(text),
             ),
+            span => (message.to_owned(), span.map(|s| s.start)),
+        };
+        located(
+            LoadError::new(ErrorCode::Syntax, format!("invalid TOML: {message}")),
             name,
             text,
-            e.span().map(|s| s.start),
+            offset,
         )
     })?;
     strict::deserialize(deserializer).map_err(|e: toml::de::Error| {
         let error = serde_error(e.message());
         located(error, name, text, e.span().map(|s| s.start))
     })
+}
+
+/// Where a TOML text first nests deeper than any real document: open brackets and braces,
+/// plus the dots of a dotted key or table header, counted outside strings and comments.
+fn deep_nesting_offset(text: &str) -> Option<usize> {
+    const DEEP: usize = 64;
+    let bytes = text.as_bytes();
+    let (mut depth, mut dots, mut key_part) = (0usize, 0usize, true);
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            quote @ (b'"' | b'\'') => {
+                // Skip the string; a basic string may escape its quote.
+                i += 1;
+                while i < bytes.len() && bytes[i] != quote {
+                    i += if quote == b'"' && bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'#' => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'\n' => (dots, key_part) = (0, true),
+            b'=' => key_part = false,
+            b'.' if key_part => dots += 1,
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if depth + dots > DEEP {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
 }
 
 fn located(error: LoadError, name: &str, text: &str, offset: Option<usize>) -> LoadError {
@@ -167,12 +210,80 @@ pub(crate) fn locate(name: &str, text: &str, format: Format, problems: Vec<Probl
 /// Parses and validates one unit file.
 pub(crate) fn load_unit(name: &str, text: &str) -> Result<Unit, Vec<LoadError>> {
     let unit: Unit = parse_toml(name, text).map_err(|e| vec![e])?;
+    if let Some(error) = rule_shape_error(text) {
+        return Err(vec![error.with_file(name)]);
+    }
     let problems = validate_unit(&unit);
     if problems.is_empty() {
         Ok(unit)
     } else {
         Err(locate(name, text, Format::Toml, problems))
     }
+}
+
+/// An array written where a rule or its `where` filter belongs. Rules are internally tagged,
+/// so serde reads them from a buffer that [`crate::strict`] cannot see into, and would take
+/// `rule = ["count", 3]` as a count rule: the rules' shapes are checked on the document tree.
+fn rule_shape_error(text: &str) -> Option<LoadError> {
+    use toml::de::{DeTable, DeValue};
+    type Value<'a> = toml::Spanned<DeValue<'a>>;
+    fn get<'t, 'a>(table: &'t DeTable<'a>, key: &str) -> Option<&'t Value<'a>> {
+        table
+            .iter()
+            .find(|(k, _)| k.get_ref().as_ref() == key)
+            .map(|(_, v)| v)
+    }
+    fn check(rule: &Value<'_>, path: Path) -> Option<(Path, usize, &'static str)> {
+        let DeValue::Table(table) = rule.get_ref() else {
+            return Some((
+                path,
+                rule.span().start,
+                "expected a rule: a table with a `type`, found",
+            ));
+        };
+        if let Some(filter) = get(table, "where") {
+            if !matches!(filter.get_ref(), DeValue::Table(_)) {
+                return Some((
+                    path.key("where"),
+                    filter.span().start,
+                    "expected a `where` table, found",
+                ));
+            }
+        }
+        if let Some(DeValue::Array(rules)) = get(table, "rules").map(|r| r.get_ref()) {
+            for (i, sub) in rules.iter().enumerate() {
+                if let Some(found) = check(sub, path.key("rules").index(i)) {
+                    return Some(found);
+                }
+            }
+        }
+        None
+    }
+    let root = DeTable::parse(text).ok()?;
+    for section in ["evidence", "conditions"] {
+        let Some(DeValue::Array(entries)) = get(root.get_ref(), section).map(|v| v.get_ref()) else {
+            continue;
+        };
+        for (i, entry) in entries.iter().enumerate() {
+            let DeValue::Table(entry) = entry.get_ref() else {
+                continue;
+            };
+            let Some(rule) = get(entry, "rule") else { continue };
+            if let Some((path, offset, what)) = check(rule, Path::root().key(section).index(i).key("rule")) {
+                let found = match text.as_bytes().get(offset) {
+                    Some(b'[') => "an array",
+                    Some(b'"' | b'\'') => "text",
+                    _ => "a value of another kind",
+                };
+                return Some(
+                    LoadError::new(ErrorCode::InvalidValue, format!("{what} {found}"))
+                        .with_pointer(&path)
+                        .with_position(Some(line_col(text, offset))),
+                );
+            }
+        }
+    }
+    None
 }
 
 impl Unit {

@@ -630,22 +630,27 @@ mod tests {
         assert!(toml::from_str::<Entries>(array).is_err());
     }
 
-    /// A known gap, kept visible: serde buffers an internally tagged enum (a `rule`) before it
-    /// knows the variant, and reads the variant from its private buffer, not through the
-    /// adapter; so inside a rule an array still passes for a table. If this test fails, the
-    /// gap has been closed: turn it into a test that the arrays are refused.
+    /// serde buffers an internally tagged enum (a `rule`) before it knows the variant, and
+    /// reads the variant from its private buffer, not through the adapter; so inside a rule an
+    /// array passes this layer. Loading a unit closes the gap by checking the rules' shapes on
+    /// the document tree (`load::rule_shape_error`): both are asserted here.
     #[test]
-    fn arrays_inside_a_rule_escape_the_check() {
+    fn arrays_inside_a_rule_pass_the_adapter_and_are_refused_by_the_loader() {
         let unit = format!(
             "{UNIT_HEAD}elements = []\n[[evidence]]\nid = \"PE1\"\nkind = \"performance\"\ntext = \"t\"\n\
              rule = [\"count\", 3]\n"
         );
-        assert!(parse_toml::<Unit>("f.toml", &unit).is_ok());
-        let unit = unit.replace(
+        let filter = unit.replace(
             "[\"count\", 3]",
             "{ type = \"count\", min = 3, where = [\"meeting\"] }",
         );
-        assert!(parse_toml::<Unit>("f.toml", &unit).is_ok());
+        for (text, pointer) in [(&unit, "/evidence/0/rule"), (&filter, "/evidence/0/rule/where")] {
+            assert!(parse_toml::<Unit>("f.toml", text).is_ok());
+            let errors = crate::load::load_unit("f.toml", text).unwrap_err();
+            assert_eq!(errors[0].code(), ErrorCode::InvalidValue);
+            assert_eq!(errors[0].pointer(), pointer);
+            assert_eq!(errors[0].line(), Some(text.lines().count() as u32));
+        }
     }
 
     /// Every shipped unit file and example portfolio reads exactly as plain serde reads it.
