@@ -5,6 +5,9 @@ use competency::{Report, RequirementResult, Severity};
 use crate::doc::Block;
 use crate::escape::line;
 
+/// What every report says of itself, in every format.
+pub const DISCLAIMER: &str = "This checks the sufficiency and currency of the evidence; the competency judgement remains the assessor's.";
+
 /// Terminal styling: ANSI colour when writing to a terminal and NO_COLOR is unset.
 #[derive(Debug, Clone, Copy)]
 pub struct Style {
@@ -55,9 +58,9 @@ pub fn to_text(report: &Report, source: &str, style: Style) -> String {
     for unit in &report.units {
         out.push('\n');
         let verdict = if unit.complete {
-            style.good("COMPLETE")
+            style.good("EVIDENCE COMPLETE")
         } else {
-            style.bad("NOT YET COMPLETE")
+            style.bad("EVIDENCE NOT YET COMPLETE")
         };
         out.push_str(&format!(
             "{} {} (release {}): {verdict}, {} of {} requirements met\n",
@@ -106,14 +109,16 @@ pub fn to_text(report: &Report, source: &str, style: Style) -> String {
     let incomplete = report.units.iter().filter(|u| !u.complete).count();
     out.push('\n');
     out.push_str(&if incomplete == 0 {
-        style.good("Every unit checked is complete.")
+        style.good("The evidence is complete for every unit checked.")
     } else {
         style.bad(&format!(
-            "{incomplete} of {} unit{} not yet complete.",
+            "The evidence is not yet complete for {incomplete} of {} unit{}.",
             report.units.len(),
             if report.units.len() == 1 { "" } else { "s" }
         ))
     });
+    out.push('\n');
+    out.push_str(&style.dim(DISCLAIMER));
     out.push('\n');
     out
 }
@@ -153,6 +158,7 @@ pub fn to_blocks(report: &Report, source: &str) -> Vec<Block> {
             ""
         }
     )));
+    b.push(Block::Para(DISCLAIMER.to_owned()));
     for unit in &report.units {
         b.push(Block::Heading(
             2,
@@ -161,9 +167,9 @@ pub fn to_blocks(report: &Report, source: &str) -> Vec<Block> {
         b.push(Block::Para(format!(
             "{}: {} of {} requirements met.",
             if unit.complete {
-                "Complete"
+                "Evidence complete"
             } else {
-                "Not yet complete"
+                "Evidence not yet complete"
             },
             unit.met,
             unit.total

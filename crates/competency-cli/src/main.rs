@@ -97,6 +97,9 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = DocFormat::Text)]
         format: DocFormat,
+        /// Show the candidate's and assessor's names (default: IDs only).
+        #[arg(long)]
+        show_names: bool,
         #[command(flatten)]
         limits: LimitArgs,
     },
@@ -264,9 +267,11 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
             as_of,
             only,
             format,
+            show_names,
             limits,
         } => {
-            let options = check_options(as_of.as_deref(), only, limits.limits())?;
+            let mut options = check_options(as_of.as_deref(), only, limits.limits())?;
+            options.include_names = *show_names;
             check(&catalog, portfolio, &options, *format)?
         }
         Command::Template { codes } => {

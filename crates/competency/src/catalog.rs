@@ -48,6 +48,8 @@ const BUNDLED: &[(&str, &str)] = &[
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Catalog {
     units: IndexMap<UnitCode, Unit>,
+    /// SHA-256 of each unit file's bytes, hex, by code.
+    digests: IndexMap<UnitCode, String>,
 }
 
 impl Catalog {
@@ -72,6 +74,7 @@ impl Catalog {
         sources: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<Catalog, LoadErrors> {
         let mut units: IndexMap<UnitCode, (String, Unit)> = IndexMap::new();
+        let mut digests = IndexMap::new();
         let mut errors = Vec::new();
         for (name, text) in sources {
             match load_unit(name, text) {
@@ -95,6 +98,7 @@ impl Catalog {
                             Some(format!("rename it to {}.toml", unit.code)),
                         ));
                     }
+                    digests.insert(unit.code.clone(), sha256_hex(text.as_bytes()));
                     units.insert(unit.code.clone(), (name.to_owned(), unit));
                 }
             }
@@ -102,6 +106,7 @@ impl Catalog {
         if errors.is_empty() {
             Ok(Catalog {
                 units: units.into_iter().map(|(code, (_, unit))| (code, unit)).collect(),
+                digests,
             })
         } else {
             Err(LoadErrors::new(errors))
@@ -183,6 +188,8 @@ impl Catalog {
     /// ```
     pub fn extended(&self, other: Catalog) -> (Catalog, Vec<Replacement>) {
         let mut units = self.units.clone();
+        let mut digests = self.digests.clone();
+        digests.extend(other.digests);
         let mut replaced = Vec::new();
         for (code, unit) in other.units {
             let new_release = unit.release;
@@ -194,7 +201,18 @@ impl Catalog {
                 });
             }
         }
-        (Catalog { units }, replaced)
+        (Catalog { units, digests }, replaced)
+    }
+
+    /// The SHA-256 of the unit file `code` was loaded from, in lower-case hex.
+    ///
+    /// ```
+    /// use competency::Catalog;
+    /// let digest = Catalog::bundled().digest(&"CHCMGT006".parse().unwrap()).unwrap();
+    /// assert_eq!(digest.len(), 64);
+    /// ```
+    pub fn digest(&self, code: &UnitCode) -> Option<&str> {
+        self.digests.get(code).map(String::as_str)
     }
 
     /// The units, in load order.
@@ -297,6 +315,17 @@ impl Catalog {
             })
             .unwrap_or_default()
     }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    use std::fmt::Write;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .fold(String::with_capacity(64), |mut out, b| {
+            let _ = write!(out, "{b:02x}");
+            out
+        })
 }
 
 /// The largest unit file read: real ones are tens of kilobytes.

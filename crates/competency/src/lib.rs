@@ -45,8 +45,8 @@ pub use portfolio::{
     Verification,
 };
 pub use report::{
-    Finding, FindingCode, ItemStatus, REPORT_FORMAT, Report, RequirementKind, RequirementResult, Severity,
-    UnitReport,
+    Closest, ElementHeading, Finding, FindingCode, ItemStatus, NotCounted, ProducedBy, REPORT_FORMAT, Reason,
+    RegisterEntry, Report, RequirementKind, RequirementResult, Severity, Span, Tally, UnitReport,
 };
 pub use rule::{Field, Filter, RequirementId, Rule, Scope};
 pub use suggest::{suggest, suggest_criterion};

@@ -5,18 +5,32 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::portfolio::Date;
+use crate::method::{Environment, Method};
+use crate::portfolio::{Date, Judgement};
+use crate::rule::{Field, Filter};
 
-/// The report format version.
-pub const REPORT_FORMAT: u32 = 1;
+/// The report format version. 2 added the structured gaps (`tally`, `not_counted`, reasons),
+/// the evidence register, `produced_by`, and the unit's sections and element headings.
+pub const REPORT_FORMAT: u32 = 2;
 
 /// The result of a check. Serialises to the stable JSON report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Report {
     /// Report format version.
     pub format: u32,
+    /// What produced the report, so that it can be reproduced.
+    pub produced_by: ProducedBy,
     /// The candidate's identifier.
     pub candidate: String,
+    /// The candidate's name, only when the check was asked to include names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub candidate_name: Option<String>,
+    /// The assessor's identifier, when the portfolio names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assessor: Option<String>,
+    /// The assessor's name, only when the check was asked to include names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assessor_name: Option<String>,
     /// The judgement date the check used.
     pub judgement_date: Date,
     /// True when the portfolio gave no judgement date (and no `as_of` was given), so that the
@@ -32,6 +46,41 @@ pub struct Report {
     pub units: Vec<UnitReport>,
     /// Findings about items that concern no single unit (an item that maps to nothing).
     pub findings: Vec<Finding>,
+    /// The evidence register: every item of the portfolio, in portfolio order.
+    pub evidence: Vec<RegisterEntry>,
+}
+
+/// The tool and unit files that produced a report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProducedBy {
+    /// The tool's name: `competency`.
+    pub tool: &'static str,
+    /// The library's version.
+    pub version: &'static str,
+}
+
+/// One evidence item as the assessor recorded it, for the register.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RegisterEntry {
+    /// Item ID.
+    pub id: String,
+    /// What it is.
+    pub title: String,
+    /// When it was produced, or when its period began.
+    pub date: Date,
+    /// The last day of its period, if it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<Date>,
+    /// How it was gathered.
+    pub method: Method,
+    /// Workplace or simulated, if recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub environment: Option<Environment>,
+    /// The assessor's judgement of the item.
+    pub judgement: Judgement,
+    /// Who verified it as the candidate's own work, if anyone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verified_by: Option<String>,
 }
 
 /// The result for one unit.
@@ -43,6 +92,8 @@ pub struct UnitReport {
     pub release: u32,
     /// Unit title.
     pub title: String,
+    /// SHA-256 of the unit file's bytes, in lower-case hex: which text of the unit was used.
+    pub source_sha256: String,
     /// True only when every requirement is met.
     pub complete: bool,
     /// How many requirements are met.
@@ -55,6 +106,8 @@ pub struct UnitReport {
     pub current_since: Option<Date>,
     /// The items mapped to this unit, in portfolio order, and whether each counted.
     pub evidence: Vec<ItemStatus>,
+    /// The unit's elements, for grouping criteria under their headings.
+    pub elements: Vec<ElementHeading>,
     /// Every requirement in unit order: criteria, evidence requirements, knowledge, skills,
     /// then the assessment conditions that evidence can show.
     pub requirements: Vec<RequirementResult>,
@@ -69,6 +122,136 @@ pub struct ItemStatus {
     pub id: String,
     /// True when the item counts (satisfactory, current, not after the judgement date).
     pub counted: bool,
+    /// Why it does not count, when it does not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Reason>,
+}
+
+/// An element's number and title.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ElementHeading {
+    /// The element number.
+    pub id: String,
+    /// Its title, as the source words it.
+    pub title: String,
+}
+
+/// Why an item does not count, as a stable code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reason {
+    /// Dated after the judgement date.
+    AfterJudgementDate,
+    /// Older than the currency window.
+    Stale,
+    /// Not judged yet.
+    PendingJudgement,
+    /// Judged not satisfactory.
+    NotSatisfactory,
+    /// Not verified, and the policy excludes unverified evidence.
+    Unverified,
+}
+
+impl Reason {
+    /// The kebab-case code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::AfterJudgementDate => "after-judgement-date",
+            Reason::Stale => "stale",
+            Reason::PendingJudgement => "pending-judgement",
+            Reason::NotSatisfactory => "not-satisfactory",
+            Reason::Unverified => "unverified",
+        }
+    }
+
+    /// The reason in a few words, as `missing` texts give it.
+    pub fn words(self) -> &'static str {
+        match self {
+            Reason::AfterJudgementDate => "dated after the judgement date",
+            Reason::Stale => "outside the currency window",
+            Reason::PendingJudgement => "judgement pending",
+            Reason::NotSatisfactory => "not satisfactory",
+            Reason::Unverified => "not verified",
+        }
+    }
+}
+
+/// An item that claimed a requirement, or passed its rule's filter, but did not count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NotCounted {
+    /// Item ID.
+    pub item: String,
+    /// Why it did not count.
+    pub reason: Reason,
+}
+
+/// What a rule counted: the numbers behind a `missing` sentence, so that a platform can show
+/// "2 of 3 clients" without parsing English.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    /// The rule's type, as in the unit file: `count`, `distinct`, `options`, `per-item`,
+    /// `spread`, `covers`, `all`, `any`.
+    #[serde(rename = "type")]
+    pub rule: &'static str,
+    /// Whether this rule (or part) holds.
+    pub met: bool,
+    /// What is counted: `items`, a field's plural (`clients`, `contexts`, `service periods`,
+    /// `dates`, `methods`, `environments`), `options`, `requirements`, or `parts`.
+    pub counts: &'static str,
+    /// For `distinct` and `per-item`: the field whose values are counted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<Field>,
+    /// How many there are.
+    pub have: u32,
+    /// How many the rule needs.
+    pub need: u32,
+    /// The rule's filter, when it has one.
+    #[serde(rename = "where", skip_serializing_if = "Filter::is_empty")]
+    pub filter: Filter,
+    /// What counted, in first-seen order: the distinct values, the options shown, the dates,
+    /// or, for `count`, `per-item` and `covers`, the item or requirement IDs.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<String>,
+    /// What could still count: the options not yet shown (`options`), the requirements not
+    /// yet met (`covers`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub remaining: Vec<String>,
+    /// For `options`: the option list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list: Option<String>,
+    /// For `per-item`: how many distinct values one item must show.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub per_item: Option<u32>,
+    /// For `per-item` not met: the matching item that came closest.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closest: Option<Closest>,
+    /// For `spread` with a span: days from the first date to the last, and the days needed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub span_days: Option<Span>,
+    /// For `all` and `any`: each part.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<Tally>,
+    /// The items this rule's filter selects that do not count, with why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_counted: Vec<NotCounted>,
+}
+
+/// The item that came closest to a `per-item` rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Closest {
+    /// Item ID.
+    pub item: String,
+    /// The distinct values it shows.
+    pub values: Vec<String>,
+}
+
+/// Days between the first and last date, against the days needed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Span {
+    /// Days the items span.
+    pub have: i64,
+    /// Days needed.
+    pub need: u32,
 }
 
 /// One requirement's result.
@@ -82,8 +265,18 @@ pub struct RequirementResult {
     pub text: String,
     /// Whether the evidence meets it.
     pub met: bool,
+    /// The element a criterion belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub element: Option<String>,
     /// The items that counted towards it, in portfolio order.
     pub evidence: Vec<String>,
+    /// The items that claimed it or passed its rule's filter but did not count, in portfolio
+    /// order, with why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_counted: Vec<NotCounted>,
+    /// For a requirement decided by a rule: what the rule counted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tally: Option<Tally>,
     /// For an unmet requirement, what is missing, in plain words with the numbers.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub missing: Option<String>,

@@ -12,6 +12,8 @@ use crate::unit::{EvidenceKind, Item, Unit};
 #[derive(Debug)]
 pub(super) struct CompiledUnit<'c> {
     pub(super) unit: &'c Unit,
+    /// SHA-256 of the unit file, hex.
+    pub(super) digest: &'c str,
     pub(super) reqs: Vec<Req<'c>>,
     /// Every ID a portfolio may name in `covers`, to the requirements it claims (a knowledge
     /// parent claims itself and every sub-item; a condition without a rule claims nothing).
@@ -29,6 +31,8 @@ pub(super) struct CompiledUnit<'c> {
 #[derive(Debug)]
 pub(super) struct Req<'c> {
     pub(super) id: &'c str,
+    /// The element a criterion is under.
+    pub(super) element: Option<&'c str>,
     pub(super) kind: RequirementKind,
     pub(super) text: &'c str,
     pub(super) how: How,
@@ -94,19 +98,20 @@ impl Compiled {
     }
 }
 
-/// A rule's filter with its activity resolved; `words` is the filter in plain words.
-#[derive(Debug)]
+/// A rule's filter with its activity resolved; `source` is the filter as the unit writes it.
+#[derive(Debug, Default)]
 pub(super) struct CFilter {
     pub(super) activity: Option<usize>,
     pub(super) method: Vec<Method>,
     pub(super) environment: Vec<Environment>,
-    pub(super) words: String,
+    pub(super) source: Filter,
 }
 
 impl<'c> CompiledUnit<'c> {
-    pub(super) fn new(unit: &'c Unit) -> Self {
+    pub(super) fn new(unit: &'c Unit, digest: &'c str) -> Self {
         let mut c = CompiledUnit {
             unit,
+            digest,
             reqs: Vec::new(),
             claims: HashMap::new(),
             claim_names: Vec::new(),
@@ -127,8 +132,11 @@ impl<'c> CompiledUnit<'c> {
                 c.option_methods.push(&option.methods);
             }
         }
-        for criterion in unit.criteria() {
-            c.push_claimable(criterion.id.as_str(), RequirementKind::Criterion, &criterion.text);
+        for element in &unit.elements {
+            for criterion in &element.criteria {
+                let r = c.push_claimable(criterion.id.as_str(), RequirementKind::Criterion, &criterion.text);
+                c.reqs[r].element = Some(element.id.as_str());
+            }
         }
         let evidence_start = c.reqs.len();
         for e in &unit.evidence {
@@ -173,6 +181,7 @@ impl<'c> CompiledUnit<'c> {
         let index = self.reqs.len();
         self.reqs.push(Req {
             id,
+            element: None,
             kind,
             text,
             how: How::Claimed,
@@ -210,7 +219,7 @@ impl<'c> CompiledUnit<'c> {
                 .and_then(|a| self.activities.get(a.as_str()).copied()),
             method: f.method.clone(),
             environment: f.environment.clone(),
-            words: f.describe(),
+            source: f.clone(),
         };
         match rule {
             Rule::Count { min, filter: f } => Compiled::Count {

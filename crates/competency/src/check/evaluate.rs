@@ -2,8 +2,9 @@
 //! which items, what is missing, and the findings.
 //!
 //! Rules see only indices: requirement, activity and option indices from compiling, and
-//! interned client, context and period values from validation. A `missing` sentence is built
-//! only for a requirement that is not met.
+//! interned client, context and period values from validation. Evaluation produces facts
+//! (counts, values, reasons, item positions); `explain` turns the facts of a requirement that
+//! is not met into its `missing` sentence.
 
 use std::collections::HashSet;
 
@@ -11,14 +12,16 @@ use chrono::Datelike;
 
 use super::CheckOptions;
 use super::compile::{CFilter, Compiled, CompiledUnit, How};
+use super::explain;
 use super::standing::{Judged, Standing};
 use super::validate::{ItemValues, Resolution, Resolved};
 use crate::method::{Environment, Method};
 use crate::portfolio::{Date, EvidenceItem, Portfolio};
 use crate::report::{
-    Finding, FindingCode, ItemStatus, REPORT_FORMAT, Report, RequirementResult, Severity, UnitReport,
+    Closest, ElementHeading, Finding, FindingCode, ItemStatus, NotCounted, ProducedBy, REPORT_FORMAT,
+    RegisterEntry, Report, RequirementResult, Severity, Span, Tally, UnitReport,
 };
-use crate::rule::{Field, items};
+use crate::rule::Field;
 
 /// The report for a portfolio that validated.
 pub(super) fn report(portfolio: &Portfolio, options: &CheckOptions, res: &Resolution<'_, '_>) -> Report {
@@ -103,16 +106,27 @@ pub(super) fn report(portfolio: &Portfolio, options: &CheckOptions, res: &Resolu
             code: unit.unit.code.to_string(),
             release: unit.unit.release,
             title: unit.unit.title.clone(),
+            source_sha256: unit.digest.to_owned(),
             complete: met == requirements.len(),
             met,
             total: requirements.len(),
             current_since: judged.current_since,
             evidence: mapped
                 .iter()
-                .zip(&ctx.counted)
-                .map(|((i, _), counted)| ItemStatus {
+                .zip(standing)
+                .map(|((i, _), s)| ItemStatus {
                     id: items[*i].id.clone(),
-                    counted: *counted,
+                    counted: s.counts(),
+                    reason: s.reason(),
+                })
+                .collect(),
+            elements: unit
+                .unit
+                .elements
+                .iter()
+                .map(|e| ElementHeading {
+                    id: e.id.to_string(),
+                    title: e.title.clone(),
                 })
                 .collect(),
             requirements,
@@ -140,15 +154,40 @@ pub(super) fn report(portfolio: &Portfolio, options: &CheckOptions, res: &Resolu
             items[i].id
         ),
     }));
+    let names = options.include_names;
     Report {
         format: REPORT_FORMAT,
+        produced_by: ProducedBy {
+            tool: "competency",
+            version: env!("CARGO_PKG_VERSION"),
+        },
         candidate: portfolio.candidate.id.clone(),
+        candidate_name: portfolio.candidate.name.clone().filter(|_| names),
+        assessor: portfolio.assessor.as_ref().map(|a| a.id.clone()),
+        assessor_name: portfolio
+            .assessor
+            .as_ref()
+            .and_then(|a| a.name.clone())
+            .filter(|_| names),
         judgement_date,
         judgement_date_defaulted: given.is_none(),
         current_since: policy_window.map(|m| judgement_date.minus_months(m)),
         complete: units.iter().all(|u| u.complete),
         units,
         findings,
+        evidence: items
+            .iter()
+            .map(|item| RegisterEntry {
+                id: item.id.clone(),
+                title: item.title.clone(),
+                date: item.date,
+                end_date: item.end_date,
+                method: item.method,
+                environment: item.environment,
+                judgement: item.judgement,
+                verified_by: item.verification.as_ref().map(|v| v.by.clone()),
+            })
+            .collect(),
     }
 }
 
@@ -164,20 +203,26 @@ struct Ctx<'a, 'c> {
     names: &'a indexmap::IndexSet<String>,
 }
 
-/// A rule's outcome: met, the positions of the items that counted, what is missing.
+/// A requirement's outcome: met, the positions of the items that counted and of those that
+/// claimed it or passed its filter but did not count, and for a rule what it counted. Words
+/// come later, from `explain`.
 struct Outcome {
     met: bool,
     evidence: Vec<usize>,
-    missing: Option<String>,
+    not_counted: Vec<usize>,
+    tally: Option<Tally>,
+    /// For a parent item: the sub-items not met.
+    unmet_children: Vec<usize>,
 }
 
 impl Outcome {
-    /// An outcome whose `missing` sentence is written only when it is not met.
-    fn new(met: bool, evidence: Vec<usize>, missing: impl FnOnce() -> String) -> Self {
+    fn of_rule(tally: Tally, evidence: Vec<usize>, not_counted: Vec<usize>) -> Self {
         Outcome {
-            met,
+            met: tally.met,
             evidence,
-            missing: (!met).then(missing),
+            not_counted,
+            tally: Some(tally),
+            unmet_children: Vec::new(),
         }
     }
 }
@@ -195,23 +240,39 @@ impl Ctx<'_, '_> {
         let claimers = self.claimers();
         for (r, req) in reqs.iter().enumerate() {
             if matches!(req.how, How::Claimed) {
-                outcomes[r] = Some(self.claimed(&claimers[r]));
+                let (evidence, not_counted): (Vec<usize>, Vec<usize>) =
+                    claimers[r].iter().partition(|&&p| self.counted[p]);
+                outcomes[r] = Some(Outcome {
+                    met: !evidence.is_empty(),
+                    evidence,
+                    not_counted,
+                    tally: None,
+                    unmet_children: Vec::new(),
+                });
             }
         }
         for (r, req) in reqs.iter().enumerate().rev() {
             if let How::Parent(children) = &req.how {
                 let mut evidence = Vec::new();
                 let mut unmet = Vec::new();
-                for child in children {
-                    let o = outcomes[*child].as_ref();
+                for &child in children {
+                    let o = outcomes[child].as_ref();
                     evidence.extend(o.map(|o| o.evidence.clone()).unwrap_or_default());
                     if !o.is_some_and(|o| o.met) {
-                        unmet.push(reqs[*child].id);
+                        unmet.push(child);
                     }
                 }
-                outcomes[r] = Some(Outcome::new(unmet.is_empty(), sorted(evidence), || {
-                    format!("not yet met: {}", unmet.join(", "))
-                }));
+                outcomes[r] = Some(Outcome {
+                    met: unmet.is_empty(),
+                    evidence: sorted(evidence),
+                    not_counted: claimers[r]
+                        .iter()
+                        .copied()
+                        .filter(|p| !self.counted[*p])
+                        .collect(),
+                    tally: None,
+                    unmet_children: unmet,
+                });
             }
         }
         for (r, req) in reqs.iter().enumerate() {
@@ -225,19 +286,32 @@ impl Ctx<'_, '_> {
                 let outcome = outcome.unwrap_or(Outcome {
                     met: false,
                     evidence: Vec::new(),
-                    missing: None,
+                    not_counted: Vec::new(),
+                    tally: None,
+                    unmet_children: Vec::new(),
+                });
+                let not_counted = self.not_counted(&outcome.not_counted);
+                let missing = (!outcome.met).then(|| match &outcome.tally {
+                    Some(tally) => explain::rule(tally),
+                    None if matches!(req.how, How::Parent(_)) => {
+                        explain::parent(outcome.unmet_children.iter().map(|c| self.unit.reqs[*c].id))
+                    }
+                    None => explain::claimed(&not_counted),
                 });
                 RequirementResult {
                     id: req.id.to_owned(),
                     kind: req.kind,
                     text: req.text.to_owned(),
                     met: outcome.met,
+                    element: req.element.map(str::to_owned),
                     evidence: outcome
                         .evidence
                         .iter()
                         .map(|p| self.item(*p).id.clone())
                         .collect(),
-                    missing: outcome.missing,
+                    not_counted,
+                    tally: outcome.tally,
+                    missing,
                 }
             })
             .collect()
@@ -245,6 +319,18 @@ impl Ctx<'_, '_> {
 
     fn item(&self, p: usize) -> &EvidenceItem {
         &self.items[self.mapped[p].0]
+    }
+
+    fn not_counted(&self, positions: &[usize]) -> Vec<NotCounted> {
+        positions
+            .iter()
+            .filter_map(|&p| {
+                Some(NotCounted {
+                    item: self.item(p).id.clone(),
+                    reason: self.standing[p].reason()?,
+                })
+            })
+            .collect()
     }
 
     /// True when the item at portfolio index `i` is mapped to this unit and counts.
@@ -268,30 +354,6 @@ impl Ctx<'_, '_> {
         claimers
     }
 
-    fn claimed(&self, claimers: &[usize]) -> Outcome {
-        let (evidence, uncounted): (Vec<usize>, Vec<usize>) =
-            claimers.iter().partition(|&&p| self.counted[p]);
-        Outcome::new(!evidence.is_empty(), evidence, || {
-            if uncounted.is_empty() {
-                "no evidence item claims it".to_owned()
-            } else {
-                format!(
-                    "claimed only by items that do not count: {}",
-                    self.reasons(&uncounted)
-                )
-            }
-        })
-    }
-
-    /// "E3 (judgement pending), E7 (not satisfactory)".
-    fn reasons(&self, positions: &[usize]) -> String {
-        positions
-            .iter()
-            .map(|&p| format!("{} ({})", self.item(p).id, self.standing[p].reason()))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-
     /// Positions of the counted items that pass the filter, in portfolio order.
     fn matching(&self, filter: &CFilter) -> Vec<usize> {
         (0..self.mapped.len())
@@ -309,17 +371,46 @@ impl Ctx<'_, '_> {
                 || item.environment.is_some_and(|e| filter.environment.contains(&e)))
     }
 
+    /// A rule's outcome. A rule with a filter also names the items the filter selects that do
+    /// not count; `all` and `any` gather their parts'.
     fn rule(&self, rule: &Compiled, done: &[Option<Outcome>]) -> Outcome {
         let mut outcome = self.rule_inner(rule, done);
-        if let (Some(missing), Some(filter)) = (outcome.missing.as_mut(), rule.filter()) {
+        if let (Some(filter), Some(tally)) = (rule.filter(), outcome.tally.as_mut()) {
             let left_out: Vec<usize> = (0..self.mapped.len())
                 .filter(|&p| !self.counted[p] && self.passes(p, filter))
                 .collect();
-            if !left_out.is_empty() {
-                missing.push_str(&format!(" (not counted: {})", self.reasons(&left_out)));
-            }
+            tally.not_counted = self.not_counted(&left_out);
+            outcome.not_counted = left_out;
         }
         outcome
+    }
+
+    fn tally(
+        &self,
+        rule: &'static str,
+        met: bool,
+        counts: &'static str,
+        have: u32,
+        need: u32,
+        filter: &CFilter,
+    ) -> Tally {
+        Tally {
+            rule,
+            met,
+            counts,
+            field: None,
+            have,
+            need,
+            filter: filter.source.clone(),
+            values: Vec::new(),
+            remaining: Vec::new(),
+            list: None,
+            per_item: None,
+            closest: None,
+            span_days: None,
+            parts: Vec::new(),
+            not_counted: Vec::new(),
+        }
     }
 
     fn rule_inner(&self, rule: &Compiled, done: &[Option<Outcome>]) -> Outcome {
@@ -327,18 +418,9 @@ impl Ctx<'_, '_> {
             Compiled::Count { min, filter } => {
                 let matching = self.matching(filter);
                 let n = matching.len() as u32;
-                let ids = self.ids(&matching);
-                Outcome::new(n >= *min, matching, || {
-                    if n == 0 {
-                        format!("no items{} yet; {min} needed", filter.words)
-                    } else {
-                        format!(
-                            "{n} of {min} items{}: {ids}; {} more needed",
-                            filter.words,
-                            min - n
-                        )
-                    }
-                })
+                let mut tally = self.tally("count", n >= *min, "items", n, *min, filter);
+                tally.values = matching.iter().map(|p| self.item(*p).id.clone()).collect();
+                Outcome::of_rule(tally, matching, Vec::new())
             }
             Compiled::Distinct { field, min, filter } => {
                 let mut seen: HashSet<Key> = HashSet::new();
@@ -357,23 +439,10 @@ impl Ctx<'_, '_> {
                     }
                 }
                 let n = values.len() as u32;
-                Outcome::new(n >= *min, evidence, || {
-                    if n == 0 {
-                        format!(
-                            "0 of {min} distinct {} among items{}; none yet",
-                            field.plural(),
-                            filter.words
-                        )
-                    } else {
-                        format!(
-                            "{n} of {min} distinct {} among items{}: {}; {} more needed",
-                            field.plural(),
-                            filter.words,
-                            self.key_texts(*field, &values),
-                            min - n
-                        )
-                    }
-                })
+                let mut tally = self.tally("distinct", n >= *min, field.plural(), n, *min, filter);
+                tally.field = Some(*field);
+                tally.values = self.key_texts(*field, &values);
+                Outcome::of_rule(tally, evidence, Vec::new())
             }
             Compiled::Options {
                 list,
@@ -397,27 +466,20 @@ impl Ctx<'_, '_> {
                         evidence.push(p);
                     }
                 }
+                let names = |want: bool| -> Vec<String> {
+                    options
+                        .iter()
+                        .zip(&shown)
+                        .filter(|(_, s)| **s == want)
+                        .map(|(o, _)| self.unit.option_names[*o].to_owned())
+                        .collect()
+                };
                 let n = shown.iter().filter(|s| **s).count() as u32;
-                Outcome::new(n >= *min, evidence, || {
-                    let names = |want: bool| -> Vec<&str> {
-                        options
-                            .iter()
-                            .zip(&shown)
-                            .filter(|(_, s)| **s == want)
-                            .map(|(o, _)| self.unit.option_names[*o])
-                            .collect()
-                    };
-                    format!(
-                        "{n} of {min} options of {list} shown{}; {} more needed from: {}",
-                        if n == 0 {
-                            String::new()
-                        } else {
-                            format!(": {}", names(true).join(", "))
-                        },
-                        min - n,
-                        names(false).join(", ")
-                    )
-                })
+                let mut tally = self.tally("options", n >= *min, "options", n, *min, filter);
+                tally.values = names(true);
+                tally.remaining = names(false);
+                tally.list = Some(list.clone());
+                Outcome::of_rule(tally, evidence, Vec::new())
             }
             Compiled::PerItem {
                 field,
@@ -436,33 +498,19 @@ impl Ctx<'_, '_> {
                     }
                 }
                 let n = qualifying.len() as u32;
-                Outcome::new(n >= *min, qualifying, || {
-                    let mut missing = format!(
-                        "{n} of {min} {}{} involving at least {min_values} distinct {}{}",
-                        items(*min),
-                        filter.words,
-                        field.plural(),
-                        if *min == 1 { "" } else { " each" }
-                    );
-                    match best {
-                        Some((p, count)) => {
-                            let mut keys = Vec::new();
-                            self.for_each_key(p, *field, |k| keys.push(k));
-                            missing.push_str(&format!(
-                                "; closest: {} with {count} ({})",
-                                self.item(p).id,
-                                if keys.is_empty() {
-                                    "none".to_owned()
-                                } else {
-                                    self.key_texts(*field, &keys)
-                                }
-                            ));
-                        }
-                        None if n == 0 => missing.push_str(&format!("; no items{} yet", filter.words)),
-                        None => {}
+                let mut tally = self.tally("per-item", n >= *min, "items", n, *min, filter);
+                tally.field = Some(*field);
+                tally.per_item = Some(*min_values);
+                tally.values = qualifying.iter().map(|p| self.item(*p).id.clone()).collect();
+                tally.closest = best.filter(|_| n < *min).map(|(p, _)| {
+                    let mut keys = Vec::new();
+                    self.for_each_key(p, *field, |k| keys.push(k));
+                    Closest {
+                        item: self.item(p).id.clone(),
+                        values: self.key_texts(*field, &keys),
                     }
-                    missing
-                })
+                });
+                Outcome::of_rule(tally, qualifying, Vec::new())
             }
             Compiled::Spread {
                 min_dates,
@@ -478,67 +526,72 @@ impl Ctx<'_, '_> {
                     _ => 0,
                 };
                 let n = dates.len() as u32;
-                let dates_short = min_dates.filter(|min| n < *min);
-                let span_short = min_span_days.filter(|min| span < i64::from(*min));
-                let met = dates_short.is_none() && span_short.is_none();
-                Outcome::new(met, matching, || {
-                    let mut problems = Vec::new();
-                    if let Some(min) = dates_short {
-                        let list: Vec<String> = dates.iter().map(Date::to_string).collect();
-                        problems.push(format!(
-                            "items{} on {n} of {min} distinct dates{}; {} more needed",
-                            filter.words,
-                            if list.is_empty() {
-                                String::new()
-                            } else {
-                                format!(": {}", list.join(", "))
-                            },
-                            min - n
-                        ));
-                    }
-                    if let Some(min) = span_short {
-                        problems.push(format!("items{} span {span} of {min} days", filter.words));
-                    }
-                    problems.join("; ")
-                })
+                let need = min_dates.unwrap_or(0);
+                let span_days = min_span_days.map(|need| Span { have: span, need });
+                let met = n >= need && span_days.is_none_or(|s| s.have >= i64::from(s.need));
+                let mut tally = self.tally("spread", met, "dates", n, need, filter);
+                tally.values = dates.iter().map(Date::to_string).collect();
+                tally.span_days = span_days;
+                Outcome::of_rule(tally, matching, Vec::new())
             }
             Compiled::Covers { reqs } => {
                 let mut evidence = Vec::new();
+                let mut met_ids = Vec::new();
                 let mut unmet = Vec::new();
                 for r in reqs {
+                    let id = self.unit.reqs[*r].id.to_owned();
                     match done[*r].as_ref() {
-                        Some(o) if o.met => evidence.extend(o.evidence.iter().copied()),
-                        _ => unmet.push(self.unit.reqs[*r].id),
+                        Some(o) if o.met => {
+                            evidence.extend(o.evidence.iter().copied());
+                            met_ids.push(id);
+                        }
+                        _ => unmet.push(id),
                     }
                 }
-                Outcome::new(unmet.is_empty(), sorted(evidence), || {
-                    format!("not yet met: {}", unmet.join(", "))
-                })
+                let (have, need) = (met_ids.len() as u32, reqs.len() as u32);
+                let mut tally = self.tally(
+                    "covers",
+                    unmet.is_empty(),
+                    "requirements",
+                    have,
+                    need,
+                    &CFilter::default(),
+                );
+                tally.values = met_ids;
+                tally.remaining = unmet;
+                Outcome::of_rule(tally, sorted(evidence), Vec::new())
             }
-            Compiled::All(rules) => {
+            Compiled::All(rules) | Compiled::Any(rules) => {
+                let any = matches!(rule, Compiled::Any(_));
                 let outcomes: Vec<Outcome> = rules.iter().map(|r| self.rule(r, done)).collect();
-                let met = outcomes.iter().all(|o| o.met);
-                let missing: Vec<&str> = outcomes.iter().filter_map(|o| o.missing.as_deref()).collect();
-                let missing = missing.join("; and ");
-                let evidence = outcomes.iter().flat_map(|o| o.evidence.iter().copied()).collect();
-                Outcome::new(met, sorted(evidence), || missing)
-            }
-            Compiled::Any(rules) => {
-                let outcomes: Vec<Outcome> = rules.iter().map(|r| self.rule(r, done)).collect();
-                let met = outcomes.iter().any(|o| o.met);
+                let held = outcomes.iter().filter(|o| o.met).count() as u32;
+                let met = if any {
+                    held > 0
+                } else {
+                    held == outcomes.len() as u32
+                };
                 let evidence = outcomes
                     .iter()
-                    .filter(|o| o.met || !met)
+                    .filter(|o| !any || o.met || !met)
                     .flat_map(|o| o.evidence.iter().copied())
                     .collect();
-                Outcome::new(met, sorted(evidence), || {
-                    let parts: Vec<String> = outcomes
+                let not_counted = sorted(
+                    outcomes
                         .iter()
-                        .filter_map(|o| o.missing.as_deref())
-                        .map(|m| format!("({m})"))
-                        .collect();
-                    format!("one of these is needed: {}", parts.join(" or "))
-                })
+                        .flat_map(|o| o.not_counted.iter().copied())
+                        .collect(),
+                );
+                let need = if any { 1 } else { outcomes.len() as u32 };
+                let mut tally = self.tally(
+                    if any { "any" } else { "all" },
+                    met,
+                    "parts",
+                    held,
+                    need,
+                    &CFilter::default(),
+                );
+                tally.parts = outcomes.into_iter().filter_map(|o| o.tally).collect();
+                Outcome::of_rule(tally, sorted(evidence), not_counted)
             }
         }
     }
@@ -571,8 +624,8 @@ impl Ctx<'_, '_> {
         }
     }
 
-    /// Values in words, in the order given: "C1, C3".
-    fn key_texts(&self, field: Field, keys: &[Key]) -> String {
+    /// Values in words, in the order given.
+    fn key_texts(&self, field: Field, keys: &[Key]) -> Vec<String> {
         let text = |key: Key| -> String {
             match field {
                 Field::Client | Field::Context | Field::ServicePeriod => usize::try_from(key)
@@ -592,15 +645,7 @@ impl Ctx<'_, '_> {
                     .map_or_else(String::new, |d| Date::from(d).to_string()),
             }
         };
-        keys.iter().map(|k| text(*k)).collect::<Vec<_>>().join(", ")
-    }
-
-    fn ids(&self, positions: &[usize]) -> String {
-        positions
-            .iter()
-            .map(|p| self.item(*p).id.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
+        keys.iter().map(|k| text(*k)).collect()
     }
 }
 

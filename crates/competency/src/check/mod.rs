@@ -10,6 +10,7 @@
 
 mod compile;
 mod evaluate;
+mod explain;
 mod standing;
 mod validate;
 
@@ -34,6 +35,8 @@ pub struct CheckOptions {
     pub units: Vec<UnitRef>,
     /// Bounds on the portfolio's size.
     pub limits: Limits,
+    /// Copy the candidate's and assessor's names into the report (default: IDs only).
+    pub include_names: bool,
 }
 
 /// A catalog compiled for checking.
@@ -71,7 +74,15 @@ impl<'c> Checker<'c> {
     /// Compiles every unit of the catalog.
     pub fn new(catalog: &'c Catalog) -> Self {
         Checker {
-            units: catalog.units().map(|u| (&u.code, CompiledUnit::new(u))).collect(),
+            units: catalog
+                .units()
+                .map(|u| {
+                    (
+                        &u.code,
+                        CompiledUnit::new(u, catalog.digest(&u.code).unwrap_or_default()),
+                    )
+                })
+                .collect(),
             catalog,
         }
     }

@@ -2,7 +2,7 @@
 //! why not.
 
 use crate::portfolio::{Date, EvidenceItem, Judgement, Policy, Unverified};
-use crate::report::{Finding, FindingCode, Severity};
+use crate::report::{Finding, FindingCode, Reason, Severity};
 
 /// Why an item does or does not count for one unit.
 #[derive(Debug, Clone, Copy)]
@@ -37,25 +37,25 @@ impl Standing {
     }
 
     pub(super) fn counts(self) -> bool {
-        self.judgement == Judgement::Satisfactory && !self.after && !self.stale && !self.excluded_unverified()
+        self.reason().is_none()
     }
 
     fn excluded_unverified(self) -> bool {
         self.unverified && self.exclude_unverified
     }
 
-    /// Why the item does not count, in a few words.
-    pub(super) fn reason(self) -> &'static str {
+    /// Why the item does not count (the first reason that applies), or `None` when it counts.
+    pub(super) fn reason(self) -> Option<Reason> {
         if self.after {
-            "dated after the judgement date"
+            Some(Reason::AfterJudgementDate)
         } else if self.stale {
-            "outside the currency window"
+            Some(Reason::Stale)
         } else {
             match self.judgement {
-                Judgement::Pending => "judgement pending",
-                Judgement::NotSatisfactory => "not satisfactory",
-                Judgement::Satisfactory if self.excluded_unverified() => "not verified",
-                Judgement::Satisfactory => "counted",
+                Judgement::Pending => Some(Reason::PendingJudgement),
+                Judgement::NotSatisfactory => Some(Reason::NotSatisfactory),
+                Judgement::Satisfactory if self.excluded_unverified() => Some(Reason::Unverified),
+                Judgement::Satisfactory => None,
             }
         }
     }
