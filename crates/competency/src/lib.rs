@@ -45,8 +45,9 @@ pub use portfolio::{
     Verification,
 };
 pub use report::{
-    Closest, ElementHeading, Finding, FindingCode, ItemStatus, NotCounted, ProducedBy, REPORT_FORMAT, Reason,
-    RegisterEntry, Report, RequirementKind, RequirementResult, Severity, Span, Tally, UnitReport,
+    Action, Blocked, Closest, ElementHeading, Finding, FindingCode, ItemStatus, NewValues, NotCounted, Plan,
+    ProducedBy, REPORT_FORMAT, Reason, RegisterEntry, Report, RequirementKind, RequirementResult, Severity,
+    Span, Suggestion, Tally, UnitReport,
 };
 pub use rule::{Field, Filter, RequirementId, Rule, Scope};
 pub use suggest::{suggest, suggest_criterion};

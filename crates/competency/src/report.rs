@@ -113,6 +113,99 @@ pub struct UnitReport {
     pub requirements: Vec<RequirementResult>,
     /// Findings under the rules of evidence for items mapped to this unit.
     pub findings: Vec<Finding>,
+    /// For a unit whose evidence is not yet complete: what would complete it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<Plan>,
+}
+
+/// What would complete a unit's evidence: as few new items as the planner can find, what to do
+/// with items that do not count, and the requirements new evidence cannot meet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Plan {
+    /// New items that, added together, meet every unmet requirement that evidence can meet.
+    pub items: Vec<Suggestion>,
+    /// Items already in the portfolio that do not count, and what would make them count.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub actions: Vec<Action>,
+    /// Requirements that adding evidence cannot meet, with why.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub blocked: Vec<Blocked>,
+}
+
+/// One new evidence item to add. Every constraint given must hold for it to do its part.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Suggestion {
+    /// The unmet requirements this item helps meet.
+    pub serves: Vec<String>,
+    /// Requirement IDs it should claim in `covers`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub covers: Vec<String>,
+    /// Activity tags it should carry.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub activities: Vec<String>,
+    /// Options it should be tagged with.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<String>,
+    /// It is gathered by one of these methods (empty: any method).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub methods: Vec<Method>,
+    /// It is produced in one of these environments (empty: any, or none recorded).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub environments: Vec<Environment>,
+    /// Clients it involves that no counted item of the requirement has.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clients: Option<NewValues>,
+    /// A context no counted item of the requirement has.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<NewValues>,
+    /// Service periods no counted item of the requirement has.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_periods: Option<NewValues>,
+    /// The first day it may be dated (the currency window, or a spread in time).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date_from: Option<Date>,
+    /// The last day it may be dated (the judgement date, or earlier for a spread in time).
+    pub date_to: Date,
+    /// Dates it may not have: dates the requirement already has.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_on: Vec<Date>,
+    /// The policy requires verification of every method it may be gathered by.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub verified: bool,
+    /// The item in plain words.
+    pub text: String,
+}
+
+/// How many new values of a field an item needs, and the values that would not be new.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewValues {
+    /// How many distinct new values.
+    pub count: u32,
+    /// Values already counted.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub other_than: Vec<String>,
+}
+
+/// An item that does not count, and what would make it count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Action {
+    /// Item ID.
+    pub item: String,
+    /// Why it does not count.
+    pub reason: Reason,
+    /// Unmet requirements it claims or whose rules it would count towards.
+    pub would_help: Vec<String>,
+    /// What to do, in plain words.
+    pub text: String,
+}
+
+/// A requirement that new evidence cannot meet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Blocked {
+    /// The requirement.
+    pub requirement: String,
+    /// Why, in plain words.
+    pub text: String,
 }
 
 /// Whether an item mapped to a unit counted towards it.

@@ -208,3 +208,125 @@ proptest! {
         prop_assert_eq!(report.complete, report.units.iter().all(|u| u.complete));
     }
 }
+
+/// Evidence items built from a unit's plan, as an assessor following it would add them: each
+/// constraint met with fresh values, on the latest free date the suggestion allows.
+fn items_from_plan(report: &Report, used_dates: &mut Vec<Date>) -> Vec<EvidenceItem> {
+    let mut out = Vec::new();
+    let mut fresh = 0;
+    let mut next = |prefix: &str| {
+        fresh += 1;
+        format!("{prefix}{fresh}")
+    };
+    for unit in &report.units {
+        let Some(plan) = &unit.plan else { continue };
+        for s in &plan.items {
+            let mut date = s.date_to;
+            while s.not_on.contains(&date) || used_dates.contains(&date) {
+                date = Date::from(date.naive().pred_opt().unwrap());
+            }
+            assert!(
+                s.date_from.is_none_or(|from| date >= from),
+                "no free date in {s:?}"
+            );
+            used_dates.push(date);
+            let count = |v: &Option<NewValues>| v.as_ref().map_or(0, |v| v.count);
+            let mut units = IndexMap::new();
+            units.insert(
+                unit.code.clone(),
+                Mapping {
+                    covers: s.covers.clone(),
+                    activities: s.activities.clone(),
+                    options: s.options.clone(),
+                },
+            );
+            out.push(EvidenceItem {
+                id: next("PLAN-"),
+                title: s.text.clone(),
+                date,
+                end_date: None,
+                method: s.methods.first().copied().unwrap_or(Method::Observation),
+                environment: s.environments.first().copied(),
+                context: s.context.as_ref().map(|_| next("PLAN-CONTEXT-")),
+                clients: (0..count(&s.clients)).map(|_| next("PLAN-CLIENT-")).collect(),
+                service_period: None,
+                service_periods: (0..count(&s.service_periods))
+                    .map(|_| next("PLAN-PERIOD-"))
+                    .collect(),
+                judgement: Judgement::Satisfactory,
+                verification: Some(Verification {
+                    by: "Assessor".into(),
+                    role: None,
+                    date: None,
+                }),
+                units,
+            });
+        }
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn adding_the_planned_items_completes_every_unit_the_plan_does_not_call_blocked(p in portfolio()) {
+        let before = checker().check(&p, &CheckOptions::default()).unwrap();
+        let mut used: Vec<Date> = p.evidence.iter().map(|e| e.date).collect();
+        let mut more = p.clone();
+        more.evidence.extend(items_from_plan(&before, &mut used));
+        let after = checker().check(&more, &CheckOptions::default()).unwrap();
+        for (was, now) in before.units.iter().zip(&after.units) {
+            let blocked = was.plan.as_ref().is_some_and(|plan| !plan.blocked.is_empty());
+            if !blocked {
+                let unmet: Vec<&str> = now.requirements.iter().filter(|r| !r.met).map(|r| r.id.as_str()).collect();
+                prop_assert!(now.complete, "{} still lacks {:?} after the plan {:#?}\n{}", now.code, unmet, was.plan.as_ref().map(|p| p.items.iter().map(|s| s.text.clone()).collect::<Vec<_>>()), now.requirements.iter().filter(|r| !r.met).map(|r| format!("{}: {:?}", r.id, r.missing)).collect::<Vec<_>>().join("\n"));
+            }
+        }
+    }
+}
+
+#[test]
+fn every_example_plan_completes_its_unit_with_no_more_items_than_unmet_requirements() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    let mut planned = 0;
+    for path in paths {
+        let name = path.to_string_lossy().into_owned();
+        let format = match path.extension().and_then(|e| e.to_str()) {
+            Some("toml") => Format::Toml,
+            Some("json") => Format::Json,
+            _ => continue,
+        };
+        let text = std::fs::read_to_string(&path).unwrap();
+        let source = Source::new(&name, &text, format);
+        let portfolio = source.parse().unwrap();
+        let report = checker().check(&portfolio, &CheckOptions::default()).unwrap();
+        for unit in &report.units {
+            let unmet = unit.requirements.iter().filter(|r| !r.met).count();
+            match &unit.plan {
+                None => assert!(unit.complete, "{name}: {} has no plan", unit.code),
+                Some(plan) => {
+                    planned += 1;
+                    assert!(plan.blocked.is_empty(), "{name}: {:?}", plan.blocked);
+                    assert!(
+                        plan.items.len() <= unmet,
+                        "{name}: {} items for {unmet} unmet requirements of {}",
+                        plan.items.len(),
+                        unit.code
+                    );
+                }
+            }
+        }
+        let mut used: Vec<Date> = portfolio.evidence.iter().map(|e| e.date).collect();
+        let mut more = portfolio.clone();
+        more.evidence.extend(items_from_plan(&report, &mut used));
+        let after = checker().check(&more, &CheckOptions::default()).unwrap();
+        assert!(after.complete, "{name}: the plan did not complete it");
+    }
+    assert!(planned >= 5, "only {planned} example units had a plan");
+}

@@ -74,6 +74,7 @@ pub(super) fn report(portfolio: &Portfolio, options: &CheckOptions, res: &Resolu
         };
         let requirements = ctx.requirements();
         let met = requirements.iter().filter(|r| r.met).count();
+        let plan = (met < requirements.len()).then(|| ctx.plan(&requirements, judged));
         let mut findings = Vec::new();
         for ((i, resolved), s) in mapped.iter().zip(standing) {
             let item = &items[*i];
@@ -131,6 +132,7 @@ pub(super) fn report(portfolio: &Portfolio, options: &CheckOptions, res: &Resolu
                 .collect(),
             requirements,
             findings,
+            plan,
         });
     }
 
@@ -193,10 +195,10 @@ pub(super) fn report(portfolio: &Portfolio, options: &CheckOptions, res: &Resolu
 
 /// Everything one unit's evaluation reads. Positions (`p`) index `mapped`: the items mapped to
 /// this unit, in portfolio order.
-struct Ctx<'a, 'c> {
-    unit: &'a CompiledUnit<'c>,
-    items: &'a [EvidenceItem],
-    mapped: &'a [(usize, Resolved)],
+pub(super) struct Ctx<'a, 'c> {
+    pub(super) unit: &'a CompiledUnit<'c>,
+    pub(super) items: &'a [EvidenceItem],
+    pub(super) mapped: &'a [(usize, Resolved)],
     counted: Vec<bool>,
     standing: &'a [Standing],
     values: &'a [ItemValues],

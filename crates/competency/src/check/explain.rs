@@ -2,7 +2,7 @@
 //! from the structured facts the report carries (`tally`, `not_counted`), so a platform can
 //! write its own from the same fields.
 
-use crate::report::{NotCounted, Tally};
+use crate::report::{NewValues, NotCounted, Reason, Suggestion, Tally};
 use crate::rule::items;
 
 /// A requirement an item must claim, unmet.
@@ -125,5 +125,93 @@ fn rule_inner(t: &Tally) -> String {
                 .join(" or ")
         ),
         other => format!("rule {other} not met"),
+    }
+}
+
+/// A suggested item in plain words: "an item tagged service-agreement, by observation or
+/// workplace-document, in a workplace environment, with 1 client other than C1, C3, dated
+/// 2023-11-20 to 2026-11-20, covering 4.1, 4.2".
+pub(super) fn suggestion(s: &Suggestion) -> String {
+    let mut out = String::from("an item");
+    if !s.activities.is_empty() {
+        out.push_str(&format!(" tagged {}", s.activities.join(" and ")));
+    }
+    if !s.options.is_empty() {
+        out.push_str(&format!(
+            " showing option{} {}",
+            plural(s.options.len()),
+            s.options.join(", ")
+        ));
+    }
+    if !s.methods.is_empty() {
+        let methods: Vec<&str> = s.methods.iter().map(|m| m.as_str()).collect();
+        out.push_str(&format!(", by {}", or_list(&methods)));
+    }
+    if !s.environments.is_empty() {
+        let envs: Vec<&str> = s.environments.iter().map(|e| e.as_str()).collect();
+        out.push_str(&format!(", in a {} environment", or_list(&envs)));
+    }
+    let mut new = |values: &Option<NewValues>, one: &str, many: &str| {
+        if let Some(v) = values {
+            out.push_str(&format!(
+                ", with {} {}",
+                v.count,
+                if v.count == 1 { one } else { many }
+            ));
+            if !v.other_than.is_empty() {
+                out.push_str(&format!(" other than {}", v.other_than.join(", ")));
+            }
+        }
+    };
+    new(&s.clients, "client", "distinct clients");
+    new(&s.context, "context", "contexts");
+    new(&s.service_periods, "service period", "distinct service periods");
+    match s.date_from {
+        Some(from) => out.push_str(&format!(", dated {from} to {}", s.date_to)),
+        None => out.push_str(&format!(", dated on or before {}", s.date_to)),
+    }
+    if !s.not_on.is_empty() {
+        let dates: Vec<String> = s.not_on.iter().map(ToString::to_string).collect();
+        out.push_str(&format!(" but not on {}", dates.join(", ")));
+    }
+    if !s.covers.is_empty() {
+        out.push_str(&format!(", covering {}", s.covers.join(", ")));
+    }
+    if s.verified {
+        out.push_str(", with its verification recorded");
+    }
+    out.push_str(&format!("; for {}", s.serves.join(", ")));
+    out
+}
+
+/// What to do with an item that does not count.
+pub(super) fn action(item: &str, reason: Reason, would_help: &[String]) -> String {
+    let helps = would_help.join(", ");
+    match reason {
+        Reason::PendingJudgement => format!("judge {item}: if it is satisfactory it counts towards {helps}"),
+        Reason::NotSatisfactory => format!(
+            "{item} was judged not satisfactory: re-assess it, or add the new evidence suggested for {helps}"
+        ),
+        Reason::Stale => format!(
+            "{item} is outside the currency window and cannot count: adding evidence cannot make it current; the new evidence suggested replaces it for {helps}"
+        ),
+        Reason::AfterJudgementDate => format!(
+            "{item} is dated after the judgement date: it counts only if the judgement is made on or after its date; until then the new evidence suggested is needed for {helps}"
+        ),
+        Reason::Unverified => {
+            format!("record who verified {item} as the candidate's own work: it then counts towards {helps}")
+        }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn or_list(words: &[&str]) -> String {
+    match words {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
     }
 }

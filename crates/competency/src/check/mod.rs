@@ -11,6 +11,7 @@
 mod compile;
 mod evaluate;
 mod explain;
+mod plan;
 mod standing;
 mod validate;
 

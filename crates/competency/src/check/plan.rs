@@ -1,0 +1,484 @@
+//! The plan that closes a unit's gaps: the fewest further items the planner can find.
+//!
+//! Method (greedy, deterministic, documented in docs/design.md):
+//! 1. Each unmet requirement becomes *needs*: new items with constraints, derived from its
+//!    rule and what already counts (its tally): a `count` needs `min − have` items that pass its
+//!    filter; a `distinct` on clients or service periods needs one item with the missing number
+//!    of new values, on a single-valued field (context, date, method, environment) one item per
+//!    missing value; `options` one item tagged with the missing options; `per-item` the missing
+//!    items, each with enough values; `spread` items on new dates, or one far enough from the
+//!    first date; `all` the needs of its unmet parts; `any` the cheapest part. A requirement that
+//!    an item must claim needs only a claim.
+//! 2. Needs are merged, in requirement order, into the first item they are compatible with:
+//!    the same activity (or none), methods and environments that intersect, date windows that
+//!    overlap, and never two needs of one requirement (they must be distinct items). New values
+//!    are chosen new to every requirement the item serves.
+//! 3. Claims go to the first item (or one item that only claims, when nothing else is needed).
+//! 4. Items that claimed or would count but do not are listed as actions (judge, re-assess,
+//!    verify, replace); requirements that no new item can meet are listed as blocked.
+//!
+//! Greedy merging is not guaranteed minimal, but it never suggests an item that does not serve
+//! a requirement, and adding items built from the plan completes the unit (a property test).
+
+use std::collections::BTreeMap;
+
+use super::compile::{CFilter, Compiled, How};
+use super::evaluate::Ctx;
+use super::standing::Judged;
+use crate::method::{Environment, Method};
+use crate::portfolio::Date;
+use crate::report::{Action, Blocked, NewValues, Plan, Reason, RequirementResult, Suggestion, Tally};
+use crate::rule::Field;
+
+/// One new item some requirement needs, before merging.
+#[derive(Debug, Clone, Default)]
+struct Need {
+    serves: Vec<usize>,
+    activity: Option<usize>,
+    /// `None`: any method.
+    methods: Option<Vec<Method>>,
+    environments: Option<Vec<Environment>>,
+    options: Vec<usize>,
+    clients: Option<(u32, Vec<String>)>,
+    context: Option<Vec<String>>,
+    periods: Option<(u32, Vec<String>)>,
+    date_from: Option<Date>,
+    date_to: Option<Date>,
+    not_on: Vec<Date>,
+}
+
+impl Need {
+    fn filtered(req: usize, filter: &CFilter) -> Need {
+        Need {
+            serves: vec![req],
+            activity: filter.activity,
+            methods: (!filter.method.is_empty()).then(|| filter.method.clone()),
+            environments: (!filter.environment.is_empty()).then(|| filter.environment.clone()),
+            ..Need::default()
+        }
+    }
+
+    /// `other` folded into this item, when one item can do both.
+    fn merged(&self, other: &Need) -> Option<Need> {
+        if other.serves.iter().any(|r| self.serves.contains(r)) {
+            return None;
+        }
+        let activity = match (self.activity, other.activity) {
+            (Some(a), Some(b)) if a != b => return None,
+            (a, b) => a.or(b),
+        };
+        let methods = intersect(&self.methods, &other.methods)?;
+        let environments = intersect(&self.environments, &other.environments)?;
+        let date_from = self.date_from.max(other.date_from);
+        let date_to = match (self.date_to, other.date_to) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        if let (Some(from), Some(to)) = (date_from, date_to) {
+            if from > to {
+                return None;
+            }
+        }
+        let mut out = self.clone();
+        out.serves.extend(&other.serves);
+        out.activity = activity;
+        out.methods = methods;
+        out.environments = environments;
+        out.options
+            .extend(other.options.iter().filter(|o| !self.options.contains(o)));
+        out.clients = union_values(&self.clients, &other.clients);
+        out.periods = union_values(&self.periods, &other.periods);
+        out.context = match (&self.context, &other.context) {
+            (Some(a), Some(b)) => Some(union(a, b)),
+            (a, b) => a.clone().or_else(|| b.clone()),
+        };
+        out.date_from = date_from;
+        out.date_to = date_to;
+        out.not_on = union(&self.not_on, &other.not_on);
+        Some(out)
+    }
+}
+
+/// The intersection of two optional sets (`None` is everything); `None` (outer) when empty.
+fn intersect<T: Copy + PartialEq>(a: &Option<Vec<T>>, b: &Option<Vec<T>>) -> Option<Option<Vec<T>>> {
+    match (a, b) {
+        (Some(a), Some(b)) => {
+            let both: Vec<T> = a.iter().copied().filter(|x| b.contains(x)).collect();
+            (!both.is_empty()).then_some(Some(both))
+        }
+        (a, b) => Some(a.clone().or_else(|| b.clone())),
+    }
+}
+
+fn union<T: Clone + PartialEq>(a: &[T], b: &[T]) -> Vec<T> {
+    let mut out = a.to_vec();
+    out.extend(b.iter().filter(|x| !a.contains(x)).cloned());
+    out
+}
+
+fn union_values(
+    a: &Option<(u32, Vec<String>)>,
+    b: &Option<(u32, Vec<String>)>,
+) -> Option<(u32, Vec<String>)> {
+    match (a, b) {
+        (Some((n, x)), Some((m, y))) => Some(((*n).max(*m), union(x, y))),
+        (a, b) => a.clone().or_else(|| b.clone()),
+    }
+}
+
+impl Ctx<'_, '_> {
+    /// The plan for a unit whose evidence is not complete.
+    pub(super) fn plan(&self, results: &[RequirementResult], judged: &Judged<'_>) -> Plan {
+        let reqs = &self.unit.reqs;
+        let mut needs: Vec<Need> = Vec::new();
+        let mut claims: Vec<usize> = Vec::new();
+        let mut blocked = Vec::new();
+        let window = Need {
+            date_from: judged.current_since,
+            date_to: Some(judged.date),
+            ..Need::default()
+        };
+        for (r, result) in results.iter().enumerate() {
+            if result.met {
+                continue;
+            }
+            match (&reqs[r].how, &result.tally) {
+                (How::Claimed, _) => claims.push(r),
+                (How::Rule(rule), Some(tally)) => match self.needs(r, rule, tally, judged) {
+                    Ok(found) => needs.extend(found),
+                    Err(why) => blocked.push(Blocked {
+                        requirement: reqs[r].id.to_owned(),
+                        text: why,
+                    }),
+                },
+                // A parent is met when its sub-items are; they are planned themselves.
+                _ => {}
+            }
+        }
+        // Every new item must be current and not after the judgement date.
+        let mut items: Vec<Need> = Vec::new();
+        for need in needs {
+            let need = need.merged(&window).unwrap_or(need);
+            match items.iter().position(|item| item.merged(&need).is_some()) {
+                Some(i) => items[i] = items[i].merged(&need).unwrap_or_else(|| items[i].clone()),
+                None => items.push(need),
+            }
+        }
+        if items.is_empty() && !claims.is_empty() {
+            items.push(window.clone());
+        }
+        // Claims: one to each item that nothing else ties to the unit (an item that only adds
+        // a context or a date must map to something), the rest to the first item; an untied
+        // item with no claim left re-claims the unit's first criterion.
+        let mut covers: Vec<Vec<usize>> = vec![Vec::new(); items.len()];
+        let untied: Vec<usize> = (0..items.len())
+            .filter(|i| items[*i].activity.is_none() && items[*i].options.is_empty())
+            .collect();
+        let mut rest = claims.iter().copied();
+        for &i in &untied {
+            match rest.next() {
+                Some(r) => covers[i].push(r),
+                None => covers[i].extend(reqs.iter().position(|r| r.element.is_some())),
+            }
+        }
+        if let Some(first) = covers.first_mut() {
+            first.extend(rest);
+        }
+        for (item, claimed) in items.iter_mut().zip(&covers) {
+            for r in claimed {
+                if !item.serves.contains(r) && claims.contains(r) {
+                    item.serves.push(*r);
+                }
+            }
+        }
+        let suggestions = items
+            .iter()
+            .zip(&covers)
+            .map(|(need, claimed)| self.suggestion(need, claimed, judged))
+            .collect();
+        Plan {
+            items: suggestions,
+            actions: self.actions(results),
+            blocked,
+        }
+    }
+
+    /// The new items one unmet rule needs, given what already counts for it.
+    fn needs(
+        &self,
+        r: usize,
+        rule: &Compiled,
+        tally: &Tally,
+        judged: &Judged<'_>,
+    ) -> Result<Vec<Need>, String> {
+        let missing = tally.need.saturating_sub(tally.have);
+        let repeat = |need: Need, n: u32| vec![need; n as usize];
+        Ok(match rule {
+            Compiled::Count { filter, .. } => repeat(Need::filtered(r, filter), missing),
+            Compiled::Distinct { field, filter, .. } => {
+                let base = Need::filtered(r, filter);
+                let others = tally.values.clone();
+                match field {
+                    Field::Client => vec![Need {
+                        clients: Some((missing, others)),
+                        ..base
+                    }],
+                    Field::ServicePeriod => vec![Need {
+                        periods: Some((missing, others)),
+                        ..base
+                    }],
+                    Field::Context => repeat(
+                        Need {
+                            context: Some(others),
+                            ..base
+                        },
+                        missing,
+                    ),
+                    Field::Date => repeat(
+                        Need {
+                            not_on: parse_dates(&others),
+                            ..base
+                        },
+                        missing,
+                    ),
+                    Field::Method => {
+                        let allowed = base.methods.clone().unwrap_or_else(|| Method::ALL.to_vec());
+                        let free: Vec<Method> = allowed
+                            .into_iter()
+                            .filter(|m| !others.iter().any(|o| o == m.as_str()))
+                            .collect();
+                        if free.len() < missing as usize {
+                            return Err(format!(
+                                "{} more distinct methods are needed, but only {} are left to use",
+                                missing,
+                                free.len()
+                            ));
+                        }
+                        free.iter()
+                            .take(missing as usize)
+                            .map(|m| Need {
+                                methods: Some(vec![*m]),
+                                ..base.clone()
+                            })
+                            .collect()
+                    }
+                    Field::Environment => {
+                        let allowed = base
+                            .environments
+                            .clone()
+                            .unwrap_or_else(|| Environment::ALL.to_vec());
+                        let free: Vec<Environment> = allowed
+                            .into_iter()
+                            .filter(|e| !others.iter().any(|o| o == e.as_str()))
+                            .collect();
+                        if free.len() < missing as usize {
+                            return Err(format!(
+                                "{missing} more distinct environments are needed, but only {} are left",
+                                free.len()
+                            ));
+                        }
+                        free.iter()
+                            .take(missing as usize)
+                            .map(|e| Need {
+                                environments: Some(vec![*e]),
+                                ..base.clone()
+                            })
+                            .collect()
+                    }
+                }
+            }
+            Compiled::Options { options, filter, .. } => {
+                let wanted: Vec<usize> = options
+                    .iter()
+                    .copied()
+                    .filter(|o| {
+                        tally
+                            .remaining
+                            .iter()
+                            .any(|name| name == self.unit.option_names[*o])
+                    })
+                    .take(missing as usize)
+                    .collect();
+                vec![Need {
+                    options: wanted,
+                    ..Need::filtered(r, filter)
+                }]
+            }
+            Compiled::PerItem {
+                field,
+                min_values,
+                filter,
+                ..
+            } => {
+                let mut need = Need::filtered(r, filter);
+                match field {
+                    Field::Client => need.clients = Some((*min_values, Vec::new())),
+                    Field::ServicePeriod => need.periods = Some((*min_values, Vec::new())),
+                    // Single-valued fields: any matching item has its one value.
+                    _ => {}
+                }
+                repeat(need, missing)
+            }
+            Compiled::Spread { filter, .. } => {
+                let dates = parse_dates(&tally.values);
+                let base = Need {
+                    not_on: dates.clone(),
+                    ..Need::filtered(r, filter)
+                };
+                let mut out = repeat(base.clone(), missing);
+                if let Some(span) = tally.span_days.filter(|s| s.have < i64::from(s.need)) {
+                    let days = chrono::Days::new(u64::from(span.need));
+                    let from = judged.current_since;
+                    match dates.first() {
+                        // One item far enough after the first date.
+                        Some(first) => {
+                            let after = first.naive().checked_add_days(days).map(Date::from);
+                            match after.filter(|d| *d <= judged.date) {
+                                Some(after) => out.push(Need {
+                                    date_from: Some(after),
+                                    ..base
+                                }),
+                                None => {
+                                    return Err(format!(
+                                        "the items must span {} days from {first}, which runs past the judgement date {}",
+                                        span.need, judged.date
+                                    ));
+                                }
+                            }
+                        }
+                        // Two items far enough apart, both inside the window.
+                        None => {
+                            let latest_first = judged.date.naive().checked_sub_days(days).map(Date::from);
+                            match latest_first.filter(|d| from.is_none_or(|f| *d >= f)) {
+                                Some(first) => {
+                                    out.push(Need {
+                                        date_to: Some(first),
+                                        ..base.clone()
+                                    });
+                                    out.push(Need {
+                                        date_from: Some(judged.date),
+                                        ..base
+                                    });
+                                }
+                                None => {
+                                    return Err(format!(
+                                        "the items must span {} days, longer than the currency window allows",
+                                        span.need
+                                    ));
+                                }
+                            }
+                        }
+                    }
+                }
+                out
+            }
+            // The requirements a covers rule names are planned themselves.
+            Compiled::Covers { .. } => Vec::new(),
+            Compiled::All(rules) => {
+                let mut out = Vec::new();
+                for (rule, part) in rules.iter().zip(&tally.parts) {
+                    if !part.met {
+                        out.extend(self.needs(r, rule, part, judged)?);
+                    }
+                }
+                out
+            }
+            Compiled::Any(rules) => {
+                let mut best: Option<Vec<Need>> = None;
+                let mut why = Vec::new();
+                for (rule, part) in rules.iter().zip(&tally.parts) {
+                    match self.needs(r, rule, part, judged) {
+                        Ok(found) if best.as_ref().is_none_or(|b| found.len() < b.len()) => {
+                            best = Some(found)
+                        }
+                        Ok(_) => {}
+                        Err(e) => why.push(e),
+                    }
+                }
+                best.ok_or_else(|| why.join("; and "))?
+            }
+        })
+    }
+
+    fn suggestion(&self, need: &Need, claims: &[usize], judged: &Judged<'_>) -> Suggestion {
+        let reqs = &self.unit.reqs;
+        let methods = need.methods.clone().unwrap_or_default();
+        let verify = &judged.policy.verify;
+        let any_method = if methods.is_empty() {
+            Method::ALL.to_vec()
+        } else {
+            methods.clone()
+        };
+        let values = |v: &Option<(u32, Vec<String>)>| {
+            v.as_ref().map(|(count, other_than)| NewValues {
+                count: *count,
+                other_than: other_than.clone(),
+            })
+        };
+        let mut s = Suggestion {
+            serves: need.serves.iter().map(|r| reqs[*r].id.to_owned()).collect(),
+            covers: claims.iter().map(|r| reqs[*r].id.to_owned()).collect(),
+            activities: need
+                .activity
+                .map(|a| self.unit.unit.activities[a].id.to_string())
+                .into_iter()
+                .collect(),
+            options: need
+                .options
+                .iter()
+                .map(|o| self.unit.option_names[*o].to_owned())
+                .collect(),
+            methods,
+            environments: need.environments.clone().unwrap_or_default(),
+            clients: values(&need.clients),
+            context: need.context.as_ref().map(|other_than| NewValues {
+                count: 1,
+                other_than: other_than.clone(),
+            }),
+            service_periods: values(&need.periods),
+            date_from: need.date_from,
+            date_to: need.date_to.unwrap_or(judged.date),
+            not_on: need.not_on.clone(),
+            verified: any_method.iter().all(|m| verify.contains(m)),
+            text: String::new(),
+        };
+        s.text = super::explain::suggestion(&s);
+        s
+    }
+
+    /// The items that claim an unmet requirement, or pass its rule's filter, but do not count.
+    fn actions(&self, results: &[RequirementResult]) -> Vec<Action> {
+        let position: std::collections::HashMap<&str, usize> = (0..self.mapped.len())
+            .map(|p| (self.items[self.mapped[p].0].id.as_str(), p))
+            .collect();
+        let mut by_item: BTreeMap<usize, (Reason, Vec<String>)> = BTreeMap::new();
+        for result in results.iter().filter(|r| !r.met) {
+            for nc in &result.not_counted {
+                let Some(&p) = position.get(nc.item.as_str()) else {
+                    continue;
+                };
+                let entry = by_item.entry(p).or_insert((nc.reason, Vec::new()));
+                if !entry.1.contains(&result.id) {
+                    entry.1.push(result.id.clone());
+                }
+            }
+        }
+        by_item
+            .into_iter()
+            .map(|(p, (reason, would_help))| {
+                let item = self.items[self.mapped[p].0].id.clone();
+                let text = super::explain::action(&item, reason, &would_help);
+                Action {
+                    item,
+                    reason,
+                    would_help,
+                    text,
+                }
+            })
+            .collect()
+    }
+}
+
+fn parse_dates(values: &[String]) -> Vec<Date> {
+    values.iter().filter_map(|v| v.parse().ok()).collect()
+}
