@@ -8,20 +8,17 @@
 
 use std::collections::HashSet;
 
-use chrono::Datelike;
-
 use super::CheckOptions;
 use super::compile::{CFilter, Compiled, CompiledUnit, How};
 use super::explain;
 use super::standing::{Judged, Standing};
-use super::validate::{ItemValues, Resolution, Resolved};
-use crate::method::{Environment, Method};
+use super::validate::{Resolution, Resolved};
+use super::values::{ItemValues, Key};
 use crate::portfolio::{Date, EvidenceItem, Portfolio};
 use crate::report::{
     Closest, ElementHeading, Finding, FindingCode, ItemStatus, NotCounted, ProducedBy, REPORT_FORMAT,
     RegisterEntry, Report, RequirementResult, Severity, Span, Tally, UnitReport,
 };
-use crate::rule::Field;
 
 /// The report for a portfolio that validated.
 pub(super) fn report(portfolio: &Portfolio, options: &CheckOptions, res: &Resolution<'_, '_>) -> Report {
@@ -201,8 +198,8 @@ pub(super) struct Ctx<'a, 'c> {
     pub(super) mapped: &'a [(usize, Resolved)],
     counted: Vec<bool>,
     standing: &'a [Standing],
-    values: &'a [ItemValues],
-    names: &'a indexmap::IndexSet<String>,
+    pub(super) values: &'a [ItemValues],
+    pub(super) names: &'a indexmap::IndexSet<String>,
 }
 
 /// A requirement's outcome: met, the positions of the items that counted and of those that
@@ -228,10 +225,6 @@ impl Outcome {
         }
     }
 }
-
-/// A value of a field, comparable across items: an interned index, a method or environment,
-/// or a day number.
-type Key = i64;
 
 impl Ctx<'_, '_> {
     fn requirements(&self) -> Vec<RequirementResult> {
@@ -596,58 +589,6 @@ impl Ctx<'_, '_> {
                 Outcome::of_rule(tally, sorted(evidence), not_counted)
             }
         }
-    }
-
-    /// Calls `f` with each distinct value the item shows for a field.
-    fn for_each_key(&self, p: usize, field: Field, mut f: impl FnMut(Key)) {
-        let i = self.mapped[p].0;
-        let item = &self.items[i];
-        let values = &self.values[i];
-        match field {
-            Field::Client => values.clients.iter().for_each(|v| f(Key::from(*v))),
-            Field::Context => values.context.into_iter().for_each(|v| f(Key::from(v))),
-            Field::ServicePeriod => values.periods.iter().for_each(|v| f(Key::from(*v))),
-            Field::Method => f(item.method as Key),
-            Field::Environment => item.environment.into_iter().for_each(|e| f(e as Key)),
-            Field::Date => f(Key::from(item.date.naive().num_days_from_ce())),
-        }
-    }
-
-    /// How many distinct values the item shows for a field.
-    fn key_count(&self, p: usize, field: Field) -> usize {
-        let i = self.mapped[p].0;
-        let values = &self.values[i];
-        match field {
-            Field::Client => values.clients.len(),
-            Field::Context => usize::from(values.context.is_some()),
-            Field::ServicePeriod => values.periods.len(),
-            Field::Method | Field::Date => 1,
-            Field::Environment => usize::from(self.items[i].environment.is_some()),
-        }
-    }
-
-    /// Values in words, in the order given.
-    fn key_texts(&self, field: Field, keys: &[Key]) -> Vec<String> {
-        let text = |key: Key| -> String {
-            match field {
-                Field::Client | Field::Context | Field::ServicePeriod => usize::try_from(key)
-                    .ok()
-                    .and_then(|k| self.names.get_index(k))
-                    .cloned()
-                    .unwrap_or_default(),
-                Field::Method => Method::ALL
-                    .iter()
-                    .find(|m| **m as Key == key)
-                    .map_or_else(String::new, |m| m.as_str().to_owned()),
-                Field::Environment => Environment::ALL
-                    .iter()
-                    .find(|e| **e as Key == key)
-                    .map_or_else(String::new, |e| e.as_str().to_owned()),
-                Field::Date => chrono::NaiveDate::from_num_days_from_ce_opt(key as i32)
-                    .map_or_else(String::new, |d| Date::from(d).to_string()),
-            }
-        };
-        keys.iter().map(|k| text(*k)).collect()
     }
 }
 

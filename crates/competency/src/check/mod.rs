@@ -12,8 +12,10 @@ mod compile;
 mod evaluate;
 mod explain;
 mod plan;
+mod problems;
 mod standing;
 mod validate;
+mod values;
 
 use std::collections::HashMap;
 

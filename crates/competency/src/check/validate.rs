@@ -11,12 +11,14 @@ use indexmap::IndexSet;
 
 use super::Checker;
 use super::compile::{CompiledUnit, How};
+use super::problems::{Problems, identifier, limit_problem, text_length};
+use super::values::{ItemValues, intern_values};
 use crate::error::{ErrorCode, Problem};
 use crate::limits::Limits;
 use crate::path::Path;
 use crate::portfolio::{EvidenceItem, Mapping, PORTFOLIO_FORMAT, Portfolio, item_path};
 use crate::suggest::{did_you_mean, suggest_criterion};
-use crate::text::{code_point, forbidden_char, normalise, shown};
+use crate::text::shown;
 
 /// What validation resolved: the units to check, and per unit the items mapped to it.
 pub(super) struct Resolution<'k, 'c> {
@@ -49,48 +51,9 @@ impl Resolved {
     }
 }
 
-/// An item's values for the fields rules count, each distinct within the item.
-#[derive(Debug, Default)]
-pub(super) struct ItemValues {
-    pub(super) clients: Vec<u32>,
-    pub(super) context: Option<u32>,
-    pub(super) periods: Vec<u32>,
-}
-
 /// The longest currency window a policy may set: 100 years, beyond any RTO's and within the
 /// calendar's range.
 pub(crate) const MAX_CURRENCY_MONTHS: u32 = 1_200;
-
-/// Problems found so far; stops collecting at the limit so that a document with a million
-/// faults costs no more than one with a thousand.
-struct Problems {
-    list: Vec<Problem>,
-    limit: usize,
-}
-
-impl Problems {
-    fn push(&mut self, problem: Problem) {
-        if self.list.len() < self.limit {
-            self.list.push(problem);
-        }
-    }
-    fn full(&self) -> bool {
-        self.list.len() >= self.limit
-    }
-    fn finish(mut self) -> Vec<Problem> {
-        if self.full() {
-            self.list.push(
-                Problem::new(
-                    ErrorCode::TooManyErrors,
-                    Path::root(),
-                    format!("{} errors shown; validation stopped looking for more", self.limit),
-                )
-                .help("fix these and check again, or raise the limit (--max-errors)"),
-            );
-        }
-        self.list
-    }
-}
 
 impl<'c> Checker<'c> {
     pub(super) fn validate<'k>(
@@ -387,168 +350,6 @@ fn validate_item<'p>(
             });
         }
     }
-}
-
-/// Interns an item's client, context and service-period values (trimmed, NFC), refusing
-/// blank values and invisible or control characters, which would make one person count twice.
-fn intern_values(
-    i: usize,
-    item: &EvidenceItem,
-    names: &mut IndexSet<String>,
-    limits: &Limits,
-    problems: &mut Problems,
-) -> ItemValues {
-    let mut out = ItemValues::default();
-    let mut list = |key: &'static str, values: &[String], what: &str, into: &mut Vec<u32>| {
-        if values.len() > limits.values_per_item {
-            problems.push(limit_problem(
-                item_path(i).key(key),
-                format!(
-                    "evidence item `{}` lists {} {what}",
-                    shown(&item.id),
-                    values.len()
-                ),
-                limits.values_per_item,
-                "values in one list",
-                "--max-values",
-            ));
-            return;
-        }
-        for (k, value) in values.iter().enumerate() {
-            if let Some(v) = value_index(value, what, names, limits, problems, || {
-                item_path(i).key(key).index(k)
-            }) {
-                into.push(v);
-            }
-        }
-        dedup_keep_order(into);
-    };
-    list("clients", &item.clients, "clients", &mut out.clients);
-    list(
-        "service_periods",
-        &item.service_periods,
-        "service periods",
-        &mut out.periods,
-    );
-    if let Some(period) = &item.service_period {
-        out.periods.extend(value_index(
-            period,
-            "service periods",
-            names,
-            limits,
-            problems,
-            || item_path(i).key("service_period"),
-        ));
-    }
-    if let Some(context) = &item.context {
-        out.context = value_index(context, "contexts", names, limits, problems, || {
-            item_path(i).key("context")
-        });
-    }
-    out
-}
-
-/// Removes repeats, keeping first-seen order: a scan for the usual short list, a set for a
-/// long one, so that one item with 100,000 clients stays linear.
-fn dedup_keep_order(values: &mut Vec<u32>) {
-    if values.len() <= 16 {
-        let mut kept: Vec<u32> = Vec::with_capacity(values.len());
-        for v in values.iter() {
-            if !kept.contains(v) {
-                kept.push(*v);
-            }
-        }
-        *values = kept;
-    } else {
-        let mut seen = std::collections::HashSet::with_capacity(values.len());
-        values.retain(|v| seen.insert(*v));
-    }
-}
-
-/// The interned index of one value, or a problem.
-fn value_index(
-    value: &str,
-    what: &str,
-    names: &mut IndexSet<String>,
-    limits: &Limits,
-    problems: &mut Problems,
-    path: impl Fn() -> Path,
-) -> Option<u32> {
-    let label = format!("a value in {what}");
-    if !identifier(value, &label, limits, problems, &path) {
-        return None;
-    }
-    let normal = normalise(value);
-    let index = match names.get_index_of(normal.as_ref()) {
-        Some(index) => index,
-        None => names.insert_full(normal.into_owned()).0,
-    };
-    Some(index as u32)
-}
-
-/// Checks a value used as an identifier: not blank, no invisible or control characters, not
-/// longer than the limit. True when it is usable.
-fn identifier(
-    value: &str,
-    what: &str,
-    limits: &Limits,
-    problems: &mut Problems,
-    path: impl Fn() -> Path,
-) -> bool {
-    if value.trim().is_empty() {
-        problems.push(Problem::new(
-            ErrorCode::EmptyText,
-            path(),
-            format!("{what} is empty"),
-        ));
-        return false;
-    }
-    if !text_length(value, limits, problems, &path) {
-        return false;
-    }
-    if let Some(c) = forbidden_char(value) {
-        problems.push(
-            Problem::new(
-                ErrorCode::InvalidCharacter,
-                path(),
-                format!(
-                    "{what} `{}` holds the invisible or control character {}",
-                    shown(value),
-                    code_point(c)
-                ),
-            )
-            .help("remove it: an identifier may not hold control or invisible characters, which make values that look alike differ"),
-        );
-        return false;
-    }
-    true
-}
-
-/// Checks a text's length against the limit. True when it is within.
-fn text_length(value: &str, limits: &Limits, problems: &mut Problems, path: impl Fn() -> Path) -> bool {
-    // Bytes bound characters from above: count characters only when the bytes exceed.
-    if value.len() <= limits.string_chars || value.chars().count() <= limits.string_chars {
-        return true;
-    }
-    problems.push(limit_problem(
-        path(),
-        format!("a text of {} characters", value.chars().count()),
-        limits.string_chars,
-        "characters in one text",
-        "--max-string",
-    ));
-    false
-}
-
-fn limit_problem(path: Path, what: String, limit: usize, unit: &str, flag: &str) -> Problem {
-    Problem::new(
-        ErrorCode::LimitExceeded,
-        path,
-        format!("{what}, over the limit of {limit} {unit}"),
-    )
-    .help(format!(
-        "split the document, or raise the limit ({flag} on the command line, `Limits` in the library)"
-    ))
 }
 
 fn unclaimed(i: usize, item: &EvidenceItem, code: &str, claimed: &[&CompiledUnit<'_>]) -> Problem {

@@ -1,0 +1,108 @@
+//! Problems found while validating a portfolio, and the checks every identifier and text
+//! shares: not blank, no hidden characters, within the limits.
+
+use crate::error::{ErrorCode, Problem};
+use crate::limits::Limits;
+use crate::path::Path;
+use crate::text::{code_point, forbidden_char, shown};
+
+/// Problems found so far; stops collecting at the limit so that a document with a million
+/// faults costs no more than one with a thousand.
+pub(super) struct Problems {
+    pub(super) list: Vec<Problem>,
+    pub(super) limit: usize,
+}
+
+impl Problems {
+    pub(super) fn push(&mut self, problem: Problem) {
+        if self.list.len() < self.limit {
+            self.list.push(problem);
+        }
+    }
+    pub(super) fn full(&self) -> bool {
+        self.list.len() >= self.limit
+    }
+    pub(super) fn finish(mut self) -> Vec<Problem> {
+        if self.full() {
+            self.list.push(
+                Problem::new(
+                    ErrorCode::TooManyErrors,
+                    Path::root(),
+                    format!("{} errors shown; validation stopped looking for more", self.limit),
+                )
+                .help("fix these and check again, or raise the limit (--max-errors)"),
+            );
+        }
+        self.list
+    }
+}
+
+/// Checks a value used as an identifier: not blank, no invisible or control characters, not
+/// longer than the limit. True when it is usable.
+pub(super) fn identifier(
+    value: &str,
+    what: &str,
+    limits: &Limits,
+    problems: &mut Problems,
+    path: impl Fn() -> Path,
+) -> bool {
+    if value.trim().is_empty() {
+        problems.push(Problem::new(
+            ErrorCode::EmptyText,
+            path(),
+            format!("{what} is empty"),
+        ));
+        return false;
+    }
+    if !text_length(value, limits, problems, &path) {
+        return false;
+    }
+    if let Some(c) = forbidden_char(value) {
+        problems.push(
+            Problem::new(
+                ErrorCode::InvalidCharacter,
+                path(),
+                format!(
+                    "{what} `{}` holds the invisible or control character {}",
+                    shown(value),
+                    code_point(c)
+                ),
+            )
+            .help("remove it: an identifier may not hold control or invisible characters, which make values that look alike differ"),
+        );
+        return false;
+    }
+    true
+}
+
+/// Checks a text's length against the limit. True when it is within.
+pub(super) fn text_length(
+    value: &str,
+    limits: &Limits,
+    problems: &mut Problems,
+    path: impl Fn() -> Path,
+) -> bool {
+    // Bytes bound characters from above: count characters only when the bytes exceed.
+    if value.len() <= limits.string_chars || value.chars().count() <= limits.string_chars {
+        return true;
+    }
+    problems.push(limit_problem(
+        path(),
+        format!("a text of {} characters", value.chars().count()),
+        limits.string_chars,
+        "characters in one text",
+        "--max-string",
+    ));
+    false
+}
+
+pub(super) fn limit_problem(path: Path, what: String, limit: usize, unit: &str, flag: &str) -> Problem {
+    Problem::new(
+        ErrorCode::LimitExceeded,
+        path,
+        format!("{what}, over the limit of {limit} {unit}"),
+    )
+    .help(format!(
+        "split the document, or raise the limit ({flag} on the command line, `Limits` in the library)"
+    ))
+}
