@@ -6,6 +6,8 @@
 //! in portfolio order. An item's cell is `counted`, the reason code of an item that claimed the
 //! requirement or passed its rule's filter but does not count (`pending-judgement`), or empty.
 
+use std::collections::{HashMap, HashSet};
+
 use super::matrix::{self, Cell};
 use crate::escape;
 use competency::Report;
@@ -30,21 +32,23 @@ pub const COLUMNS: [&str; 12] = [
 pub fn rows(report: &Report) -> Vec<Vec<String>> {
     let matrices = matrix::build(report);
     // Every item mapped to some unit, in portfolio order (the register's order).
+    let mapped: HashSet<&str> = matrices
+        .iter()
+        .flat_map(|m| m.columns.iter().map(|c| c.id))
+        .collect();
     let items: Vec<&str> = report
         .evidence
         .iter()
         .map(|e| e.id.as_str())
-        .filter(|id| matrices.iter().any(|m| m.columns.iter().any(|c| c.id == *id)))
+        .filter(|id| mapped.contains(id))
         .collect();
     let mut out = Vec::new();
     let mut header: Vec<String> = COLUMNS.iter().map(|c| (*c).to_owned()).collect();
     header.extend(items.iter().map(|id| escape::csv_cell(id)));
     out.push(header);
     for m in &matrices {
-        let position: Vec<Option<usize>> = items
-            .iter()
-            .map(|id| m.columns.iter().position(|c| c.id == *id))
-            .collect();
+        let columns: HashMap<&str, usize> = m.columns.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+        let position: Vec<Option<usize>> = items.iter().map(|id| columns.get(id).copied()).collect();
         for group in &m.groups {
             for row in &group.rows {
                 let r = row.req;

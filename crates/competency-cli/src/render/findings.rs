@@ -1,6 +1,8 @@
 //! Findings grouped for the record: one line per finding code, listing its items, instead of
 //! one line per finding (twenty items assessed together are one `clustered` line).
 
+use std::collections::HashSet;
+
 use competency::{Finding, FindingCode, Severity};
 
 /// The findings of one code.
@@ -23,12 +25,12 @@ pub fn grouped(findings: &[Finding]) -> Vec<Group<'_>> {
         .filter_map(|&code| {
             let of_code: Vec<&Finding> = findings.iter().filter(|f| f.code == code).collect();
             let severity = of_code.iter().map(|f| f.severity).max()?;
-            let mut items: Vec<&str> = Vec::new();
-            for item in of_code.iter().filter_map(|f| f.item.as_deref()) {
-                if !items.contains(&item) {
-                    items.push(item);
-                }
-            }
+            let mut seen = HashSet::new();
+            let items: Vec<&str> = of_code
+                .iter()
+                .filter_map(|f| f.item.as_deref())
+                .filter(|item| seen.insert(*item))
+                .collect();
             let messages = of_code
                 .iter()
                 .filter(|f| f.item.is_none())
