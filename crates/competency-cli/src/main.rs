@@ -371,16 +371,16 @@ fn check(
             escape::line(&name)
         ))
     };
-    let input = Format::from_file_name(&name);
-    let limit = options.limits.input_bytes_for(input);
+    let format = Format::from_file_name(&name);
+    let limit = options.limits.input_bytes_for(format);
     let bytes = competency::read_limited(path, limit).map_err(io_error)?.ok_or_else(|| {
         Failure(format!(
             "{}: error[limit-exceeded]: the portfolio is over the limit of {limit} bytes for {}\n  help: split it, or raise the limit with --max-input-bytes or --max-toml-bytes\n1 error found",
             escape::line(&name),
-            input.name()
+            format.name()
         ))
     })?;
-    let source = Source::from_bytes(&name, &bytes, input)?;
+    let source = Source::from_bytes(&name, &bytes, format)?;
     let report = Checker::new(catalog).check_source(&source, options)?;
     let stdout = match view {
         View::Check(CheckFormat::Json) => report.to_json(),

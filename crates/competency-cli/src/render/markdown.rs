@@ -174,7 +174,7 @@ fn unit(doc: &mut Doc, report: &Report, m: &Matrix<'_>) {
 }
 
 /// A requirement's evidence in words: the counted items, then those that did not count.
-pub fn evidence(r: &competency::RequirementResult) -> String {
+fn evidence(r: &competency::RequirementResult) -> String {
     let mut parts = Vec::new();
     if !r.evidence.is_empty() {
         parts.push(r.evidence.join(", "));
