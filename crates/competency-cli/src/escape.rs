@@ -1,5 +1,9 @@
 //! Escaping text from documents for the format it is written into, so that no byte of input
-//! can drive a terminal (escape sequences, bell, bidi reordering) or change Markdown's meaning.
+//! can drive a terminal (escape sequences, bell, bidi reordering), change Markdown's meaning,
+//! run as a spreadsheet formula, or hide in a web page.
+//!
+//! HTML markup is escaped by construction (maud escapes every value it inserts); what is left
+//! for [`html`] is to make hidden characters visible, as everywhere else.
 
 use std::borrow::Cow;
 use std::fmt::Write;
@@ -15,6 +19,25 @@ pub fn line(text: &str) -> Cow<'_, str> {
 /// Text for a terminal that may span lines: as [`line`], but newlines are kept.
 pub fn lines(text: &str) -> Cow<'_, str> {
     escape_if(text, |c| c != '\n' && is_hidden_char(c))
+}
+
+/// Text for an HTML page, before maud escapes its markup: as [`lines`], hidden characters
+/// (controls, bidi overrides, zero-width characters) shown as `\u{..}`, newlines kept (the
+/// page shows them where its style keeps line breaks).
+pub fn html(text: &str) -> Cow<'_, str> {
+    lines(text)
+}
+
+/// A CSV cell for a spreadsheet: as [`lines`] (the `csv` crate quotes newlines, commas and
+/// quotes), and a cell that starts with `=`, `+`, `-` or `@`, which a spreadsheet would run as
+/// a formula, gets a leading `'` so that it is shown as text.
+pub fn csv_cell(text: &str) -> String {
+    let text = lines(text);
+    if text.starts_with(['=', '+', '-', '@']) {
+        format!("'{text}")
+    } else {
+        text.into_owned()
+    }
 }
 
 fn escape_if(text: &str, hidden: impl Fn(char) -> bool) -> Cow<'_, str> {
@@ -102,6 +125,15 @@ mod tests {
         assert_eq!(line("a\nb"), "a\\u{a}b");
         assert_eq!(lines("a\nb\u{202e}"), "a\nb\\u{202e}");
         assert!(matches!(line("plain é"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn csv_cells_cannot_become_formulas_or_hide_characters() {
+        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_cell("a\nb\u{1b}"), "a\nb\\u{1b}");
+        assert_eq!(csv_cell("2/3 clients"), "2/3 clients");
+        assert_eq!(html("<b>\u{202e}"), "<b>\\u{202e}");
     }
 
     #[test]

@@ -4,9 +4,9 @@
 //! 2 invalid input or usage.
 #![forbid(unsafe_code)]
 
-mod check;
 mod doc;
 mod escape;
+mod render;
 mod show;
 mod template;
 
@@ -85,21 +85,24 @@ enum Command {
         format: DocFormat,
     },
     /// Check an evidence portfolio: is the evidence complete for each claimed unit?
+    ///
+    /// Markdown and HTML give the printable record for one candidate (docs/record.md).
     Check {
-        /// The portfolio, TOML or JSON (by extension).
-        portfolio: PathBuf,
-        /// Judgement date (YYYY-MM-DD); overrides the portfolio's. Default: the portfolio's, else today.
-        #[arg(long, value_name = "DATE")]
-        as_of: Option<String>,
-        /// Check only this claimed unit (repeatable).
-        #[arg(long = "unit", id = "unit", value_name = "CODE")]
-        only: Vec<String>,
+        #[command(flatten)]
+        input: PortfolioArgs,
+        /// Output format: text (the quick view), json, or the printable record in markdown or html.
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+        #[command(flatten)]
+        limits: LimitArgs,
+    },
+    /// The mapping matrix of a portfolio: every requirement against every evidence item.
+    Matrix {
+        #[command(flatten)]
+        input: PortfolioArgs,
         /// Output format.
-        #[arg(long, value_enum, default_value_t = DocFormat::Text)]
-        format: DocFormat,
-        /// Show the candidate's and assessor's names (default: IDs only).
-        #[arg(long)]
-        show_names: bool,
+        #[arg(long, value_enum, default_value_t = MatrixFormat::Text)]
+        format: MatrixFormat,
         #[command(flatten)]
         limits: LimitArgs,
     },
@@ -115,6 +118,45 @@ enum Command {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+}
+
+/// The portfolio to check and how: shared by `check` and `matrix`.
+#[derive(Debug, Args)]
+struct PortfolioArgs {
+    /// The portfolio, TOML or JSON (by extension).
+    portfolio: PathBuf,
+    /// Judgement date (YYYY-MM-DD); overrides the portfolio's. Default: the portfolio's, else today.
+    #[arg(long, value_name = "DATE")]
+    as_of: Option<String>,
+    /// Check only this claimed unit (repeatable).
+    #[arg(long = "unit", id = "unit", value_name = "CODE")]
+    only: Vec<String>,
+    /// Show the candidate's and assessor's names (default: IDs only).
+    #[arg(long)]
+    show_names: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum CheckFormat {
+    Text,
+    Json,
+    Markdown,
+    Html,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum MatrixFormat {
+    Text,
+    Markdown,
+    Csv,
+    Html,
+}
+
+/// What `check` or `matrix` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum View {
+    Check(CheckFormat),
+    Matrix(MatrixFormat),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -263,17 +305,15 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
             })
         }
         Command::Check {
-            portfolio,
-            as_of,
-            only,
+            input,
             format,
-            show_names,
             limits,
-        } => {
-            let mut options = check_options(as_of.as_deref(), only, limits.limits())?;
-            options.include_names = *show_names;
-            check(&catalog, portfolio, &options, *format)?
-        }
+        } => check(&catalog, input, limits, View::Check(*format))?,
+        Command::Matrix {
+            input,
+            format,
+            limits,
+        } => check(&catalog, input, limits, View::Matrix(*format))?,
         Command::Template { codes } => {
             let units = codes
                 .iter()
@@ -312,12 +352,18 @@ fn check_options(as_of: Option<&str>, units: &[String], limits: Limits) -> Resul
     Ok(options)
 }
 
+/// Checks a portfolio and writes the view asked for; exit code 0 when every unit checked is
+/// complete, 1 when not.
 fn check(
     catalog: &Catalog,
-    path: &std::path::Path,
-    options: &CheckOptions,
-    format: DocFormat,
+    input: &PortfolioArgs,
+    limits: &LimitArgs,
+    view: View,
 ) -> Result<Outcome, Failure> {
+    let mut options = check_options(input.as_of.as_deref(), &input.only, limits.limits())?;
+    options.include_names = input.show_names;
+    let options = &options;
+    let path = input.portfolio.as_path();
     let name = path.display().to_string();
     let io_error = |e: std::io::Error| {
         Failure(format!(
@@ -325,26 +371,31 @@ fn check(
             escape::line(&name)
         ))
     };
-    let input = Format::from_file_name(&name);
-    let limit = options.limits.input_bytes_for(input);
+    let format = Format::from_file_name(&name);
+    let limit = options.limits.input_bytes_for(format);
     let bytes = competency::read_limited(path, limit).map_err(io_error)?.ok_or_else(|| {
         Failure(format!(
             "{}: error[limit-exceeded]: the portfolio is over the limit of {limit} bytes for {}\n  help: split it, or raise the limit with --max-input-bytes or --max-toml-bytes\n1 error found",
             escape::line(&name),
-            input.name()
+            format.name()
         ))
     })?;
-    let source = Source::from_bytes(&name, &bytes, input)?;
+    let source = Source::from_bytes(&name, &bytes, format)?;
     let report = Checker::new(catalog).check_source(&source, options)?;
-    let stdout = match format {
-        DocFormat::Json => report.to_json(),
-        DocFormat::Markdown => doc::to_markdown(&check::to_blocks(&report, &name)),
-        DocFormat::Text => {
+    let stdout = match view {
+        View::Check(CheckFormat::Json) => report.to_json(),
+        View::Check(CheckFormat::Markdown) => render::markdown::record(&report, &name),
+        View::Check(CheckFormat::Html) => render::html::record(&report, &name),
+        View::Check(CheckFormat::Text) => {
             use std::io::IsTerminal;
             let colour =
                 std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal();
-            check::to_text(&report, &name, check::Style { colour })
+            render::text::to_text(&report, &name, render::text::Style { colour })
         }
+        View::Matrix(MatrixFormat::Text) => render::text::matrix(&report, &name),
+        View::Matrix(MatrixFormat::Markdown) => render::markdown::matrix(&report, &name),
+        View::Matrix(MatrixFormat::Csv) => render::csv::matrix(&report),
+        View::Matrix(MatrixFormat::Html) => render::html::matrix(&report, &name),
     };
     let mut outcome = ok(stdout);
     outcome.code = if report.complete { 0 } else { 1 };

@@ -1,0 +1,114 @@
+//! Rendering a checked portfolio. Every renderer reads only the [`Report`]'s facts; the words
+//! for its codes are written here, once, and each format escapes what comes from a document.
+//!
+//! - `check --format text`: the assessor's quick view ([`text`]);
+//! - `check --format markdown|html`: the printable record for one candidate ([`markdown`],
+//!   [`html`]): header, per unit the verdict, the requirements, the matrix, the register and
+//!   the findings, and a sign-off block;
+//! - `matrix --format text|markdown|csv|html`: the mapping matrix alone ([`matrix`] is the
+//!   model all four share; [`csv`] writes it for a spreadsheet).
+
+pub mod csv;
+pub mod findings;
+pub mod html;
+pub mod markdown;
+pub mod matrix;
+pub mod register;
+pub mod text;
+
+use competency::{Judgement, Report, RequirementKind};
+
+/// What every report says of itself, in every format.
+pub const DISCLAIMER: &str = "This checks the sufficiency and currency of the evidence; the competency judgement remains the assessor's.";
+
+/// A unit's verdict, in the words every format uses.
+pub fn verdict(complete: bool) -> &'static str {
+    if complete {
+        "EVIDENCE COMPLETE"
+    } else {
+        "EVIDENCE NOT YET COMPLETE"
+    }
+}
+
+/// The closing sentence over all units checked.
+pub fn summary(report: &Report) -> String {
+    let incomplete = report.units.iter().filter(|u| !u.complete).count();
+    if incomplete == 0 {
+        "The evidence is complete for every unit checked.".to_owned()
+    } else {
+        format!(
+            "The evidence is not yet complete for {incomplete} of {} unit{}.",
+            report.units.len(),
+            if report.units.len() == 1 { "" } else { "s" }
+        )
+    }
+}
+
+/// The candidate as the record names them: the ID, and the name when the report has it
+/// (only with `--show-names`).
+pub fn candidate(report: &Report) -> String {
+    person(&report.candidate, report.candidate_name.as_deref())
+}
+
+/// The assessor, as [`candidate`]; `not recorded` when the portfolio names none.
+pub fn assessor(report: &Report) -> String {
+    match &report.assessor {
+        Some(id) => person(id, report.assessor_name.as_deref()),
+        None => "not recorded in the portfolio".to_owned(),
+    }
+}
+
+fn person(id: &str, name: Option<&str>) -> String {
+    match name {
+        Some(name) => format!("{id} ({name})"),
+        None => id.to_owned(),
+    }
+}
+
+/// The judgement date, with a note when the check used the day it ran.
+pub fn judgement_date(report: &Report) -> String {
+    if report.judgement_date_defaulted {
+        format!(
+            "{} (today: the portfolio gives no judgement date)",
+            report.judgement_date
+        )
+    } else {
+        report.judgement_date.to_string()
+    }
+}
+
+/// The currency window in words.
+pub fn currency(since: Option<competency::Date>) -> String {
+    match since {
+        Some(since) => format!("evidence dated on or after {since}"),
+        None => "no currency window set".to_owned(),
+    }
+}
+
+/// The assessor's judgement of an item, as the portfolio writes it.
+pub fn judgement(judgement: Judgement) -> &'static str {
+    match judgement {
+        Judgement::Satisfactory => "satisfactory",
+        Judgement::NotSatisfactory => "not-satisfactory",
+        Judgement::Pending => "pending",
+    }
+}
+
+/// The heading of a section of requirements other than criteria.
+pub fn section(kind: RequirementKind) -> &'static str {
+    match kind {
+        RequirementKind::Criterion => "Performance criteria",
+        RequirementKind::Performance => "Performance evidence",
+        RequirementKind::CriticalAspect => "Critical aspects of evidence",
+        RequirementKind::Contexts => "Contexts and consistency",
+        RequirementKind::Method => "Assessment methods",
+        RequirementKind::Knowledge => "Knowledge evidence",
+        RequirementKind::Skill => "Required skills",
+        RequirementKind::Condition => "Assessment conditions",
+    }
+}
+
+/// `1 item`, `3 items`.
+pub fn items(n: usize) -> String {
+    format!("{n} item{}", if n == 1 { "" } else { "s" })
+}
