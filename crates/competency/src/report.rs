@@ -78,9 +78,28 @@ pub struct RegisterEntry {
     pub environment: Option<Environment>,
     /// The assessor's judgement of the item.
     pub judgement: Judgement,
-    /// Who verified it as the candidate's own work, if anyone.
+    /// True when a verification is recorded.
+    pub verified: bool,
+    /// Who verified it: a person's name, so only when the check was asked for names.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub verified_by: Option<String>,
+    /// The verifier's role ("Team leader"), when recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verifier_role: Option<String>,
+}
+
+impl RegisterEntry {
+    /// The verification in a few words: the verifier's name (with names) or role, `yes`, or
+    /// empty when there is none.
+    pub fn verification(&self) -> String {
+        match (&self.verified_by, &self.verifier_role) {
+            (Some(name), Some(role)) => format!("{name} ({role})"),
+            (Some(name), None) => name.clone(),
+            (None, Some(role)) => role.clone(),
+            (None, None) if self.verified => "yes".to_owned(),
+            (None, None) => String::new(),
+        }
+    }
 }
 
 /// The result for one unit.

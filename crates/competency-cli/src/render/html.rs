@@ -259,6 +259,23 @@ fn unit(report: &Report, m: &Matrix<'_>, n: usize) -> Markup {
 
             h3 { "Findings" }
             @if u.findings.is_empty() { p { "None." } } @else { (finding_list(&u.findings)) }
+
+            @if let Some(plan) = &u.plan {
+                @let (items, actions, blocked) = super::plan_lines(plan);
+                h3 { "To complete this unit" }
+                @if !items.is_empty() {
+                    p { "New evidence that would complete it:" }
+                    ul.plan { @for l in &items { li { (t(l)) } } }
+                }
+                @if !actions.is_empty() {
+                    p { "Items that do not count:" }
+                    ul.plan { @for l in &actions { li { (t(l)) } } }
+                }
+                @if !blocked.is_empty() {
+                    p { "Requirements that new evidence cannot meet:" }
+                    ul.plan { @for l in &blocked { li { (t(l)) } } }
+                }
+            }
         }
     }
 }
@@ -375,7 +392,7 @@ fn register_table<'r>(
                                 td { (e.method.as_str()) }
                                 td { (e.environment.map_or("", |v| v.as_str())) }
                                 td { (super::judgement(e.judgement)) }
-                                td { (t(e.verified_by.as_deref().unwrap_or(""))) }
+                                td { (t(&e.verification())) }
                             } @else {
                                 td colspan="6" {}
                             }

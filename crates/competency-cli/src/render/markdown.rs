@@ -171,6 +171,22 @@ fn unit(doc: &mut Doc, report: &Report, m: &Matrix<'_>) {
     } else {
         finding_list(doc, &u.findings);
     }
+
+    if let Some(plan) = &u.plan {
+        doc.block("### To complete this unit");
+        let (items, actions, blocked) = super::plan_lines(plan);
+        for (heading, lines) in [
+            ("New evidence that would complete it:", &items),
+            ("Items that do not count:", &actions),
+            ("Requirements that new evidence cannot meet:", &blocked),
+        ] {
+            if !lines.is_empty() {
+                doc.block(heading);
+                let list: Vec<String> = lines.iter().map(|l| format!("- {}", text(l))).collect();
+                doc.block(&list.join("\n"));
+            }
+        }
+    }
 }
 
 /// A requirement's evidence in words: the counted items, then those that did not count.
@@ -264,7 +280,7 @@ fn register_table<'r>(
                 e.method.as_str().to_owned(),
                 e.environment.map_or("", |v| v.as_str()).to_owned(),
                 super::judgement(e.judgement).to_owned(),
-                cell(e.verified_by.as_deref().unwrap_or("")),
+                cell(&e.verification()),
             ]),
             None => cells.extend(std::iter::repeat_n(String::new(), 6)),
         }

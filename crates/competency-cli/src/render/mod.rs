@@ -112,3 +112,34 @@ pub fn section(kind: RequirementKind) -> &'static str {
 pub fn items(n: usize) -> String {
     format!("{n} item{}", if n == 1 { "" } else { "s" })
 }
+
+/// A unit's plan as lines of plain text, shared by every format: the new items (numbered),
+/// the actions on items that do not count, and the requirements new evidence cannot meet.
+/// Each line is text from the report, to be escaped by the renderer.
+pub fn plan_lines(plan: &competency::Plan) -> (Vec<String>, Vec<String>, Vec<String>) {
+    let items = plan
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, s)| format!("{}. Add {}.", i + 1, s.text))
+        .collect();
+    let actions = plan
+        .actions
+        .iter()
+        .map(|a| format!("{}.", capitalised(&a.text)))
+        .collect();
+    let blocked = plan
+        .blocked
+        .iter()
+        .map(|b| format!("{} cannot be met by adding evidence: {}.", b.requirement, b.text))
+        .collect();
+    (items, actions, blocked)
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}

@@ -100,6 +100,13 @@ pub fn to_text(report: &Report, source: &str, style: Style) -> String {
             out.push_str("  Findings:\n");
             findings(&mut out, &unit.findings, "    ", style);
         }
+        if let Some(plan) = &unit.plan {
+            let (items, actions, blocked) = super::plan_lines(plan);
+            out.push_str("  To complete this unit:\n");
+            for l in items.iter().chain(&actions).chain(&blocked) {
+                out.push_str(&format!("    {}\n", line(l)));
+            }
+        }
         let counted = unit.evidence.iter().filter(|e| e.counted).count();
         out.push_str(&style.dim(&format!(
             "  {counted} of {} mapped evidence items counted\n",

@@ -184,7 +184,9 @@ pub(super) fn report(portfolio: &Portfolio, options: &CheckOptions, res: &Resolu
                 method: item.method,
                 environment: item.environment,
                 judgement: item.judgement,
-                verified_by: item.verification.as_ref().map(|v| v.by.clone()),
+                verified: item.verification.is_some(),
+                verified_by: item.verification.as_ref().map(|v| v.by.clone()).filter(|_| names),
+                verifier_role: item.verification.as_ref().and_then(|v| v.role.clone()),
             })
             .collect(),
     }
