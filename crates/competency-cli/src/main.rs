@@ -6,6 +6,7 @@
 
 mod doc;
 mod escape;
+mod many;
 mod render;
 mod show;
 mod template;
@@ -123,8 +124,14 @@ enum Command {
 /// The portfolio to check and how: shared by `check` and `matrix`.
 #[derive(Debug, Args)]
 struct PortfolioArgs {
-    /// The portfolio, TOML or JSON (by extension).
-    portfolio: PathBuf,
+    /// Portfolios, TOML or JSON (by extension), or directories of them. With more than one, a
+    /// summary table follows the reports, and the exit code is the worst of them.
+    #[arg(required = true, value_name = "PORTFOLIO")]
+    portfolios: Vec<PathBuf>,
+    /// Write each portfolio's report to this directory (NAME.txt, .md, .html, .json or .csv)
+    /// and print only the summary.
+    #[arg(long, value_name = "DIR")]
+    output_dir: Option<PathBuf>,
     /// Judgement date (YYYY-MM-DD); overrides the portfolio's. Default: the portfolio's, else today.
     #[arg(long, value_name = "DATE")]
     as_of: Option<String>,
@@ -142,6 +149,8 @@ enum CheckFormat {
     Json,
     Markdown,
     Html,
+    /// The summary table as CSV: one row per unit of each portfolio.
+    Csv,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -177,6 +186,8 @@ enum DocFormat {
 struct Outcome {
     stdout: String,
     notes: Vec<String>,
+    /// Errors of some portfolios of several, printed on standard error.
+    errors: Vec<String>,
     code: u8,
 }
 
@@ -229,6 +240,9 @@ fn main() -> ExitCode {
             let mut stderr = std::io::stderr().lock();
             for note in &outcome.notes {
                 let _ = writeln!(stderr, "note: {}", escape::line(note));
+            }
+            for error in &outcome.errors {
+                let _ = writeln!(stderr, "{error}");
             }
             match write_stdout(&outcome.stdout) {
                 Ok(()) => ExitCode::from(outcome.code),
@@ -352,8 +366,9 @@ fn check_options(as_of: Option<&str>, units: &[String], limits: Limits) -> Resul
     Ok(options)
 }
 
-/// Checks a portfolio and writes the view asked for; exit code 0 when every unit checked is
-/// complete, 1 when not.
+/// Checks the portfolios and writes the view asked for. One portfolio: its report, exit code
+/// 0 when every unit checked is complete and 1 when not, 2 (a failure) when it is invalid.
+/// Several: see [`many`].
 fn check(
     catalog: &Catalog,
     input: &PortfolioArgs,
@@ -362,44 +377,129 @@ fn check(
 ) -> Result<Outcome, Failure> {
     let mut options = check_options(input.as_of.as_deref(), &input.only, limits.limits())?;
     options.include_names = input.show_names;
-    let options = &options;
-    let path = input.portfolio.as_path();
+    let files = many::expand(&input.portfolios).map_err(Failure)?;
+    let checker = Checker::new(catalog);
+    let single = files.len() == 1 && input.output_dir.is_none() && view != View::Check(CheckFormat::Csv);
+    if single {
+        let name = files[0].display().to_string();
+        let report = check_one(&checker, &files[0], &options)?;
+        let mut outcome = ok(render(view, &report, &name));
+        outcome.code = if report.complete { 0 } else { 1 };
+        return Ok(outcome);
+    }
+    let mut results = Vec::new();
+    for file in &files {
+        let name = file.display().to_string();
+        let checked = match check_one(&checker, file, &options) {
+            Ok(report) => many::Checked::Report(Box::new(report)),
+            Err(Failure(message)) => {
+                let n = message.lines().filter(|l| l.contains(": error[") || l.starts_with("error[")).count();
+                many::Checked::Invalid(message, n.max(1))
+            }
+        };
+        results.push((name, checked));
+    }
+    let mut outcome = ok(String::new());
+    outcome.code = many::exit_code(&results);
+    for (_, checked) in &results {
+        if let many::Checked::Invalid(message, _) = checked {
+            outcome.errors.push(message.clone());
+        }
+    }
+    if let Some(dir) = &input.output_dir {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Failure(format!("{}: error[io]: cannot create the directory: {e}", dir.display())))?;
+        let mut taken = Vec::new();
+        for (file, (name, checked)) in files.iter().zip(&results) {
+            if let many::Checked::Report(report) = checked {
+                let path = many::output_path(dir, file, extension(view), &mut taken);
+                std::fs::write(&path, render(view, report, name))
+                    .map_err(|e| Failure(format!("{}: error[io]: cannot write the report: {e}", path.display())))?;
+            }
+        }
+    } else {
+        match view {
+            View::Check(CheckFormat::Html) | View::Matrix(MatrixFormat::Html) | View::Matrix(MatrixFormat::Csv) => {
+                return Err(Failure(
+                    "error: one HTML or CSV document per portfolio: give --output-dir DIR to write one file for each of several portfolios".to_owned(),
+                ));
+            }
+            View::Check(CheckFormat::Json) => {
+                outcome.stdout = many::json(&results);
+                return Ok(outcome);
+            }
+            View::Check(CheckFormat::Csv) => {}
+            _ => {
+                for (name, checked) in &results {
+                    if let many::Checked::Report(report) = checked {
+                        outcome.stdout.push_str(&render(view, report, name));
+                        outcome.stdout.push('\n');
+                    }
+                }
+            }
+        }
+    }
+    outcome.stdout.push_str(&match view {
+        View::Check(CheckFormat::Csv) => many::csv(&results),
+        View::Check(CheckFormat::Json) => many::json(&results),
+        View::Check(CheckFormat::Markdown) | View::Matrix(MatrixFormat::Markdown) => many::markdown(&results),
+        _ => many::text(&results),
+    });
+    Ok(outcome)
+}
+
+/// Reads, parses, validates and checks one portfolio.
+fn check_one(checker: &Checker<'_>, path: &std::path::Path, options: &CheckOptions) -> Result<competency::Report, Failure> {
     let name = path.display().to_string();
-    let io_error = |e: std::io::Error| {
-        Failure(format!(
-            "{}: error[io]: cannot read the portfolio: {e}\n1 error found",
-            escape::line(&name)
-        ))
-    };
     let format = Format::from_file_name(&name);
     let limit = options.limits.input_bytes_for(format);
-    let bytes = competency::read_limited(path, limit).map_err(io_error)?.ok_or_else(|| {
-        Failure(format!(
-            "{}: error[limit-exceeded]: the portfolio is over the limit of {limit} bytes for {}\n  help: split it, or raise the limit with --max-input-bytes or --max-toml-bytes\n1 error found",
-            escape::line(&name),
-            format.name()
-        ))
-    })?;
+    let bytes = competency::read_limited(path, limit)
+        .map_err(|e| {
+            Failure(format!(
+                "{}: error[io]: cannot read the portfolio: {e}\n1 error found",
+                escape::line(&name)
+            ))
+        })?
+        .ok_or_else(|| {
+            Failure(format!(
+                "{}: error[limit-exceeded]: the portfolio is over the limit of {limit} bytes for {}\n  help: split it, or raise the limit with --max-input-bytes or --max-toml-bytes\n1 error found",
+                escape::line(&name),
+                format.name()
+            ))
+        })?;
     let source = Source::from_bytes(&name, &bytes, format)?;
-    let report = Checker::new(catalog).check_source(&source, options)?;
-    let stdout = match view {
+    Ok(checker.check_source(&source, options)?)
+}
+
+/// One report in the view asked for.
+fn render(view: View, report: &competency::Report, name: &str) -> String {
+    match view {
         View::Check(CheckFormat::Json) => report.to_json(),
-        View::Check(CheckFormat::Markdown) => render::markdown::record(&report, &name),
-        View::Check(CheckFormat::Html) => render::html::record(&report, &name),
+        View::Check(CheckFormat::Markdown) => render::markdown::record(report, name),
+        View::Check(CheckFormat::Html) => render::html::record(report, name),
+        View::Check(CheckFormat::Csv) => many::csv(&[(name.to_owned(), many::Checked::Report(Box::new(report.clone())))]),
         View::Check(CheckFormat::Text) => {
             use std::io::IsTerminal;
             let colour =
                 std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal();
-            render::text::to_text(&report, &name, render::text::Style { colour })
+            render::text::to_text(report, name, render::text::Style { colour })
         }
-        View::Matrix(MatrixFormat::Text) => render::text::matrix(&report, &name),
-        View::Matrix(MatrixFormat::Markdown) => render::markdown::matrix(&report, &name),
-        View::Matrix(MatrixFormat::Csv) => render::csv::matrix(&report),
-        View::Matrix(MatrixFormat::Html) => render::html::matrix(&report, &name),
-    };
-    let mut outcome = ok(stdout);
-    outcome.code = if report.complete { 0 } else { 1 };
-    Ok(outcome)
+        View::Matrix(MatrixFormat::Text) => render::text::matrix(report, name),
+        View::Matrix(MatrixFormat::Markdown) => render::markdown::matrix(report, name),
+        View::Matrix(MatrixFormat::Csv) => render::csv::matrix(report),
+        View::Matrix(MatrixFormat::Html) => render::html::matrix(report, name),
+    }
+}
+
+/// The file extension of a view, for `--output-dir`.
+fn extension(view: View) -> &'static str {
+    match view {
+        View::Check(CheckFormat::Text) | View::Matrix(MatrixFormat::Text) => "txt",
+        View::Check(CheckFormat::Markdown) | View::Matrix(MatrixFormat::Markdown) => "md",
+        View::Check(CheckFormat::Html) | View::Matrix(MatrixFormat::Html) => "html",
+        View::Check(CheckFormat::Json) => "json",
+        View::Check(CheckFormat::Csv) | View::Matrix(MatrixFormat::Csv) => "csv",
+    }
 }
 
 fn ok(mut stdout: String) -> Outcome {
@@ -409,6 +509,7 @@ fn ok(mut stdout: String) -> Outcome {
     Outcome {
         stdout,
         notes: Vec::new(),
+        errors: Vec::new(),
         code: 0,
     }
 }

@@ -88,7 +88,7 @@ pub fn matrix(report: &Report) -> String {
 }
 
 /// Writes rows as RFC 4180 CSV.
-fn write(rows: &[Vec<String>]) -> String {
+pub fn write(rows: &[Vec<String>]) -> String {
     let mut writer = ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::CRLF)
         .flexible(false)

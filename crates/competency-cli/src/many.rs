@@ -1,0 +1,200 @@
+//! Several portfolios at once (`check` and `matrix` given more than one file, or a directory):
+//! each is checked on its own, its report written to standard output or to `--output-dir`, and
+//! a summary table closes the run. The exit code is the worst of them: 2 when any portfolio is
+//! invalid, else 1 when any unit's evidence is not yet complete, else 0.
+
+use std::path::{Path, PathBuf};
+
+use competency::Report;
+
+use crate::escape;
+use crate::render;
+use crate::render::csv;
+
+/// The portfolio files named, directories expanded to their `.toml` and `.json` files in name
+/// order (not recursing), the rest as given.
+pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut out = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(path)
+                .map_err(|e| format!("{}: error[io]: cannot read directory: {e}", escape::line(&path.display().to_string())))?
+                .filter_map(|entry| entry.ok().map(|e| e.path()))
+                .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml" || e == "json"))
+                .collect();
+            found.sort();
+            if found.is_empty() {
+                return Err(format!(
+                    "{}: error[io]: the directory holds no .toml or .json portfolio",
+                    escape::line(&path.display().to_string())
+                ));
+            }
+            out.extend(found);
+        } else {
+            out.push(path.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// One portfolio's result: its report, or the errors that stopped it (as printed).
+pub enum Checked {
+    /// The portfolio validated.
+    Report(Box<Report>),
+    /// It did not: the errors, and how many.
+    Invalid(String, usize),
+}
+
+/// One row of the summary.
+struct Row {
+    file: String,
+    candidate: String,
+    unit: String,
+    met: String,
+    total: String,
+    verdict: String,
+}
+
+const HEADER: [&str; 6] = ["file", "candidate", "unit", "met", "total", "verdict"];
+
+fn rows(results: &[(String, Checked)]) -> Vec<Row> {
+    let mut out = Vec::new();
+    for (file, checked) in results {
+        match checked {
+            Checked::Report(report) => {
+                for unit in &report.units {
+                    out.push(Row {
+                        file: file.clone(),
+                        candidate: report.candidate.clone(),
+                        unit: format!("{}@{}", unit.code, unit.release),
+                        met: unit.met.to_string(),
+                        total: unit.total.to_string(),
+                        verdict: render::verdict(unit.complete).to_lowercase(),
+                    });
+                }
+            }
+            Checked::Invalid(_, n) => out.push(Row {
+                file: file.clone(),
+                candidate: String::new(),
+                unit: String::new(),
+                met: String::new(),
+                total: String::new(),
+                verdict: format!("invalid: {n} error{}", if *n == 1 { "" } else { "s" }),
+            }),
+        }
+    }
+    out
+}
+
+fn cells(row: &Row) -> [&str; 6] {
+    [&row.file, &row.candidate, &row.unit, &row.met, &row.total, &row.verdict]
+}
+
+/// The summary as a text table for a terminal.
+pub fn text(results: &[(String, Checked)]) -> String {
+    let rows = rows(results);
+    let table: Vec<Vec<String>> = std::iter::once(HEADER.map(str::to_owned).to_vec())
+        .chain(rows.iter().map(|r| cells(r).map(|c| escape::line(c).into_owned()).to_vec()))
+        .collect();
+    let widths: Vec<usize> = (0..HEADER.len())
+        .map(|i| table.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
+        .collect();
+    let mut out = format!("Summary of {} portfolios\n", results.len());
+    for row in &table {
+        let line: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect();
+        out.push_str(line.join("  ").trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// The summary as a Markdown table.
+pub fn markdown(results: &[(String, Checked)]) -> String {
+    let mut out = format!(
+        "## Summary of {} portfolios\n\n| {} |\n|{}\n",
+        results.len(),
+        HEADER.join(" | "),
+        "---|".repeat(HEADER.len())
+    );
+    for row in rows(results) {
+        let cells: Vec<String> = cells(&row).iter().map(|c| escape::markdown_cell(c)).collect();
+        out.push_str(&format!("| {} |\n", cells.join(" | ")));
+    }
+    out
+}
+
+/// The summary as CSV: the header above, one row per unit of each portfolio, one row per
+/// invalid portfolio.
+pub fn csv(results: &[(String, Checked)]) -> String {
+    let mut table = vec![HEADER.map(str::to_owned).to_vec()];
+    for row in rows(results) {
+        table.push(cells(&row).iter().map(|c| escape::csv_cell(c)).collect());
+    }
+    csv::write(&table)
+}
+
+/// The summary and every report as one JSON document: `{ "reports": [{ "file", "report" } or
+/// { "file", "errors" }], "summary": [...] }`.
+pub fn json(results: &[(String, Checked)]) -> String {
+    #[derive(serde::Serialize)]
+    struct Entry<'a> {
+        file: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        report: Option<&'a Report>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        errors: Option<&'a str>,
+    }
+    #[derive(serde::Serialize)]
+    struct SummaryRow<'a> {
+        file: &'a str,
+        candidate: &'a str,
+        unit: &'a str,
+        met: &'a str,
+        total: &'a str,
+        verdict: &'a str,
+    }
+    let rows = rows(results);
+    let doc = serde_json::json!({
+        "reports": results.iter().map(|(file, checked)| match checked {
+            Checked::Report(report) => Entry { file, report: Some(report), errors: None },
+            Checked::Invalid(errors, _) => Entry { file, report: None, errors: Some(errors) },
+        }).collect::<Vec<_>>(),
+        "summary": rows.iter().map(|r| SummaryRow {
+            file: &r.file, candidate: &r.candidate, unit: &r.unit, met: &r.met, total: &r.total, verdict: &r.verdict,
+        }).collect::<Vec<_>>(),
+    });
+    let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+/// Where a portfolio's report goes in `--output-dir`: its file stem with the format's
+/// extension, numbered when two portfolios share a stem.
+pub fn output_path(dir: &Path, file: &Path, extension: &str, taken: &mut Vec<PathBuf>) -> PathBuf {
+    let stem = file.file_stem().map_or_else(|| "portfolio".into(), |s| s.to_string_lossy().into_owned());
+    let mut candidate = dir.join(format!("{stem}.{extension}"));
+    let mut n = 2;
+    while taken.contains(&candidate) {
+        candidate = dir.join(format!("{stem}-{n}.{extension}"));
+        n += 1;
+    }
+    taken.push(candidate.clone());
+    candidate
+}
+
+/// The exit code of a run: the worst of its portfolios.
+pub fn exit_code(results: &[(String, Checked)]) -> u8 {
+    results
+        .iter()
+        .map(|(_, c)| match c {
+            Checked::Invalid(..) => 2,
+            Checked::Report(r) if !r.complete => 1,
+            Checked::Report(_) => 0,
+        })
+        .max()
+        .unwrap_or(0)
+}
