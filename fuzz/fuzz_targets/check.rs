@@ -307,6 +307,15 @@ fn met_flags(report: &Report) -> Vec<(String, String, bool, Vec<String>)> {
 fuzz_target!(|seed: Seed| {
     let (portfolio, mut options) = build(&seed);
     let checker = checker();
+    if std::env::var_os("COMPETENCY_FUZZ_PRINT").is_some() {
+        // The portfolio as a JSON file, to turn a crash into a conformance case.
+        eprintln!(
+            "PORTFOLIO {}\nOPTIONS as_of={:?} units={:?}",
+            serde_json::to_string_pretty(&portfolio).unwrap_or_default(),
+            options.as_of.map(|d| d.to_string()),
+            options.units.iter().map(|u| u.to_string()).collect::<Vec<_>>()
+        );
+    }
     let result = checker.check(&portfolio, &options);
     if std::env::var_os("COMPETENCY_FUZZ_STATS").is_some() {
         // How deep inputs get: run the corpus with -runs=0 and count these lines.
