@@ -1,0 +1,421 @@
+//! A structured target: a portfolio built from `arbitrary` data whose names are drawn from the
+//! bundled units' real criterion and requirement IDs, activities and options (with an
+//! occasional near miss), so that validation mostly passes and the check itself is exercised.
+//!
+//! Each input is checked as a value (`Checker::check`), then as JSON and as TOML text
+//! (`check_source`); the three must agree. Reports must hold the invariants of
+//! `competency_fuzz`, and two metamorphic relations:
+//! - judging one more item satisfactory never makes a met requirement unmet;
+//! - dropping the items that do not count changes no requirement's `met` or `evidence`.
+#![no_main]
+
+use std::sync::OnceLock;
+
+use arbitrary::{Arbitrary, Unstructured};
+use competency::{
+    Catalog, CheckOptions, Date, EvidenceItem, Format, Judgement, Mapping, Method, Person, Policy, Portfolio,
+    Report, Source, UnitRef, Verification,
+};
+use competency_fuzz::{assert_report, assert_same_result, assert_value_errors, checker, counts};
+use libfuzzer_sys::fuzz_target;
+
+/// The names one bundled unit declares.
+struct Vocab {
+    code: String,
+    release: u32,
+    claims: Vec<String>,
+    activities: Vec<String>,
+    options: Vec<String>,
+}
+
+fn vocabs() -> &'static [Vocab] {
+    static VOCABS: OnceLock<Vec<Vocab>> = OnceLock::new();
+    VOCABS.get_or_init(|| {
+        Catalog::bundled()
+            .units()
+            .map(|u| {
+                let mut claims: Vec<String> = u.criteria().map(|c| c.id.to_string()).collect();
+                claims.extend(u.evidence.iter().map(|e| e.id.to_string()));
+                claims.extend(u.knowledge_items().iter().map(|i| i.id.to_string()));
+                claims.extend(u.skill_items().iter().map(|i| i.id.to_string()));
+                claims.extend(u.conditions.iter().map(|c| c.id.to_string()));
+                Vocab {
+                    code: u.code.to_string(),
+                    release: u.release,
+                    claims,
+                    activities: u.activities.iter().map(|a| a.id.to_string()).collect(),
+                    options: u
+                        .option_lists
+                        .iter()
+                        .flat_map(|l| l.options.iter().map(|o| o.id.to_string()))
+                        .collect(),
+                }
+            })
+            .collect()
+    })
+}
+
+/// A list of `MIN` to `MAX` entries, its length read first: `Vec`'s own `Arbitrary` gives
+/// about two entries from random bytes, too few for rules such as "at least 3 clients".
+#[derive(Debug)]
+struct Few<T, const MIN: usize, const MAX: usize>(Vec<T>);
+
+impl<'a, T: Arbitrary<'a>, const MIN: usize, const MAX: usize> Arbitrary<'a> for Few<T, MIN, MAX> {
+    fn arbitrary(u: &mut Unstructured<'a>) -> arbitrary::Result<Self> {
+        let n = u.int_in_range(MIN..=MAX)?;
+        (0..n).map(|_| T::arbitrary(u)).collect::<Result<_, _>>().map(Few)
+    }
+}
+
+impl<T, const MIN: usize, const MAX: usize> std::ops::Deref for Few<T, MIN, MAX> {
+    type Target = [T];
+    fn deref(&self) -> &[T] {
+        &self.0
+    }
+}
+
+#[derive(Debug, Arbitrary)]
+struct Seed {
+    /// 1, or (255) another version.
+    format: u8,
+    candidate: u8,
+    units: Few<UnitSeed, 1, 3>,
+    judgement_date: Option<i16>,
+    as_of: Option<i16>,
+    /// 0..=99 no window, 100..=199 months, 200..=254 years, 255 both (an error).
+    window: u8,
+    window_len: u8,
+    verify: Few<u8, 0, 2>,
+    evidence: Few<ItemSeed, 0, 24>,
+    /// `--unit`: usually none.
+    only: Few<UnitSeed, 0, 1>,
+}
+
+#[derive(Debug, Arbitrary)]
+struct UnitSeed {
+    /// Index into the bundled units; 252.. a unit the catalog does not hold.
+    index: u8,
+    /// 0..=199 no release, 200..=251 the right one, 252.. a wrong one.
+    release: u8,
+    /// A unit already listed is dropped, unless this is 255.
+    repeat: u8,
+}
+
+#[derive(Debug, Arbitrary)]
+struct ItemSeed {
+    /// 0..=253 `E` and the item's position, 254 `E0` (which may repeat), 255 blank.
+    id: u8,
+    title: u8,
+    /// Days from 2024-01-01.
+    date: i16,
+    /// A quarter of this many days after `date`; 254.. a day or two before it (an error).
+    end: Option<u8>,
+    method: u8,
+    environment: u8,
+    context: Option<u8>,
+    clients: Few<u8, 0, 5>,
+    service_period: Option<u8>,
+    judgement: u8,
+    verified: bool,
+    mappings: Few<MappingSeed, 0, 2>,
+}
+
+#[derive(Debug, Arbitrary)]
+struct MappingSeed {
+    /// Usually one of the claimed units (by position), else any bundled unit.
+    unit: u8,
+    covers: Few<u16, 0, 8>,
+    activities: Few<u16, 0, 3>,
+    options: Few<u16, 0, 4>,
+}
+
+fn day(offset: i16) -> Date {
+    let base = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).expect("a date");
+    Date::from(base + chrono::TimeDelta::days(i64::from(offset)))
+}
+
+/// A name from `names`, or (one time in 64) a near miss; `None` when there are no names.
+fn pick(names: &[String], n: u16) -> Option<String> {
+    if names.is_empty() {
+        return None;
+    }
+    if n >= 0xFC00 {
+        let base = names.first().map_or("x", String::as_str);
+        return Some(match n % 4 {
+            0 => format!("{base}x"),
+            1 => base.to_uppercase(),
+            2 => "9.99".to_owned(),
+            _ => String::new(),
+        });
+    }
+    Some(names[n as usize % names.len()].clone())
+}
+
+fn unit_ref(seed: &UnitSeed) -> UnitRef {
+    let vocabs = vocabs();
+    let (code, release) = match seed.index {
+        0..=251 => {
+            let v = &vocabs[seed.index as usize % vocabs.len()];
+            (v.code.as_str(), v.release)
+        }
+        _ => ("CHCMGT007", 1),
+    };
+    let release = match seed.release {
+        0..=199 => None,
+        200..=251 => Some(release),
+        _ => Some(release + 1),
+    };
+    UnitRef::new(code.parse().expect("a unit code"), release)
+}
+
+fn build(seed: &Seed) -> (Portfolio, CheckOptions) {
+    let vocabs = vocabs();
+    let mut units: Vec<UnitRef> = Vec::new();
+    for s in seed.units.iter() {
+        let r = unit_ref(s);
+        if s.repeat == 255 || !units.iter().any(|u| u.code() == r.code()) {
+            units.push(r);
+        }
+    }
+    let claimed: Vec<&Vocab> = units
+        .iter()
+        .filter_map(|r| vocabs.iter().find(|v| v.code == r.code().as_str()))
+        .collect();
+    let evidence = seed
+        .evidence
+        .iter()
+        .enumerate()
+        .map(|(position, s)| {
+            let date = day(s.date);
+            // In order; a repeated unit code keeps the last mapping, as a map would.
+            let mut mappings: Vec<(String, Mapping)> = Vec::new();
+            for m in s.mappings.iter() {
+                let vocab = if m.unit < 252 && !claimed.is_empty() {
+                    claimed[m.unit as usize % claimed.len()]
+                } else {
+                    &vocabs[m.unit as usize % vocabs.len()]
+                };
+                let mapping = Mapping {
+                    covers: m.covers.iter().filter_map(|n| pick(&vocab.claims, *n)).collect(),
+                    activities: m
+                        .activities
+                        .iter()
+                        .filter_map(|n| pick(&vocab.activities, *n))
+                        .collect(),
+                    options: m
+                        .options
+                        .iter()
+                        .filter_map(|n| pick(&vocab.options, *n))
+                        .collect(),
+                };
+                mappings.push((vocab.code.clone(), mapping));
+            }
+            EvidenceItem {
+                id: match s.id {
+                    0..=253 => format!("E{position}"),
+                    254 => "E0".to_owned(),
+                    _ => " ".to_owned(),
+                },
+                title: if s.title == 255 {
+                    String::new()
+                } else {
+                    format!("Item {}", s.title)
+                },
+                date,
+                end_date: s.end.map(|d| {
+                    let days = if d >= 254 {
+                        253 - i16::from(d)
+                    } else {
+                        i16::from(d) / 4
+                    };
+                    day(s.date.saturating_add(days))
+                }),
+                method: Method::ALL[s.method as usize % Method::ALL.len()],
+                environment: match s.environment % 3 {
+                    0 => None,
+                    1 => Some(competency::Environment::Workplace),
+                    _ => Some(competency::Environment::Simulated),
+                },
+                context: s.context.map(|c| format!("context {}", c % 5)),
+                clients: s
+                    .clients
+                    .iter()
+                    .map(|c| {
+                        if *c == 255 {
+                            " ".to_owned()
+                        } else {
+                            format!("C{}", c % 9)
+                        }
+                    })
+                    .collect(),
+                service_period: s.service_period.map(|p| format!("2026-Q{}", p % 4 + 1)),
+                judgement: match s.judgement {
+                    0..=191 => Judgement::Satisfactory,
+                    192..=223 => Judgement::NotSatisfactory,
+                    _ => Judgement::Pending,
+                },
+                verification: s.verified.then(|| Verification {
+                    by: "A. Assessor".to_owned(),
+                    role: None,
+                    date: None,
+                }),
+                units: mappings.into_iter().collect(),
+            }
+        })
+        .collect();
+    let window = u32::from(seed.window_len % 60);
+    let policy = Policy {
+        currency_months: matches!(seed.window, 100..=199 | 255).then_some(window),
+        currency_years: matches!(seed.window, 200..).then_some(window / 12),
+        verify: seed
+            .verify
+            .iter()
+            .map(|m| Method::ALL[*m as usize % Method::ALL.len()])
+            .collect(),
+    };
+    let portfolio = Portfolio {
+        format: if seed.format < 255 { 1 } else { 2 },
+        candidate: Person {
+            id: format!("S{}", seed.candidate),
+            name: None,
+        },
+        assessor: None,
+        units,
+        judgement_date: seed.judgement_date.map(day),
+        policy,
+        evidence,
+    };
+    let options = CheckOptions {
+        as_of: seed.as_of.map(day),
+        units: seed.only.iter().map(unit_ref).collect(),
+    };
+    (portfolio, options)
+}
+
+fn met_flags(report: &Report) -> Vec<(String, String, bool, Vec<String>)> {
+    report
+        .units
+        .iter()
+        .flat_map(|u| {
+            u.requirements
+                .iter()
+                .map(|r| (u.code.clone(), r.id.clone(), r.met, r.evidence.clone()))
+        })
+        .collect()
+}
+
+fuzz_target!(|seed: Seed| {
+    let (portfolio, mut options) = build(&seed);
+    let checker = checker();
+    if std::env::var_os("COMPETENCY_FUZZ_PRINT").is_some() {
+        // The portfolio as a JSON file, to turn a crash into a conformance case.
+        eprintln!(
+            "PORTFOLIO {}\nOPTIONS as_of={:?} units={:?}",
+            serde_json::to_string_pretty(&portfolio).unwrap_or_default(),
+            options.as_of.map(|d| d.to_string()),
+            options.units.iter().map(|u| u.to_string()).collect::<Vec<_>>()
+        );
+    }
+    let result = checker.check(&portfolio, &options);
+    if std::env::var_os("COMPETENCY_FUZZ_STATS").is_some() {
+        // How deep inputs get: run the corpus with -runs=0 and count these lines.
+        eprintln!(
+            "STAT ok={} toml={} units={} items={} met={} errors={:?}",
+            result.is_ok(),
+            toml::to_string(&portfolio)
+                .map(|_| "ok".to_owned())
+                .unwrap_or_else(|e| e.to_string()),
+            portfolio.units.len(),
+            portfolio.evidence.len(),
+            result
+                .as_ref()
+                .map_or(0, |r| r.units.iter().map(|u| u.met).sum::<usize>()),
+            result
+                .as_ref()
+                .err()
+                .map(|e| e.errors().iter().map(|e| e.code().as_str()).collect::<Vec<_>>())
+        );
+    }
+    let report = match &result {
+        Ok(report) => {
+            assert_report(report, &portfolio, &options);
+            Some(report.clone())
+        }
+        Err(errors) => {
+            assert_value_errors(errors);
+            None
+        }
+    };
+    // Fix the judgement date so that the text forms are judged on the same day.
+    if let Some(report) = &report {
+        options.as_of = Some(report.judgement_date);
+    }
+    let result = checker.check(&portfolio, &options);
+
+    // The same portfolio as JSON and as TOML text.
+    let json = serde_json::to_string(&portfolio).expect("a portfolio serialises to JSON");
+    let from_json = checker.check_source(&Source::new("p.json", &json, Format::Json), &options);
+    if let Err(e) = &from_json {
+        competency_fuzz::assert_text_errors(e, "p.json", &json);
+    }
+    assert_same_result(&result, &from_json, "check vs check_source(json)");
+    // TOML text for one input in four: parsing TOML is most of the cost of an input.
+    let toml = (seed.candidate % 4 == 0)
+        .then(|| toml::to_string(&portfolio).ok())
+        .flatten();
+    if let Some(toml) = toml {
+        let from_toml = checker.check_source(&Source::new("p.toml", &toml, Format::Toml), &options);
+        if let Err(e) = &from_toml {
+            competency_fuzz::assert_text_errors(e, "p.toml", &toml);
+        }
+        assert_same_result(&result, &from_toml, "check vs check_source(toml)");
+    }
+
+    let Some(report) = report else { return };
+    let judged = report.judgement_date;
+    let since = report.current_since;
+
+    // Monotonic: one more satisfactory item never unmeets a requirement.
+    if let Some(i) = portfolio
+        .evidence
+        .iter()
+        .position(|e| e.judgement != Judgement::Satisfactory)
+    {
+        let mut more = portfolio.clone();
+        more.evidence[i].judgement = Judgement::Satisfactory;
+        let after = checker
+            .check(&more, &options)
+            .unwrap_or_else(|e| panic!("a change of judgement made the portfolio invalid: {e}"));
+        assert_report(&after, &more, &options);
+        for ((code, id, met, _), (_, _, met_after, _)) in
+            met_flags(&report).iter().zip(met_flags(&after).iter())
+        {
+            assert!(
+                !met || *met_after,
+                "{code} {id}: met, then unmet after judging {} satisfactory",
+                more.evidence[i].id
+            );
+        }
+    }
+
+    // Items that do not count change no requirement's outcome.
+    let kept: Vec<EvidenceItem> = portfolio
+        .evidence
+        .iter()
+        .filter(|e| counts(e, judged, since))
+        .cloned()
+        .collect();
+    if kept.len() < portfolio.evidence.len() {
+        let mut fewer = portfolio.clone();
+        fewer.evidence = kept;
+        let after = checker
+            .check(&fewer, &options)
+            .unwrap_or_else(|e| panic!("dropping items made the portfolio invalid: {e}"));
+        assert_report(&after, &fewer, &options);
+        assert_eq!(
+            met_flags(&report),
+            met_flags(&after),
+            "dropping items that do not count changed what is met"
+        );
+    }
+});
