@@ -392,34 +392,45 @@ fn check(
         let name = file.display().to_string();
         let checked = match check_one(&checker, file, &options) {
             Ok(report) => many::Checked::Report(Box::new(report)),
-            Err(Failure(message)) => {
-                let n = message.lines().filter(|l| l.contains(": error[") || l.starts_with("error[")).count();
-                many::Checked::Invalid(message, n.max(1))
-            }
+            Err(errors) => many::Checked::Invalid(errors),
         };
         results.push((name, checked));
     }
-    let mut outcome = ok(String::new());
-    outcome.code = many::exit_code(&results);
+    let mut outcome = Outcome {
+        stdout: String::new(),
+        notes: Vec::new(),
+        errors: Vec::new(),
+        code: many::exit_code(&results),
+    };
     for (_, checked) in &results {
-        if let many::Checked::Invalid(message, _) = checked {
-            outcome.errors.push(message.clone());
+        if let many::Checked::Invalid(errors) = checked {
+            outcome.errors.push(Failure::from(errors.clone()).0);
         }
     }
     if let Some(dir) = &input.output_dir {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| Failure(format!("{}: error[io]: cannot create the directory: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir).map_err(|e| {
+            Failure(format!(
+                "{}: error[io]: cannot create the directory: {e}",
+                dir.display()
+            ))
+        })?;
         let mut taken = Vec::new();
         for (file, (name, checked)) in files.iter().zip(&results) {
             if let many::Checked::Report(report) = checked {
                 let path = many::output_path(dir, file, extension(view), &mut taken);
-                std::fs::write(&path, render(view, report, name))
-                    .map_err(|e| Failure(format!("{}: error[io]: cannot write the report: {e}", path.display())))?;
+                std::fs::write(&path, render(view, report, name)).map_err(|e| {
+                    Failure(format!(
+                        "{}: error[io]: cannot write the report: {e}",
+                        path.display()
+                    ))
+                })?;
             }
         }
     } else {
         match view {
-            View::Check(CheckFormat::Html) | View::Matrix(MatrixFormat::Html) | View::Matrix(MatrixFormat::Csv) => {
+            View::Check(CheckFormat::Html)
+            | View::Matrix(MatrixFormat::Html)
+            | View::Matrix(MatrixFormat::Csv) => {
                 return Err(Failure(
                     "error: one HTML or CSV document per portfolio: give --output-dir DIR to write one file for each of several portfolios".to_owned(),
                 ));
@@ -449,26 +460,15 @@ fn check(
 }
 
 /// Reads, parses, validates and checks one portfolio.
-fn check_one(checker: &Checker<'_>, path: &std::path::Path, options: &CheckOptions) -> Result<competency::Report, Failure> {
+fn check_one(
+    checker: &Checker<'_>,
+    path: &std::path::Path,
+    options: &CheckOptions,
+) -> Result<competency::Report, LoadErrors> {
     let name = path.display().to_string();
-    let format = Format::from_file_name(&name);
-    let limit = options.limits.input_bytes_for(format);
-    let bytes = competency::read_limited(path, limit)
-        .map_err(|e| {
-            Failure(format!(
-                "{}: error[io]: cannot read the portfolio: {e}\n1 error found",
-                escape::line(&name)
-            ))
-        })?
-        .ok_or_else(|| {
-            Failure(format!(
-                "{}: error[limit-exceeded]: the portfolio is over the limit of {limit} bytes for {}\n  help: split it, or raise the limit with --max-input-bytes or --max-toml-bytes\n1 error found",
-                escape::line(&name),
-                format.name()
-            ))
-        })?;
-    let source = Source::from_bytes(&name, &bytes, format)?;
-    Ok(checker.check_source(&source, options)?)
+    let bytes = competency::read_portfolio(path, &options.limits)?;
+    let source = Source::from_bytes(&name, &bytes, Format::from_file_name(&name))?;
+    checker.check_source(&source, options)
 }
 
 /// One report in the view asked for.
@@ -477,7 +477,9 @@ fn render(view: View, report: &competency::Report, name: &str) -> String {
         View::Check(CheckFormat::Json) => report.to_json(),
         View::Check(CheckFormat::Markdown) => render::markdown::record(report, name),
         View::Check(CheckFormat::Html) => render::html::record(report, name),
-        View::Check(CheckFormat::Csv) => many::csv(&[(name.to_owned(), many::Checked::Report(Box::new(report.clone())))]),
+        View::Check(CheckFormat::Csv) => {
+            many::csv(&[(name.to_owned(), many::Checked::Report(Box::new(report.clone())))])
+        }
         View::Check(CheckFormat::Text) => {
             use std::io::IsTerminal;
             let colour =

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use competency::Report;
+use competency::{LoadErrors, Report};
 
 use crate::escape;
 use crate::render;
@@ -18,7 +18,12 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     for path in paths {
         if path.is_dir() {
             let mut found: Vec<PathBuf> = std::fs::read_dir(path)
-                .map_err(|e| format!("{}: error[io]: cannot read directory: {e}", escape::line(&path.display().to_string())))?
+                .map_err(|e| {
+                    format!(
+                        "{}: error[io]: cannot read directory: {e}",
+                        escape::line(&path.display().to_string())
+                    )
+                })?
                 .filter_map(|entry| entry.ok().map(|e| e.path()))
                 .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml" || e == "json"))
                 .collect();
@@ -41,8 +46,8 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 pub enum Checked {
     /// The portfolio validated.
     Report(Box<Report>),
-    /// It did not: the errors, and how many.
-    Invalid(String, usize),
+    /// It did not: the errors.
+    Invalid(LoadErrors),
 }
 
 /// One row of the summary.
@@ -73,13 +78,17 @@ fn rows(results: &[(String, Checked)]) -> Vec<Row> {
                     });
                 }
             }
-            Checked::Invalid(_, n) => out.push(Row {
+            Checked::Invalid(errors) => out.push(Row {
                 file: file.clone(),
                 candidate: String::new(),
                 unit: String::new(),
                 met: String::new(),
                 total: String::new(),
-                verdict: format!("invalid: {n} error{}", if *n == 1 { "" } else { "s" }),
+                verdict: format!(
+                    "invalid: {} error{}",
+                    errors.len(),
+                    if errors.len() == 1 { "" } else { "s" }
+                ),
             }),
         }
     }
@@ -87,25 +96,31 @@ fn rows(results: &[(String, Checked)]) -> Vec<Row> {
 }
 
 fn cells(row: &Row) -> [&str; 6] {
-    [&row.file, &row.candidate, &row.unit, &row.met, &row.total, &row.verdict]
+    [
+        &row.file,
+        &row.candidate,
+        &row.unit,
+        &row.met,
+        &row.total,
+        &row.verdict,
+    ]
 }
 
 /// The summary as a text table for a terminal.
 pub fn text(results: &[(String, Checked)]) -> String {
     let rows = rows(results);
     let table: Vec<Vec<String>> = std::iter::once(HEADER.map(str::to_owned).to_vec())
-        .chain(rows.iter().map(|r| cells(r).map(|c| escape::line(c).into_owned()).to_vec()))
+        .chain(
+            rows.iter()
+                .map(|r| cells(r).map(|c| escape::line(c).into_owned()).to_vec()),
+        )
         .collect();
     let widths: Vec<usize> = (0..HEADER.len())
         .map(|i| table.iter().map(|r| r[i].chars().count()).max().unwrap_or(0))
         .collect();
     let mut out = format!("Summary of {} portfolios\n", results.len());
     for row in &table {
-        let line: Vec<String> = row
-            .iter()
-            .zip(&widths)
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect();
+        let line: Vec<String> = row.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect();
         out.push_str(line.join("  ").trim_end());
         out.push('\n');
     }
@@ -138,35 +153,64 @@ pub fn csv(results: &[(String, Checked)]) -> String {
 }
 
 /// The summary and every report as one JSON document: `{ "reports": [{ "file", "report" } or
-/// { "file", "errors" }], "summary": [...] }`.
+/// { "file", "errors" }], "summary": [{ "file", "candidate", "unit", "met", "total",
+/// "verdict" }] }`, the errors as `--format json` gives them elsewhere.
 pub fn json(results: &[(String, Checked)]) -> String {
+    #[derive(serde::Serialize)]
+    struct Doc<'a> {
+        reports: Vec<Entry<'a>>,
+        summary: Vec<SummaryRow<'a>>,
+    }
     #[derive(serde::Serialize)]
     struct Entry<'a> {
         file: &'a str,
         #[serde(skip_serializing_if = "Option::is_none")]
         report: Option<&'a Report>,
         #[serde(skip_serializing_if = "Option::is_none")]
-        errors: Option<&'a str>,
+        errors: Option<&'a LoadErrors>,
     }
     #[derive(serde::Serialize)]
     struct SummaryRow<'a> {
         file: &'a str,
+        #[serde(skip_serializing_if = "str::is_empty")]
         candidate: &'a str,
+        #[serde(skip_serializing_if = "str::is_empty")]
         unit: &'a str,
-        met: &'a str,
-        total: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        met: Option<usize>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        total: Option<usize>,
         verdict: &'a str,
     }
     let rows = rows(results);
-    let doc = serde_json::json!({
-        "reports": results.iter().map(|(file, checked)| match checked {
-            Checked::Report(report) => Entry { file, report: Some(report), errors: None },
-            Checked::Invalid(errors, _) => Entry { file, report: None, errors: Some(errors) },
-        }).collect::<Vec<_>>(),
-        "summary": rows.iter().map(|r| SummaryRow {
-            file: &r.file, candidate: &r.candidate, unit: &r.unit, met: &r.met, total: &r.total, verdict: &r.verdict,
-        }).collect::<Vec<_>>(),
-    });
+    let doc = Doc {
+        reports: results
+            .iter()
+            .map(|(file, checked)| match checked {
+                Checked::Report(report) => Entry {
+                    file,
+                    report: Some(report),
+                    errors: None,
+                },
+                Checked::Invalid(errors) => Entry {
+                    file,
+                    report: None,
+                    errors: Some(errors),
+                },
+            })
+            .collect(),
+        summary: rows
+            .iter()
+            .map(|r| SummaryRow {
+                file: &r.file,
+                candidate: &r.candidate,
+                unit: &r.unit,
+                met: r.met.parse().ok(),
+                total: r.total.parse().ok(),
+                verdict: &r.verdict,
+            })
+            .collect(),
+    };
     let mut out = serde_json::to_string_pretty(&doc).unwrap_or_default();
     out.push('\n');
     out
@@ -175,7 +219,9 @@ pub fn json(results: &[(String, Checked)]) -> String {
 /// Where a portfolio's report goes in `--output-dir`: its file stem with the format's
 /// extension, numbered when two portfolios share a stem.
 pub fn output_path(dir: &Path, file: &Path, extension: &str, taken: &mut Vec<PathBuf>) -> PathBuf {
-    let stem = file.file_stem().map_or_else(|| "portfolio".into(), |s| s.to_string_lossy().into_owned());
+    let stem = file
+        .file_stem()
+        .map_or_else(|| "portfolio".into(), |s| s.to_string_lossy().into_owned());
     let mut candidate = dir.join(format!("{stem}.{extension}"));
     let mut n = 2;
     while taken.contains(&candidate) {

@@ -328,6 +328,29 @@ fn sha256_hex(bytes: &[u8]) -> String {
         })
 }
 
+/// A portfolio file's bytes, read no further than its format's input limit: a file that cannot
+/// be read is an `io` error, one over the limit a `limit-exceeded` error, both naming the file.
+pub fn read_portfolio(path: &FsPath, limits: &crate::limits::Limits) -> Result<Vec<u8>, LoadErrors> {
+    let name = path.display().to_string();
+    let format = crate::load::Format::from_file_name(&name);
+    let limit = limits.input_bytes_for(format);
+    match read_limited(path, limit) {
+        Ok(Some(bytes)) => Ok(bytes),
+        Ok(None) => Err(LoadErrors::from(file_error(
+            ErrorCode::LimitExceeded,
+            &name,
+            format!("the portfolio is over the limit of {limit} bytes for {}", format.name()),
+            Some("split it, or raise the limit (--max-input-bytes or --max-toml-bytes on the command line, `Limits` in the library)".to_owned()),
+        ))),
+        Err(e) => Err(LoadErrors::from(file_error(
+            ErrorCode::Io,
+            &name,
+            format!("cannot read the portfolio: {e}"),
+            None,
+        ))),
+    }
+}
+
 /// The largest unit file read: real ones are tens of kilobytes.
 pub const UNIT_FILE_BYTES: usize = 4 * 1024 * 1024;
 

@@ -33,7 +33,7 @@ mod text;
 mod unit;
 mod unit_rules;
 
-pub use catalog::{Catalog, Replacement, ResolveError, UNIT_FILE_BYTES, read_limited};
+pub use catalog::{Catalog, Replacement, ResolveError, UNIT_FILE_BYTES, read_limited, read_portfolio};
 pub use check::{CheckOptions, Checker};
 pub use error::{ErrorCode, LoadError, LoadErrors};
 pub use ids::{CriterionId, ElementId, IdError, ItemId, Tag, UnitCode, UnitRef};
