@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 
 use arbitrary::{Arbitrary, Unstructured};
 use competency::{
-    Catalog, CheckOptions, Date, EvidenceItem, Format, Judgement, Mapping, Method, Person, Policy, Portfolio,
+    Catalog, CheckOptions, Date, EvidenceItem, Format, Judgement, Mapping, Method, Person, Policy, Unverified, Portfolio,
     Report, Source, UnitRef, Verification,
 };
 use competency_fuzz::{assert_report, assert_same_result, assert_value_errors, checker, counts};
@@ -248,7 +248,13 @@ fn build(seed: &Seed) -> (Portfolio, CheckOptions) {
                         }
                     })
                     .collect(),
-                service_period: s.service_period.map(|p| format!("2026-Q{}", p % 4 + 1)),
+                // Some items cover two service periods.
+                service_period: s.service_period.filter(|p| p % 2 == 0).map(|p| format!("2026-Q{}", p % 4 + 1)),
+                service_periods: s
+                    .service_period
+                    .filter(|p| p % 2 == 1)
+                    .map(|p| vec![format!("2026-Q{}", p % 4 + 1), "2025-Q4".to_owned()])
+                    .unwrap_or_default(),
                 judgement: match s.judgement {
                     0..=191 => Judgement::Satisfactory,
                     192..=223 => Judgement::NotSatisfactory,
@@ -272,6 +278,7 @@ fn build(seed: &Seed) -> (Portfolio, CheckOptions) {
             .iter()
             .map(|m| Method::ALL[*m as usize % Method::ALL.len()])
             .collect(),
+        unverified: if seed.window_len % 2 == 0 { Unverified::Warn } else { Unverified::Exclude },
     };
     let portfolio = Portfolio {
         format: if seed.format < 255 { 1 } else { 2 },
@@ -288,6 +295,7 @@ fn build(seed: &Seed) -> (Portfolio, CheckOptions) {
     let options = CheckOptions {
         as_of: seed.as_of.map(day),
         units: seed.only.iter().map(unit_ref).collect(),
+        ..CheckOptions::default()
     };
     (portfolio, options)
 }

@@ -89,6 +89,7 @@ fn check_everything(unit: &Unit, catalog: &Catalog) {
         context: Some("work".to_owned()),
         clients: vec!["C1".to_owned(), "C2".to_owned()],
         service_period: None,
+        service_periods: Vec::new(),
         judgement,
         verification: None,
         units: [(unit.code.to_string(), mapping.clone())].into_iter().collect(),
