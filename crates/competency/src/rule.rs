@@ -318,7 +318,8 @@ impl Filter {
     }
 }
 
-fn or_list(words: &[&str]) -> String {
+/// "a", "a or b", "a, b or c".
+pub(crate) fn or_list(words: &[&str]) -> String {
     match words {
         [] => String::new(),
         [one] => (*one).to_owned(),

@@ -106,8 +106,8 @@ pub fn record(report: &Report, source: &str) -> String {
     doc.0
 }
 
-fn unit(doc: &mut Doc, report: &Report, m: &Matrix<'_>) {
-    let u: &UnitReport = m.unit;
+/// A unit's heading and verdict line.
+fn unit_heading(doc: &mut Doc, u: &UnitReport) {
     doc.block(&format!(
         "## {} {} (release {})",
         text(&u.code),
@@ -120,6 +120,11 @@ fn unit(doc: &mut Doc, report: &Report, m: &Matrix<'_>) {
         u.met,
         u.total
     ));
+}
+
+fn unit(doc: &mut Doc, report: &Report, m: &Matrix<'_>) {
+    let u: &UnitReport = m.unit;
+    unit_heading(doc, u);
     let mut about = vec![format!("Currency window: {}.", super::currency(u.current_since))];
     about.push(format!("Unit file SHA-256: {}.", u.source_sha256));
     doc.block(&text(&about.join(" ")));
@@ -349,19 +354,7 @@ pub fn matrix(report: &Report, source: &str) -> String {
     doc.block(&format!("# Mapping matrix: {}", text(&report.candidate)));
     facts(&mut doc, report, source);
     for m in &matrix::build(report) {
-        let u = m.unit;
-        doc.block(&format!(
-            "## {} {} (release {})",
-            text(&u.code),
-            text(&u.title),
-            u.release
-        ));
-        doc.block(&format!(
-            "**{}**: {} of {} requirements met.",
-            verdict(u.complete),
-            u.met,
-            u.total
-        ));
+        unit_heading(&mut doc, m.unit);
         matrix_table(&mut doc, m, true);
     }
     doc.block(&text(&super::summary(report)));

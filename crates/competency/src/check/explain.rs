@@ -3,7 +3,7 @@
 //! write its own from the same fields.
 
 use crate::report::{NewValues, NotCounted, Reason, Suggestion, Tally};
-use crate::rule::items;
+use crate::rule::{items, or_list};
 
 /// A requirement an item must claim, unmet.
 pub(super) fn claimed(not_counted: &[NotCounted]) -> String {
@@ -206,12 +206,4 @@ pub(super) fn action(item: &str, reason: Reason, would_help: &[String]) -> Strin
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
-}
-
-fn or_list(words: &[&str]) -> String {
-    match words {
-        [] => String::new(),
-        [one] => (*one).to_owned(),
-        [init @ .., last] => format!("{} or {last}", init.join(", ")),
-    }
 }
