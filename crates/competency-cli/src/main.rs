@@ -4,6 +4,7 @@
 //! 2 invalid input or usage.
 #![forbid(unsafe_code)]
 
+mod batch;
 mod doc;
 mod escape;
 mod many;
@@ -16,7 +17,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use competency::{Catalog, CheckOptions, Checker, Date, Format, Limits, LoadError, LoadErrors, Source};
+use competency::{
+    BatchOptions, Catalog, CheckOptions, Checker, Date, Format, Limits, LoadError, LoadErrors, Source,
+};
 
 /// Check evidence portfolios against Australian VET units of competency.
 #[derive(Debug, Parser)]
@@ -107,6 +110,33 @@ enum Command {
         #[command(flatten)]
         limits: LimitArgs,
     },
+    /// Check a JSON Lines file of portfolios: one JSON record per portfolio line, in input
+    /// order, and a summary on standard error (docs/batch.md).
+    ///
+    /// Exit code: 0 when every portfolio is complete, 1 when some is not, 2 when some line is
+    /// invalid (its record holds the errors) or the input cannot be read.
+    Batch {
+        /// The JSON Lines input, one portfolio per line; `-` or nothing reads standard input.
+        #[arg(value_name = "INPUT.jsonl")]
+        input: Option<PathBuf>,
+        /// Write the records to this file instead of standard output.
+        #[arg(long, value_name = "OUT.jsonl")]
+        output: Option<PathBuf>,
+        /// Judgement date (YYYY-MM-DD) for every portfolio; overrides each portfolio's.
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+        /// Check only this claimed unit (repeatable).
+        #[arg(long = "unit", id = "unit", value_name = "CODE")]
+        only: Vec<String>,
+        /// Copy the candidate's and assessor's names into the reports (default: IDs only).
+        #[arg(long)]
+        show_names: bool,
+        /// Threads that check portfolios (0: one per core). The output is the same for any value.
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        jobs: usize,
+        #[command(flatten)]
+        limits: LimitArgs,
+    },
     /// Print a starter portfolio for these units, with every requirement listed as comments.
     Template {
         /// Unit codes, optionally with a release.
@@ -124,10 +154,15 @@ enum Command {
 /// The portfolio to check and how: shared by `check` and `matrix`.
 #[derive(Debug, Args)]
 struct PortfolioArgs {
-    /// Portfolios, TOML or JSON (by extension), or directories of them. With more than one, a
-    /// summary table follows the reports, and the exit code is the worst of them.
+    /// Portfolios, TOML or JSON (by extension), or directories of them; `-` reads one from
+    /// standard input. With more than one, a summary table follows the reports, and the exit
+    /// code is the worst of them.
     #[arg(required = true, value_name = "PORTFOLIO")]
     portfolios: Vec<PathBuf>,
+    /// The format of the portfolio read from standard input (`-`), which has no file name to
+    /// tell; files are read by their extension.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = InputFormat::Json)]
+    input_format: InputFormat,
     /// Write each portfolio's report to this directory (NAME.txt, .md, .html, .json or .csv)
     /// and print only the summary.
     #[arg(long, value_name = "DIR")]
@@ -151,6 +186,21 @@ enum CheckFormat {
     Html,
     /// The summary table as CSV: one row per unit of each portfolio.
     Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum InputFormat {
+    Toml,
+    Json,
+}
+
+impl InputFormat {
+    fn format(self) -> Format {
+        match self {
+            InputFormat::Toml => Format::Toml,
+            InputFormat::Json => Format::Json,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -271,7 +321,7 @@ fn write_stdout(text: &str) -> std::io::Result<()> {
 
 /// The catalog a command uses: the bundled units, the bundled units with a directory's added
 /// (`--units`), or a directory's only (`--only-units`); and notes on bundled units replaced.
-fn catalog(cli: &Cli) -> Result<(std::borrow::Cow<'static, Catalog>, Vec<String>), Failure> {
+fn catalog(cli: &Cli) -> Result<(std::borrow::Cow<'static, Catalog>, Vec<String>), LoadErrors> {
     use std::borrow::Cow;
     match (&cli.units, &cli.only_units) {
         (_, Some(dir)) => Ok((Cow::Owned(Catalog::from_dir(dir)?), Vec::new())),
@@ -307,7 +357,11 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
             Err(errors) => Err(errors.into()),
         };
     }
-    let (catalog, notes) = catalog(&cli)?;
+    let (catalog, notes) = match catalog(&cli) {
+        Ok(loaded) => loaded,
+        Err(errors) if json_errors_wanted(&cli.command) => return Ok(json_errors(&errors)),
+        Err(errors) => return Err(errors.into()),
+    };
     let mut outcome = match &cli.command {
         Command::Units { format } => ok(units(&catalog, *format)),
         Command::Show { code, format } => {
@@ -328,6 +382,33 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
             format,
             limits,
         } => check(&catalog, input, limits, View::Matrix(*format))?,
+        Command::Batch {
+            input,
+            output,
+            as_of,
+            only,
+            show_names,
+            jobs,
+            limits,
+        } => {
+            let mut check = check_options(as_of.as_deref(), only, limits.limits())?;
+            check.include_names = *show_names;
+            let name = match input {
+                Some(path) if path.as_os_str() != "-" => path.display().to_string(),
+                _ => STDIN_NAME.to_owned(),
+            };
+            let options = BatchOptions {
+                check,
+                name,
+                jobs: *jobs,
+                ..BatchOptions::default()
+            };
+            let io = batch::Io {
+                input: input.as_ref(),
+                output: output.as_ref(),
+            };
+            batch::run(&Checker::new(&catalog), &options, &io)?
+        }
         Command::Template { codes } => {
             let units = codes
                 .iter()
@@ -339,6 +420,32 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
     };
     outcome.notes = notes;
     Ok(outcome)
+}
+
+/// The name standard input goes by in errors and summaries.
+const STDIN_NAME: &str = "<stdin>";
+
+/// Whether the command asked for JSON, and so gets invalid input as a JSON error document.
+fn json_errors_wanted(command: &Command) -> bool {
+    matches!(
+        command,
+        Command::Check {
+            format: CheckFormat::Json,
+            ..
+        }
+    )
+}
+
+/// The JSON error document `{"errors": [...]}` on standard output, exit code 2: what
+/// `check --format json` gives for invalid input, so that a platform never parses prose.
+fn json_errors(errors: &LoadErrors) -> Outcome {
+    #[derive(serde::Serialize)]
+    struct Doc<'a> {
+        errors: &'a LoadErrors,
+    }
+    let mut outcome = ok(json(&Doc { errors }));
+    outcome.code = 2;
+    outcome
 }
 
 fn resolve<'c>(catalog: &'c Catalog, code: &str) -> Result<&'c competency::Unit, Failure> {
@@ -378,19 +485,29 @@ fn check(
     let mut options = check_options(input.as_of.as_deref(), &input.only, limits.limits())?;
     options.include_names = input.show_names;
     let files = many::expand(&input.portfolios).map_err(Failure)?;
+    if files.iter().filter(|f| is_stdin(f)).count() > 1 {
+        return Err(Failure(
+            "error: standard input (-) can be read only once; give it once".to_owned(),
+        ));
+    }
+    let stdin_format = input.input_format.format();
     let checker = Checker::new(catalog);
     let single = files.len() == 1 && input.output_dir.is_none() && view != View::Check(CheckFormat::Csv);
     if single {
-        let name = files[0].display().to_string();
-        let report = check_one(&checker, &files[0], &options)?;
+        let name = display_name(&files[0]);
+        let report = match check_one(&checker, &files[0], stdin_format, &options) {
+            Ok(report) => report,
+            Err(errors) if view == View::Check(CheckFormat::Json) => return Ok(json_errors(&errors)),
+            Err(errors) => return Err(errors.into()),
+        };
         let mut outcome = ok(render(view, &report, &name));
         outcome.code = if report.complete { 0 } else { 1 };
         return Ok(outcome);
     }
     let mut results = Vec::new();
     for file in &files {
-        let name = file.display().to_string();
-        let checked = match check_one(&checker, file, &options) {
+        let name = display_name(file);
+        let checked = match check_one(&checker, file, stdin_format, &options) {
             Ok(report) => many::Checked::Report(Box::new(report)),
             Err(errors) => many::Checked::Invalid(errors),
         };
@@ -459,15 +576,42 @@ fn check(
     Ok(outcome)
 }
 
-/// Reads, parses, validates and checks one portfolio.
+/// `-`: standard input.
+fn is_stdin(path: &std::path::Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// A portfolio's name in errors and summaries: its path, or `<stdin>`.
+fn display_name(path: &std::path::Path) -> String {
+    if is_stdin(path) {
+        STDIN_NAME.to_owned()
+    } else {
+        path.display().to_string()
+    }
+}
+
+/// Reads, parses, validates and checks one portfolio: a file, in the format its extension
+/// says, or standard input (`-`) in `stdin_format`.
 fn check_one(
     checker: &Checker<'_>,
     path: &std::path::Path,
+    stdin_format: Format,
     options: &CheckOptions,
 ) -> Result<competency::Report, LoadErrors> {
-    let name = path.display().to_string();
-    let bytes = competency::read_portfolio(path, &options.limits)?;
-    let source = Source::from_bytes(&name, &bytes, Format::from_file_name(&name))?;
+    let name = display_name(path);
+    let (bytes, format) = if is_stdin(path) {
+        let stdin = std::io::stdin().lock();
+        (
+            competency::read_portfolio_from(stdin, &name, stdin_format, &options.limits)?,
+            stdin_format,
+        )
+    } else {
+        (
+            competency::read_portfolio(path, &options.limits)?,
+            Format::from_file_name(&name),
+        )
+    };
+    let source = Source::from_bytes(&name, &bytes, format)?;
     checker.check_source(&source, options)
 }
 

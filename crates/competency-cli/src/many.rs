@@ -219,9 +219,12 @@ pub fn json(results: &[(String, Checked)]) -> String {
 /// Where a portfolio's report goes in `--output-dir`: its file stem with the format's
 /// extension, numbered when two portfolios share a stem.
 pub fn output_path(dir: &Path, file: &Path, extension: &str, taken: &mut Vec<PathBuf>) -> PathBuf {
-    let stem = file
-        .file_stem()
-        .map_or_else(|| "portfolio".into(), |s| s.to_string_lossy().into_owned());
+    let stem = if file.as_os_str() == "-" {
+        "stdin".to_owned()
+    } else {
+        file.file_stem()
+            .map_or_else(|| "portfolio".into(), |s| s.to_string_lossy().into_owned())
+    };
     let mut candidate = dir.join(format!("{stem}.{extension}"));
     let mut n = 2;
     while taken.contains(&candidate) {

@@ -2,7 +2,7 @@
 
 use std::fmt;
 use std::path::{Path as FsPath, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use indexmap::IndexMap;
 
@@ -47,7 +47,9 @@ const BUNDLED: &[(&str, &str)] = &[
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Catalog {
-    units: IndexMap<UnitCode, Unit>,
+    /// Shared so that a checker's compiled units can hold their unit without borrowing the
+    /// catalog.
+    units: IndexMap<UnitCode, Arc<Unit>>,
     /// SHA-256 of each unit file's bytes, hex, by code.
     digests: IndexMap<UnitCode, String>,
 }
@@ -105,7 +107,10 @@ impl Catalog {
         }
         if errors.is_empty() {
             Ok(Catalog {
-                units: units.into_iter().map(|(code, (_, unit))| (code, unit)).collect(),
+                units: units
+                    .into_iter()
+                    .map(|(code, (_, unit))| (code, Arc::new(unit)))
+                    .collect(),
                 digests,
             })
         } else {
@@ -217,6 +222,11 @@ impl Catalog {
 
     /// The units, in load order.
     pub fn units(&self) -> impl ExactSizeIterator<Item = &Unit> {
+        self.units.values().map(|u| &**u)
+    }
+
+    /// The units, shared, in load order.
+    pub(crate) fn shared_units(&self) -> impl Iterator<Item = &Arc<Unit>> {
         self.units.values()
     }
 
@@ -232,7 +242,7 @@ impl Catalog {
 
     /// The unit with this code.
     pub fn get(&self, code: &UnitCode) -> Option<&Unit> {
-        self.units.get(code)
+        self.units.get(code).map(|u| &**u)
     }
 
     /// The unit a reference names: `CHCMGT006` (any release) or `CHCMGT006@2` (that release).
@@ -250,7 +260,7 @@ impl Catalog {
                 reference: reference.clone(),
                 available: unit.release,
             }),
-            _ => Ok(unit),
+            _ => Ok(&**unit),
         }
     }
 
@@ -333,22 +343,50 @@ fn sha256_hex(bytes: &[u8]) -> String {
 pub fn read_portfolio(path: &FsPath, limits: &crate::limits::Limits) -> Result<Vec<u8>, LoadErrors> {
     let name = path.display().to_string();
     let format = crate::load::Format::from_file_name(&name);
+    match std::fs::File::open(path) {
+        Ok(file) => read_portfolio_from(file, &name, format, limits),
+        Err(e) => Err(read_error(&name, &e)),
+    }
+}
+
+/// A portfolio's bytes from a reader (standard input, say), read no further than the limit
+/// for `format`: over it is a `limit-exceeded` error, a read failure an `io` error, each
+/// naming `name`.
+///
+/// ```
+/// use competency::{Format, Limits, read_portfolio_from};
+/// let limits = Limits { input_bytes: 4, ..Limits::default() };
+/// let err = read_portfolio_from(&b"{\"format\": 1}"[..], "<stdin>", Format::Json, &limits).unwrap_err();
+/// assert_eq!(err.errors()[0].code().as_str(), "limit-exceeded");
+/// ```
+pub fn read_portfolio_from(
+    reader: impl std::io::Read,
+    name: &str,
+    format: crate::load::Format,
+    limits: &crate::limits::Limits,
+) -> Result<Vec<u8>, LoadErrors> {
+    use std::io::Read;
     let limit = limits.input_bytes_for(format);
-    match read_limited(path, limit) {
-        Ok(Some(bytes)) => Ok(bytes),
-        Ok(None) => Err(LoadErrors::from(file_error(
+    let mut bytes = Vec::new();
+    match reader.take(limit as u64 + 1).read_to_end(&mut bytes) {
+        Ok(_) if bytes.len() <= limit => Ok(bytes),
+        Ok(_) => Err(LoadErrors::from(file_error(
             ErrorCode::LimitExceeded,
-            &name,
+            name,
             format!("the portfolio is over the limit of {limit} bytes for {}", format.name()),
             Some("split it, or raise the limit (--max-input-bytes or --max-toml-bytes on the command line, `Limits` in the library)".to_owned()),
         ))),
-        Err(e) => Err(LoadErrors::from(file_error(
-            ErrorCode::Io,
-            &name,
-            format!("cannot read the portfolio: {e}"),
-            None,
-        ))),
+        Err(e) => Err(read_error(name, &e)),
     }
+}
+
+fn read_error(name: &str, e: &std::io::Error) -> LoadErrors {
+    LoadErrors::from(file_error(
+        ErrorCode::Io,
+        name,
+        format!("cannot read the portfolio: {e}"),
+        None,
+    ))
 }
 
 /// The largest unit file read: real ones are tens of kilobytes.

@@ -16,6 +16,7 @@
 #![forbid(unsafe_code)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+mod batch;
 mod catalog;
 mod check;
 mod error;
@@ -33,8 +34,11 @@ mod text;
 mod unit;
 mod unit_rules;
 
-pub use catalog::{Catalog, Replacement, ResolveError, UNIT_FILE_BYTES, read_limited, read_portfolio};
-pub use check::{CheckOptions, Checker};
+pub use batch::{BatchOptions, BoundedLines, Line, Record, Records, Summary, Verdict};
+pub use catalog::{
+    Catalog, Replacement, ResolveError, UNIT_FILE_BYTES, read_limited, read_portfolio, read_portfolio_from,
+};
+pub use check::{CheckOptions, Checker, SharedChecker};
 pub use error::{ErrorCode, LoadError, LoadErrors};
 pub use ids::{CriterionId, ElementId, IdError, ItemId, Tag, UnitCode, UnitRef};
 pub use limits::Limits;

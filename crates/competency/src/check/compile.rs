@@ -2,39 +2,41 @@
 //! and its rules to [`Compiled`] rules over those indices. Done once per catalog.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::method::{Environment, Method};
 use crate::report::RequirementKind;
 use crate::rule::{Field, Filter, Rule, Scope};
 use crate::unit::{EvidenceKind, Item, Unit};
 
-/// One unit, compiled.
+/// One unit, compiled. It owns what it holds (the unit shared, names copied), so that a
+/// checker can own its catalog without borrowing from itself.
 #[derive(Debug)]
-pub(super) struct CompiledUnit<'c> {
-    pub(super) unit: &'c Unit,
+pub(super) struct CompiledUnit {
+    pub(super) unit: Arc<Unit>,
     /// SHA-256 of the unit file, hex.
-    pub(super) digest: &'c str,
-    pub(super) reqs: Vec<Req<'c>>,
+    pub(super) digest: String,
+    pub(super) reqs: Vec<Req>,
     /// Every ID a portfolio may name in `covers`, to the requirements it claims (a knowledge
     /// parent claims itself and every sub-item; a condition without a rule claims nothing).
-    pub(super) claims: HashMap<&'c str, Vec<usize>>,
+    pub(super) claims: HashMap<String, Vec<usize>>,
     /// The same IDs in unit order, for deterministic suggestions.
-    pub(super) claim_names: Vec<&'c str>,
-    pub(super) activities: HashMap<&'c str, usize>,
-    pub(super) options: HashMap<&'c str, usize>,
+    pub(super) claim_names: Vec<String>,
+    pub(super) activities: HashMap<String, usize>,
+    pub(super) options: HashMap<String, usize>,
     /// Per option (unit-wide index): the methods that show it without a tag.
-    pub(super) option_methods: Vec<&'c [Method]>,
-    pub(super) option_names: Vec<&'c str>,
+    pub(super) option_methods: Vec<Vec<Method>>,
+    pub(super) option_names: Vec<String>,
 }
 
 /// One requirement in report order.
 #[derive(Debug)]
-pub(super) struct Req<'c> {
-    pub(super) id: &'c str,
+pub(super) struct Req {
+    pub(super) id: String,
     /// The element a criterion is under.
-    pub(super) element: Option<&'c str>,
+    pub(super) element: Option<String>,
     pub(super) kind: RequirementKind,
-    pub(super) text: &'c str,
+    pub(super) text: String,
     pub(super) how: How,
 }
 
@@ -107,11 +109,14 @@ pub(super) struct CFilter {
     pub(super) source: Filter,
 }
 
-impl<'c> CompiledUnit<'c> {
-    pub(super) fn new(unit: &'c Unit, digest: &'c str) -> Self {
+impl CompiledUnit {
+    pub(super) fn new(shared: Arc<Unit>, digest: &str) -> Self {
+        // A second handle to read from while `c` is built.
+        let unit = Arc::clone(&shared);
+        let unit = &*unit;
         let mut c = CompiledUnit {
-            unit,
-            digest,
+            unit: shared,
+            digest: digest.to_owned(),
             reqs: Vec::new(),
             claims: HashMap::new(),
             claim_names: Vec::new(),
@@ -119,7 +124,7 @@ impl<'c> CompiledUnit<'c> {
                 .activities
                 .iter()
                 .enumerate()
-                .map(|(i, a)| (a.id.as_str(), i))
+                .map(|(i, a)| (a.id.to_string(), i))
                 .collect(),
             options: HashMap::new(),
             option_methods: Vec::new(),
@@ -127,15 +132,15 @@ impl<'c> CompiledUnit<'c> {
         };
         for list in &unit.option_lists {
             for option in &list.options {
-                c.options.insert(option.id.as_str(), c.option_names.len());
-                c.option_names.push(option.id.as_str());
-                c.option_methods.push(&option.methods);
+                c.options.insert(option.id.to_string(), c.option_names.len());
+                c.option_names.push(option.id.to_string());
+                c.option_methods.push(option.methods.clone());
             }
         }
         for element in &unit.elements {
             for criterion in &element.criteria {
                 let r = c.push_claimable(criterion.id.as_str(), RequirementKind::Criterion, &criterion.text);
-                c.reqs[r].element = Some(element.id.as_str());
+                c.reqs[r].element = Some(element.id.to_string());
             }
         }
         let evidence_start = c.reqs.len();
@@ -160,8 +165,8 @@ impl<'c> CompiledUnit<'c> {
                 c.push_claimable(condition.id.as_str(), RequirementKind::Condition, &condition.text);
             } else {
                 // Named by a portfolio without error, but not checked: it is for the RTO.
-                c.claims.insert(condition.id.as_str(), Vec::new());
-                c.claim_names.push(condition.id.as_str());
+                c.claims.insert(condition.id.to_string(), Vec::new());
+                c.claim_names.push(condition.id.to_string());
             }
         }
         // Rules last, once every requirement they may name has its index.
@@ -177,22 +182,22 @@ impl<'c> CompiledUnit<'c> {
         c
     }
 
-    fn push_claimable(&mut self, id: &'c str, kind: RequirementKind, text: &'c str) -> usize {
+    fn push_claimable(&mut self, id: &str, kind: RequirementKind, text: &str) -> usize {
         let index = self.reqs.len();
         self.reqs.push(Req {
-            id,
+            id: id.to_owned(),
             element: None,
             kind,
-            text,
+            text: text.to_owned(),
             how: How::Claimed,
         });
-        self.claims.insert(id, vec![index]);
-        self.claim_names.push(id);
+        self.claims.insert(id.to_owned(), vec![index]);
+        self.claim_names.push(id.to_owned());
         index
     }
 
     /// Pushes items depth first; returns the indices of these items (not their descendants).
-    fn push_items(&mut self, items: &'c [Item], kind: RequirementKind) -> Vec<usize> {
+    fn push_items(&mut self, items: &[Item], kind: RequirementKind) -> Vec<usize> {
         let mut mine = Vec::new();
         for item in items {
             let index = self.push_claimable(item.id.as_str(), kind, &item.text);
@@ -202,9 +207,14 @@ impl<'c> CompiledUnit<'c> {
                 // Claiming a parent claims every descendant.
                 let mut claimed = vec![index];
                 for child in &children {
-                    claimed.extend(self.claims.get(self.reqs[*child].id).cloned().unwrap_or_default());
+                    claimed.extend(
+                        self.claims
+                            .get(&self.reqs[*child].id)
+                            .cloned()
+                            .unwrap_or_default(),
+                    );
                 }
-                self.claims.insert(item.id.as_str(), claimed);
+                self.claims.insert(item.id.to_string(), claimed);
                 self.reqs[index].how = How::Parent(children);
             }
         }

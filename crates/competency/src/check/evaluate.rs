@@ -21,7 +21,7 @@ use crate::report::{
 };
 
 /// The report for a portfolio that validated.
-pub(super) fn report(portfolio: &Portfolio, options: &CheckOptions, res: &Resolution<'_, '_>) -> Report {
+pub(super) fn report(portfolio: &Portfolio, options: &CheckOptions, res: &Resolution<'_>) -> Report {
     let given = options.as_of.or(portfolio.judgement_date);
     let judgement_date = given.unwrap_or_else(Date::today);
     let policy_window = portfolio.policy.currency_window_months();
@@ -88,7 +88,7 @@ pub(super) fn report(portfolio: &Portfolio, options: &CheckOptions, res: &Resolu
                 });
             }
             for &r in &resolved.named_ruled {
-                let id = unit.reqs[r].id;
+                let id = unit.reqs[r].id.as_str();
                 findings.push(Finding {
                     code: FindingCode::DecidedByRule,
                     severity: Severity::Warning,
@@ -194,8 +194,8 @@ pub(super) fn report(portfolio: &Portfolio, options: &CheckOptions, res: &Resolu
 
 /// Everything one unit's evaluation reads. Positions (`p`) index `mapped`: the items mapped to
 /// this unit, in portfolio order.
-pub(super) struct Ctx<'a, 'c> {
-    pub(super) unit: &'a CompiledUnit<'c>,
+pub(super) struct Ctx<'a> {
+    pub(super) unit: &'a CompiledUnit,
     pub(super) items: &'a [EvidenceItem],
     pub(super) mapped: &'a [(usize, Resolved)],
     counted: Vec<bool>,
@@ -228,7 +228,7 @@ impl Outcome {
     }
 }
 
-impl Ctx<'_, '_> {
+impl Ctx<'_> {
     fn requirements(&self) -> Vec<RequirementResult> {
         let reqs = &self.unit.reqs;
         let mut outcomes: Vec<Option<Outcome>> = (0..reqs.len()).map(|_| None).collect();
@@ -290,9 +290,12 @@ impl Ctx<'_, '_> {
                 let not_counted = self.not_counted(&outcome.not_counted);
                 let missing = (!outcome.met).then(|| match &outcome.tally {
                     Some(tally) => explain::rule(tally),
-                    None if matches!(req.how, How::Parent(_)) => {
-                        explain::parent(outcome.unmet_children.iter().map(|c| self.unit.reqs[*c].id))
-                    }
+                    None if matches!(req.how, How::Parent(_)) => explain::parent(
+                        outcome
+                            .unmet_children
+                            .iter()
+                            .map(|c| self.unit.reqs[*c].id.as_str()),
+                    ),
                     None => explain::claimed(&not_counted),
                 });
                 RequirementResult {
@@ -300,7 +303,7 @@ impl Ctx<'_, '_> {
                     kind: req.kind,
                     text: req.text.to_owned(),
                     met: outcome.met,
-                    element: req.element.map(str::to_owned),
+                    element: req.element.clone(),
                     evidence: outcome
                         .evidence
                         .iter()

@@ -18,6 +18,7 @@ mod validate;
 mod values;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::catalog::Catalog;
 use crate::error::{LoadErrors, Problem};
@@ -67,27 +68,71 @@ pub struct CheckOptions {
 /// assert!(!pe2.met);
 /// assert_eq!(pe2.missing.as_deref(), Some("1 of 3 distinct clients among items tagged service-agreement: C1; 2 more needed"));
 /// ```
+///
+/// A checker borrows its catalog ([`Checker::new`]) or shares it ([`Checker::shared`], a
+/// `Checker<'static>` that an application can keep in its state); either way it is `Send` and
+/// `Sync`, and checks portfolios from any number of threads.
 #[derive(Debug)]
 pub struct Checker<'c> {
-    units: HashMap<&'c UnitCode, CompiledUnit<'c>>,
-    catalog: &'c Catalog,
+    units: HashMap<UnitCode, CompiledUnit>,
+    catalog: CatalogRef<'c>,
 }
 
-impl<'c> Checker<'c> {
-    /// Compiles every unit of the catalog.
-    pub fn new(catalog: &'c Catalog) -> Self {
-        Checker {
-            units: catalog
-                .units()
-                .map(|u| {
-                    (
-                        &u.code,
-                        CompiledUnit::new(u, catalog.digest(&u.code).unwrap_or_default()),
-                    )
-                })
-                .collect(),
-            catalog,
+/// The catalog a checker resolves unit references in: borrowed or shared.
+#[derive(Debug)]
+enum CatalogRef<'c> {
+    Borrowed(&'c Catalog),
+    Shared(Arc<Catalog>),
+}
+
+impl std::ops::Deref for CatalogRef<'_> {
+    type Target = Catalog;
+    fn deref(&self) -> &Catalog {
+        match self {
+            CatalogRef::Borrowed(catalog) => catalog,
+            CatalogRef::Shared(catalog) => catalog,
         }
+    }
+}
+
+/// A checker that owns (shares) its catalog: no lifetime to carry, nothing leaked.
+///
+/// ```
+/// use std::sync::Arc;
+/// use competency::{Catalog, SharedChecker};
+/// let checker: SharedChecker = SharedChecker::shared(Arc::new(Catalog::bundled().clone()));
+/// std::thread::spawn(move || checker.catalog().len()).join().unwrap();
+/// ```
+pub type SharedChecker = Checker<'static>;
+
+impl<'c> Checker<'c> {
+    /// Compiles every unit of the catalog, which the checker borrows.
+    pub fn new(catalog: &'c Catalog) -> Self {
+        Self::compile(CatalogRef::Borrowed(catalog))
+    }
+
+    /// Compiles every unit of a shared catalog, which the checker keeps a handle to: the
+    /// checker has no borrowed lifetime and can live in an application's state.
+    pub fn shared(catalog: Arc<Catalog>) -> Checker<'static> {
+        Checker::compile(CatalogRef::Shared(catalog))
+    }
+
+    fn compile(catalog: CatalogRef<'c>) -> Self {
+        let units = catalog
+            .shared_units()
+            .map(|u| {
+                (
+                    u.code.clone(),
+                    CompiledUnit::new(Arc::clone(u), catalog.digest(&u.code).unwrap_or_default()),
+                )
+            })
+            .collect();
+        Checker { units, catalog }
+    }
+
+    /// The catalog the checker was compiled from.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
     }
 
     /// Parses, validates and checks a portfolio's text; errors carry file, line and column.

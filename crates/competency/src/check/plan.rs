@@ -126,7 +126,7 @@ fn union_values(
     }
 }
 
-impl Ctx<'_, '_> {
+impl Ctx<'_> {
     /// The plan for a unit whose evidence is not complete.
     pub(super) fn plan(&self, results: &[RequirementResult], judged: &Judged<'_>) -> Plan {
         let reqs = &self.unit.reqs;
@@ -295,7 +295,7 @@ impl Ctx<'_, '_> {
                         tally
                             .remaining
                             .iter()
-                            .any(|name| name == self.unit.option_names[*o])
+                            .any(|name| *name == self.unit.option_names[*o])
                     })
                     .take(missing as usize)
                     .collect();

@@ -21,9 +21,9 @@ use crate::suggest::{did_you_mean, suggest_criterion};
 use crate::text::shown;
 
 /// What validation resolved: the units to check, and per unit the items mapped to it.
-pub(super) struct Resolution<'k, 'c> {
+pub(super) struct Resolution<'k> {
     /// Units to check, in portfolio order (or in the order asked for).
-    pub(super) units: Vec<&'k CompiledUnit<'c>>,
+    pub(super) units: Vec<&'k CompiledUnit>,
     /// Per unit checked: the items that map to it, in portfolio order, with their claims.
     pub(super) mapped: Vec<Vec<(usize, Resolved)>>,
     /// Items that map to nothing checkable in any claimed unit, in portfolio order.
@@ -60,7 +60,7 @@ impl<'c> Checker<'c> {
         &'k self,
         portfolio: &Portfolio,
         options: &super::CheckOptions,
-    ) -> Result<Resolution<'k, 'c>, Vec<Problem>> {
+    ) -> Result<Resolution<'k>, Vec<Problem>> {
         let limits = &options.limits;
         let mut problems = Problems {
             list: Vec::new(),
@@ -90,7 +90,7 @@ impl<'c> Checker<'c> {
         }
         self.validate_header(portfolio, limits, &mut problems);
         // Claimed units, resolved.
-        let mut claimed: Vec<&CompiledUnit<'c>> = Vec::new();
+        let mut claimed: Vec<&CompiledUnit> = Vec::new();
         let mut unresolved: Vec<&str> = Vec::new();
         for (i, reference) in portfolio.units.iter().enumerate() {
             match self.catalog.resolve(reference) {
@@ -228,7 +228,7 @@ impl<'c> Checker<'c> {
     /// The claimed units to check (positions in `claimed`): all, or those asked for.
     fn select(
         &self,
-        claimed: &[&CompiledUnit<'c>],
+        claimed: &[&CompiledUnit],
         options: &super::CheckOptions,
         problems: &mut Problems,
     ) -> Vec<usize> {
@@ -352,7 +352,7 @@ fn validate_item<'p>(
     }
 }
 
-fn unclaimed(i: usize, item: &EvidenceItem, code: &str, claimed: &[&CompiledUnit<'_>]) -> Problem {
+fn unclaimed(i: usize, item: &EvidenceItem, code: &str, claimed: &[&CompiledUnit]) -> Problem {
     Problem::new(
         ErrorCode::UnclaimedUnit,
         item_path(i).key("units").name(code),
@@ -372,7 +372,7 @@ fn unclaimed(i: usize, item: &EvidenceItem, code: &str, claimed: &[&CompiledUnit
     )
 }
 
-impl CompiledUnit<'_> {
+impl CompiledUnit {
     /// Resolves one item's mapping to this unit, reporting unknown names.
     fn resolve(
         &self,
@@ -448,7 +448,7 @@ impl CompiledUnit<'_> {
                     )
                     .help(self.help_for_unknown(
                         option,
-                        self.option_names.iter().copied(),
+                        self.option_names.iter().map(String::as_str),
                         "declares no option lists",
                     )),
                 ),
@@ -463,7 +463,7 @@ impl CompiledUnit<'_> {
             let criteria: Vec<_> = self.unit.criteria().map(|c| c.id.clone()).collect();
             suggest_criterion(id, &criteria).map(|c| format!("did you mean {c}?"))
         } else {
-            did_you_mean(id, self.claim_names.iter().copied())
+            did_you_mean(id, self.claim_names.iter().map(String::as_str))
         };
         let what = if criterion { "a criterion" } else { "a requirement" };
         Problem::new(

@@ -1,0 +1,525 @@
+//! Batch checking: one JSON portfolio per line in, one [`Record`] per portfolio out, in input
+//! order (docs/batch.md).
+//!
+//! Memory is bounded: the input is read a chunk at a time ([`BatchOptions::chunk_lines`]
+//! lines, or [`BatchOptions::chunk_bytes`] bytes, whichever comes first), the chunk is checked
+//! (on several threads with the `parallel` feature and [`BatchOptions::jobs`] other than 1),
+//! and its records are handed out before the next chunk is read. No line is held beyond
+//! [`Limits::input_bytes`] + 1 bytes: the rest of an over-long line is read and dropped, and the
+//! line becomes a `limit-exceeded` record.
+//!
+//! A line that is empty or only white space is not a portfolio: it gets no record (it is
+//! counted in [`Summary::blank`]). Every record carries its input line number, so results can
+//! be matched to lines; a trailing empty line, which editors and `echo >>` leave, does not
+//! turn a clean batch into an invalid one.
+//!
+//! ```
+//! use competency::{BatchOptions, Catalog, Checker};
+//! let checker = Checker::new(Catalog::bundled());
+//! let input = "{\"format\": 1}\n\n{\"format\": 1, \"candidate\": {\"id\": \"S1\"}, \"units\": [\"CHCMGT006\"], \"evidence\": []}\n";
+//! let records = checker.check_jsonl(input, &BatchOptions::default());
+//! assert_eq!(records.len(), 2);
+//! assert_eq!(records[0].line, 1);
+//! assert!(records[0].result.is_err());
+//! assert_eq!(records[1].line, 3);
+//! assert!(!records[1].result.as_ref().unwrap().complete);
+//! ```
+
+use std::io::{self, BufRead};
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+
+use crate::check::{CheckOptions, Checker};
+use crate::error::{ErrorCode, LoadErrors};
+use crate::limits::Limits;
+use crate::load::{Format, file_error};
+use crate::portfolio::Source;
+use crate::report::Report;
+
+/// How a batch is read and checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchOptions {
+    /// The options for each portfolio; `check.limits.input_bytes` bounds each line.
+    pub check: CheckOptions,
+    /// The name errors give as their `file`: the input's file name, or `<stdin>`.
+    pub name: String,
+    /// Threads that check a chunk: 1 checks on the calling thread; 0 uses one per core. Without
+    /// the `parallel` feature every batch runs on the calling thread. The output is the same
+    /// for every value.
+    pub jobs: usize,
+    /// Most lines in one chunk. Default 1,024.
+    pub chunk_lines: usize,
+    /// A chunk ends once its lines hold this many bytes (at least one line is read). Default
+    /// 16 MiB.
+    pub chunk_bytes: usize,
+}
+
+impl Default for BatchOptions {
+    fn default() -> Self {
+        BatchOptions {
+            check: CheckOptions::default(),
+            name: "<stdin>".to_owned(),
+            jobs: 1,
+            chunk_lines: 1_024,
+            chunk_bytes: 16 * 1024 * 1024,
+        }
+    }
+}
+
+/// One line of input: its number and its bytes without the line ending, at most
+/// [`Limits::input_bytes`] + 1 of them; `length` is the whole line's length, so a line longer
+/// than the limit is known without being held.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    /// 1-based line number in the input.
+    pub number: u64,
+    /// The line's bytes (the first `limit + 1` of an over-long line).
+    pub bytes: Vec<u8>,
+    /// The whole line's length in bytes, without the line ending.
+    pub length: u64,
+}
+
+impl Line {
+    fn is_blank(&self) -> bool {
+        self.length == self.bytes.len() as u64 && self.bytes.iter().all(u8::is_ascii_whitespace)
+    }
+}
+
+/// The result for one portfolio line: `{"line": N, "report": {...}}` or
+/// `{"line": N, "errors": [...]}` in JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    /// 1-based line number in the input.
+    pub line: u64,
+    /// The report, or the located errors (line and column inside this line's portfolio).
+    pub result: Result<Box<Report>, LoadErrors>,
+}
+
+impl Record {
+    /// How the portfolio fared.
+    pub fn verdict(&self) -> Verdict {
+        match &self.result {
+            Ok(report) if report.complete => Verdict::Complete,
+            Ok(_) => Verdict::Incomplete,
+            Err(_) => Verdict::Invalid,
+        }
+    }
+
+    /// The record as one line of compact JSON, ending in a newline.
+    pub fn to_json_line(&self) -> String {
+        // String keys and serialisable values: this cannot fail.
+        let mut out = serde_json::to_string(self).unwrap_or_default();
+        out.push('\n');
+        out
+    }
+}
+
+impl Serialize for Record {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry("line", &self.line)?;
+        match &self.result {
+            Ok(report) => map.serialize_entry("report", report)?,
+            Err(errors) => map.serialize_entry("errors", errors)?,
+        }
+        map.end()
+    }
+}
+
+/// How one portfolio fared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Verdict {
+    /// Every unit checked is complete.
+    Complete,
+    /// Some unit's evidence is not yet complete.
+    Incomplete,
+    /// The portfolio is invalid: the record holds its errors.
+    Invalid,
+}
+
+/// Counts over a batch so far.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Portfolios (records) handed out.
+    pub portfolios: u64,
+    /// Of which complete.
+    pub complete: u64,
+    /// Of which not yet complete.
+    pub incomplete: u64,
+    /// Of which invalid.
+    pub invalid: u64,
+    /// Empty or white-space lines skipped.
+    pub blank: u64,
+    /// Bytes of input read, line endings included.
+    pub bytes: u64,
+}
+
+impl Summary {
+    /// The exit code the command line gives: 2 when any portfolio is invalid, else 1 when any
+    /// is incomplete, else 0.
+    pub fn exit_code(&self) -> u8 {
+        if self.invalid > 0 {
+            2
+        } else if self.incomplete > 0 {
+            1
+        } else {
+            0
+        }
+    }
+
+    fn count(&mut self, verdict: Verdict) {
+        self.portfolios += 1;
+        match verdict {
+            Verdict::Complete => self.complete += 1,
+            Verdict::Incomplete => self.incomplete += 1,
+            Verdict::Invalid => self.invalid += 1,
+        }
+    }
+}
+
+/// Lines of a reader, each held to at most `limit + 1` bytes: the rest of a longer line is read
+/// and dropped (its length is still counted). `\n` ends a line, and a `\r` before it is
+/// dropped; a UTF-8 byte order mark at the start of the input is dropped.
+#[derive(Debug)]
+pub struct BoundedLines<R> {
+    reader: R,
+    keep: usize,
+    number: u64,
+    bytes_read: u64,
+    done: bool,
+}
+
+impl<R: BufRead> BoundedLines<R> {
+    /// Lines of `reader`, keeping at most `limit + 1` bytes of each.
+    pub fn new(reader: R, limit: usize) -> Self {
+        BoundedLines {
+            reader,
+            keep: limit.saturating_add(1),
+            number: 0,
+            bytes_read: 0,
+            done: false,
+        }
+    }
+
+    /// Bytes read so far, line endings included.
+    pub fn bytes_read(&self) -> u64 {
+        self.bytes_read
+    }
+
+    fn read_line(&mut self) -> io::Result<Option<Line>> {
+        let mut bytes = Vec::new();
+        let mut length: u64 = 0;
+        let mut any = false;
+        let mut last = None;
+        loop {
+            let buf = match self.reader.fill_buf() {
+                Ok(buf) => buf,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if buf.is_empty() {
+                if !any {
+                    return Ok(None);
+                }
+                break;
+            }
+            any = true;
+            let (content, used, ended) = match buf.iter().position(|&b| b == b'\n') {
+                Some(i) => (&buf[..i], i + 1, true),
+                None => (buf, buf.len(), false),
+            };
+            last = content.last().copied().or(last);
+            let room = self.keep.saturating_sub(bytes.len()).min(content.len());
+            bytes.extend_from_slice(&content[..room]);
+            length += content.len() as u64;
+            self.reader.consume(used);
+            self.bytes_read += used as u64;
+            if ended {
+                break;
+            }
+        }
+        if last == Some(b'\r') {
+            if length == bytes.len() as u64 {
+                bytes.pop();
+            }
+            length -= 1;
+        }
+        if self.number == 0 && bytes.starts_with(b"\xEF\xBB\xBF") {
+            bytes.drain(..3);
+            length -= 3;
+        }
+        self.number += 1;
+        Ok(Some(Line {
+            number: self.number,
+            bytes,
+            length,
+        }))
+    }
+}
+
+impl<R: BufRead> Iterator for BoundedLines<R> {
+    type Item = io::Result<Line>;
+    fn next(&mut self) -> Option<io::Result<Line>> {
+        if self.done {
+            return None;
+        }
+        match self.read_line() {
+            Ok(Some(line)) => Some(Ok(line)),
+            Ok(None) => {
+                self.done = true;
+                None
+            }
+            Err(e) => {
+                self.done = true;
+                Some(Err(e))
+            }
+        }
+    }
+}
+
+/// What a worker turns a record into (the record itself, or for instance its JSON line, so
+/// that writing it out is done on the worker threads too).
+type MapFn<'a, T> = Box<dyn Fn(Record) -> T + Send + Sync + 'a>;
+
+/// The records of a batch, in input order, checked a chunk at a time. Each item is a mapped
+/// record, or the read error that ended the input (after the records of every line read
+/// before it).
+pub struct Records<'a, 'c, I, T = Record> {
+    checker: &'a Checker<'c>,
+    options: &'a BatchOptions,
+    input: I,
+    map: MapFn<'a, T>,
+    ready: std::vec::IntoIter<(Verdict, T)>,
+    failed: Option<io::Error>,
+    exhausted: bool,
+    summary: Summary,
+    bytes_of: fn(&I) -> Option<u64>,
+    #[cfg(feature = "parallel")]
+    pool: Option<rayon::ThreadPool>,
+}
+
+impl<I, T> std::fmt::Debug for Records<'_, '_, I, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Records")
+            .field("summary", &self.summary)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a, 'c, I, T> Records<'a, 'c, I, T>
+where
+    I: Iterator<Item = io::Result<Line>>,
+    T: Send,
+{
+    fn new(
+        checker: &'a Checker<'c>,
+        options: &'a BatchOptions,
+        input: I,
+        map: MapFn<'a, T>,
+        bytes_of: fn(&I) -> Option<u64>,
+    ) -> Self {
+        Records {
+            checker,
+            options,
+            input,
+            map,
+            ready: Vec::new().into_iter(),
+            failed: None,
+            exhausted: false,
+            summary: Summary::default(),
+            bytes_of,
+            #[cfg(feature = "parallel")]
+            pool: (options.jobs != 1)
+                .then(|| {
+                    rayon::ThreadPoolBuilder::new()
+                        .num_threads(options.jobs)
+                        .build()
+                        .ok()
+                })
+                .flatten(),
+        }
+    }
+
+    /// Counts of the records handed out so far, blank lines skipped and bytes read.
+    pub fn summary(&self) -> Summary {
+        self.summary
+    }
+
+    /// Reads the next chunk and checks it.
+    fn fill(&mut self) {
+        let mut chunk = Vec::new();
+        let mut held = 0usize;
+        while chunk.len() < self.options.chunk_lines.max(1) && held < self.options.chunk_bytes.max(1) {
+            match self.input.next() {
+                None => {
+                    self.exhausted = true;
+                    break;
+                }
+                Some(Err(e)) => {
+                    self.failed = Some(e);
+                    self.exhausted = true;
+                    break;
+                }
+                Some(Ok(line)) => {
+                    self.summary.bytes += match (self.bytes_of)(&self.input) {
+                        Some(_) => 0,
+                        // An in-memory line: its length and one line ending.
+                        None => line.length + 1,
+                    };
+                    if line.is_blank() {
+                        self.summary.blank += 1;
+                    } else {
+                        held += line.bytes.len();
+                        chunk.push(line);
+                    }
+                }
+            }
+        }
+        if let Some(bytes) = (self.bytes_of)(&self.input) {
+            self.summary.bytes = bytes;
+        }
+        let work = |line: &Line| {
+            let record = check_line(self.checker, line, self.options);
+            (record.verdict(), (self.map)(record))
+        };
+        #[cfg(feature = "parallel")]
+        if let Some(pool) = &self.pool {
+            use rayon::prelude::*;
+            let done: Vec<(Verdict, T)> = pool.install(|| chunk.par_iter().map(work).collect());
+            self.ready = done.into_iter();
+            return;
+        }
+        self.ready = chunk.iter().map(work).collect::<Vec<_>>().into_iter();
+    }
+}
+
+impl<I, T> Iterator for Records<'_, '_, I, T>
+where
+    I: Iterator<Item = io::Result<Line>>,
+    T: Send,
+{
+    type Item = io::Result<T>;
+
+    fn next(&mut self) -> Option<io::Result<T>> {
+        loop {
+            if let Some((verdict, item)) = self.ready.next() {
+                self.summary.count(verdict);
+                return Some(Ok(item));
+            }
+            if let Some(e) = self.failed.take() {
+                return Some(Err(e));
+            }
+            if self.exhausted {
+                return None;
+            }
+            self.fill();
+        }
+    }
+}
+
+/// Checks one line's portfolio (JSON); an over-long line is a `limit-exceeded` error.
+fn check_line(checker: &Checker<'_>, line: &Line, options: &BatchOptions) -> Record {
+    let limit = options.check.limits.input_bytes_for(Format::Json);
+    let result = if line.length > limit as u64 || line.bytes.len() > limit {
+        Err(LoadErrors::from(file_error(
+            ErrorCode::LimitExceeded,
+            &options.name,
+            format!(
+                "the portfolio is {} bytes, over the limit of {limit} bytes for JSON",
+                line.length
+            ),
+            Some(LIMIT_HELP.to_owned()),
+        )))
+    } else {
+        Source::from_bytes(&options.name, &line.bytes, Format::Json)
+            .and_then(|source| checker.check_source(&source, &options.check))
+            .map(Box::new)
+    };
+    Record {
+        line: line.number,
+        result,
+    }
+}
+
+const LIMIT_HELP: &str =
+    "split it, or raise the limit (--max-input-bytes on the command line, `Limits` in the library)";
+
+/// In-memory lines, numbered from 1, each held to the limit like a reader's.
+fn owned_lines<S: AsRef<[u8]>>(
+    lines: impl IntoIterator<Item = S>,
+    limits: &Limits,
+) -> impl Iterator<Item = io::Result<Line>> {
+    let keep = limits.input_bytes_for(Format::Json).saturating_add(1);
+    lines.into_iter().zip(1u64..).map(move |(line, number)| {
+        let bytes = line.as_ref();
+        let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+        Ok(Line {
+            number,
+            bytes: bytes[..bytes.len().min(keep)].to_vec(),
+            length: bytes.len() as u64,
+        })
+    })
+}
+
+impl<'c> Checker<'c> {
+    /// Checks a JSON Lines text: one record per portfolio line, in input order (blank lines
+    /// have none).
+    pub fn check_jsonl(&self, text: &str, options: &BatchOptions) -> Vec<Record> {
+        self.check_jsonl_bytes(text.as_bytes(), options)
+    }
+
+    /// Checks JSON Lines bytes; a line that is not UTF-8 is an `encoding` error record.
+    pub fn check_jsonl_bytes(&self, bytes: &[u8], options: &BatchOptions) -> Vec<Record> {
+        // Reading from a slice cannot fail.
+        self.check_reader(bytes, options).filter_map(Result::ok).collect()
+    }
+
+    /// Checks lines given one by one (without their line endings), numbered from 1: an
+    /// iterator, consumed a chunk at a time.
+    pub fn check_lines<'a, S, L>(
+        &'a self,
+        lines: L,
+        options: &'a BatchOptions,
+    ) -> Records<'a, 'c, impl Iterator<Item = io::Result<Line>> + use<'a, S, L>>
+    where
+        S: AsRef<[u8]>,
+        L: IntoIterator<Item = S> + 'a,
+    {
+        Records::new(
+            self,
+            options,
+            owned_lines(lines, &options.check.limits),
+            Box::new(|record| record),
+            |_| None,
+        )
+    }
+
+    /// Checks the JSON Lines a reader gives, a chunk at a time; never more than a chunk, and
+    /// never more than the limit + 1 bytes of a line, is held.
+    pub fn check_reader<'a, R: BufRead>(
+        &'a self,
+        reader: R,
+        options: &'a BatchOptions,
+    ) -> Records<'a, 'c, BoundedLines<R>> {
+        self.check_reader_map(reader, options, |record| record)
+    }
+
+    /// As [`Checker::check_reader`], with each record turned into `T` by `map` on the thread
+    /// that checked it (for instance [`Record::to_json_line`], so that serialising runs in
+    /// parallel too).
+    pub fn check_reader_map<'a, R: BufRead, T: Send>(
+        &'a self,
+        reader: R,
+        options: &'a BatchOptions,
+        map: impl Fn(Record) -> T + Send + Sync + 'a,
+    ) -> Records<'a, 'c, BoundedLines<R>, T> {
+        let limit = options.check.limits.input_bytes_for(Format::Json);
+        Records::new(
+            self,
+            options,
+            BoundedLines::new(reader, limit),
+            Box::new(map),
+            |lines| Some(lines.bytes_read()),
+        )
+    }
+}

@@ -1,0 +1,215 @@
+//! Batch checking: input order, sequential and parallel alike, over-long and blank lines.
+#![allow(clippy::unwrap_used)]
+
+use std::io::BufReader;
+use std::sync::Arc;
+
+use competency::{BatchOptions, Catalog, Checker, Limits, Record, SharedChecker, Verdict};
+
+/// A checker that owns its catalog can live in an application's state and cross threads.
+const _: () = {
+    const fn send_sync<T: Send + Sync>() {}
+    send_sync::<SharedChecker>();
+    send_sync::<Checker<'static>>();
+    send_sync::<Record>();
+};
+
+fn complete() -> serde_json::Value {
+    serde_json::from_str(include_str!("../../../examples/CHCMGT006-complete.json")).unwrap()
+}
+
+/// A complete, an incomplete and four kinds of invalid portfolio, one per line.
+fn kinds() -> Vec<String> {
+    let full = complete();
+    let mut gaps = full.clone();
+    gaps["evidence"].as_array_mut().unwrap().truncate(5);
+    let mut unknown = full.clone();
+    unknown["units"] = serde_json::json!(["CHCMGT007"]);
+    let mut bad_date = full.clone();
+    bad_date["evidence"][2]["date"] = serde_json::json!("2026-02-30");
+    vec![
+        serde_json::to_string(&full).unwrap(),
+        serde_json::to_string(&gaps).unwrap(),
+        serde_json::to_string(&unknown).unwrap(),
+        serde_json::to_string(&bad_date).unwrap(),
+        r#"{"format": 1, "candidate": "#.to_owned(),
+        "[1, 2, 3]".to_owned(),
+    ]
+}
+
+/// 200 lines mixing every kind (and a few blank ones).
+fn mixed() -> String {
+    let kinds = kinds();
+    let mut text = String::new();
+    for i in 0..200 {
+        if i % 37 == 5 {
+            text.push_str("   \n");
+        } else {
+            text.push_str(&kinds[(i * 7) % kinds.len()]);
+            text.push('\n');
+        }
+    }
+    text
+}
+
+fn jsonl(records: &[Record]) -> String {
+    records.iter().map(Record::to_json_line).collect()
+}
+
+#[test]
+fn sequential_and_parallel_give_the_same_records_in_input_order() {
+    let checker = Checker::new(Catalog::bundled());
+    let text = mixed();
+    let sequential = BatchOptions {
+        chunk_lines: 16,
+        ..BatchOptions::default()
+    };
+    let expected = checker.check_jsonl(&text, &sequential);
+    let blank = text.lines().filter(|l| l.trim().is_empty()).count();
+    assert_eq!(expected.len(), 200 - blank);
+    let numbers: Vec<u64> = expected.iter().map(|r| r.line).collect();
+    let want: Vec<u64> = text
+        .lines()
+        .zip(1..)
+        .filter(|(l, _)| !l.trim().is_empty())
+        .map(|(_, n)| n)
+        .collect();
+    assert_eq!(numbers, want);
+    for verdict in [Verdict::Complete, Verdict::Incomplete, Verdict::Invalid] {
+        assert!(expected.iter().any(|r| r.verdict() == verdict), "{verdict:?}");
+    }
+    let expected = jsonl(&expected);
+    for (jobs, chunk_lines) in [(2, 16), (2, 1), (0, 1_024), (3, 7)] {
+        let options = BatchOptions {
+            jobs,
+            chunk_lines,
+            ..BatchOptions::default()
+        };
+        assert_eq!(
+            jsonl(&checker.check_jsonl(&text, &options)),
+            expected,
+            "jobs {jobs}, chunk {chunk_lines}"
+        );
+        // A reader with a small buffer, so lines cross buffer boundaries.
+        let reader = BufReader::with_capacity(61, text.as_bytes());
+        let records: Vec<Record> = checker
+            .check_reader(reader, &options)
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(
+            jsonl(&records),
+            expected,
+            "reader, jobs {jobs}, chunk {chunk_lines}"
+        );
+        let lines: Vec<Record> = checker
+            .check_lines(text.lines(), &options)
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(jsonl(&lines), expected, "lines, jobs {jobs}, chunk {chunk_lines}");
+    }
+}
+
+#[test]
+fn an_over_long_line_is_an_error_record_and_the_next_line_is_checked() {
+    let checker = Checker::new(Catalog::bundled());
+    let kinds = kinds();
+    let limit = kinds[0].len() + 10;
+    let long = format!(r#"{{"format": 1, "padding": "{}"}}"#, "x".repeat(limit * 5));
+    let text = format!("{}\n{long}\r\n{}\n", kinds[1], kinds[0]);
+    let options = BatchOptions {
+        check: competency::CheckOptions {
+            limits: Limits {
+                input_bytes: limit,
+                ..Limits::default()
+            },
+            ..Default::default()
+        },
+        name: "in.jsonl".to_owned(),
+        ..BatchOptions::default()
+    };
+    let reader = BufReader::with_capacity(100, text.as_bytes());
+    let mut records = checker.check_reader(reader, &options);
+    let got: Vec<Record> = records.by_ref().map(Result::unwrap).collect();
+    assert_eq!(got.len(), 3);
+    assert_eq!(got[0].verdict(), Verdict::Incomplete);
+    let errors = got[1].result.as_ref().unwrap_err();
+    assert_eq!(got[1].line, 2);
+    assert_eq!(errors.errors()[0].code().as_str(), "limit-exceeded");
+    assert_eq!(errors.errors()[0].file(), Some("in.jsonl"));
+    assert!(
+        errors.errors()[0]
+            .message()
+            .contains(&format!("{} bytes", long.len())),
+        "{}",
+        errors.errors()[0].message()
+    );
+    assert_eq!(got[2].line, 3);
+    assert_eq!(got[2].verdict(), Verdict::Complete);
+    let summary = records.summary();
+    assert_eq!(
+        (
+            summary.portfolios,
+            summary.complete,
+            summary.incomplete,
+            summary.invalid
+        ),
+        (3, 1, 1, 1)
+    );
+    assert_eq!(summary.bytes, text.len() as u64);
+    assert_eq!(summary.exit_code(), 2);
+    // The same from in-memory lines.
+    let lines: Vec<Record> = checker
+        .check_lines(text.lines(), &options)
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(jsonl(&lines), jsonl(&got));
+}
+
+#[test]
+fn record_json_is_one_compact_line_with_the_line_number() {
+    let checker = Checker::new(Catalog::bundled());
+    let kinds = kinds();
+    let records = checker.check_jsonl(&format!("\n{}\n{}", kinds[0], kinds[2]), &BatchOptions::default());
+    let first = records[0].to_json_line();
+    assert!(first.starts_with(r#"{"line":2,"report":{"#), "{}", &first[..40]);
+    assert_eq!(first.matches('\n').count(), 1);
+    let report: serde_json::Value = serde_json::from_str(&first).unwrap();
+    let alone = checker
+        .check_source(
+            &competency::Source::new("x.json", &kinds[0], competency::Format::Json),
+            &Default::default(),
+        )
+        .unwrap();
+    assert_eq!(
+        report["report"],
+        serde_json::from_str::<serde_json::Value>(&alone.to_json()).unwrap()
+    );
+    let second: serde_json::Value = serde_json::from_str(&records[1].to_json_line()).unwrap();
+    assert_eq!(second["line"], 3);
+    let unknown = second["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["code"] == "unknown-unit")
+        .unwrap();
+    assert_eq!(unknown["file"], "<stdin>");
+    assert_eq!(unknown["line"], 1);
+    assert_eq!(unknown["pointer"], "/units/0");
+}
+
+#[test]
+fn a_shared_checker_checks_from_other_threads() {
+    let checker: Arc<SharedChecker> = Arc::new(Checker::shared(Arc::new(Catalog::bundled().clone())));
+    let text = mixed();
+    let expected = jsonl(&Checker::new(Catalog::bundled()).check_jsonl(&text, &BatchOptions::default()));
+    let handles: Vec<_> = (0..2)
+        .map(|_| {
+            let checker = Arc::clone(&checker);
+            let text = text.clone();
+            std::thread::spawn(move || jsonl(&checker.check_jsonl(&text, &BatchOptions::default())))
+        })
+        .collect();
+    for handle in handles {
+        assert_eq!(handle.join().unwrap(), expected);
+    }
+}
