@@ -8,6 +8,7 @@
 //!   evidence;
 //! - `evaluate`: which requirements are met, by which items, and what is missing.
 
+mod assemble;
 mod compile;
 mod evaluate;
 mod explain;
@@ -150,6 +151,6 @@ impl<'c> Checker<'c> {
 
     fn check_inner(&self, portfolio: &Portfolio, options: &CheckOptions) -> Result<Report, Vec<Problem>> {
         let resolution = self.validate(portfolio, options)?;
-        Ok(evaluate::report(portfolio, options, &resolution))
+        Ok(assemble::report(portfolio, options, &resolution))
     }
 }

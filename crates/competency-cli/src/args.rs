@@ -1,0 +1,216 @@
+//! The command line: subcommands, their arguments and formats (clap).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use competency::{Format, Limits};
+
+/// Check evidence portfolios against Australian VET units of competency.
+#[derive(Debug, Parser)]
+#[command(name = "competency", version, about, max_term_width = 100)]
+pub(crate) struct Cli {
+    /// Add the unit files in this directory to the bundled units; a unit with the code of a
+    /// bundled one replaces it (a note on standard error says so).
+    #[arg(long, global = true, value_name = "DIR", conflicts_with = "only_units")]
+    pub(crate) units: Option<PathBuf>,
+    /// Use only the unit files in this directory, not the bundled units.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub(crate) only_units: Option<PathBuf>,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+/// Limits on one portfolio; exceeding one is a located `limit-exceeded` error.
+#[derive(Debug, Args)]
+pub(crate) struct LimitArgs {
+    /// Largest portfolio read, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().input_bytes)]
+    pub(crate) max_input_bytes: usize,
+    /// Largest TOML portfolio read, in bytes (TOML takes more memory per byte than JSON).
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().toml_input_bytes)]
+    pub(crate) max_toml_bytes: usize,
+    /// Most evidence items in one portfolio.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().evidence_items)]
+    pub(crate) max_items: usize,
+    /// Most values in one list of one item (clients, covers, ...).
+    #[arg(long, value_name = "N", default_value_t = Limits::default().values_per_item)]
+    pub(crate) max_values: usize,
+    /// Most characters in one text (an ID, a title, a name).
+    #[arg(long, value_name = "N", default_value_t = Limits::default().string_chars)]
+    pub(crate) max_string: usize,
+    /// Most errors reported before validation stops looking.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().errors)]
+    pub(crate) max_errors: usize,
+}
+
+impl LimitArgs {
+    pub(crate) fn limits(&self) -> Limits {
+        Limits {
+            input_bytes: self.max_input_bytes,
+            toml_input_bytes: self.max_toml_bytes,
+            evidence_items: self.max_items,
+            values_per_item: self.max_values,
+            string_chars: self.max_string,
+            errors: self.max_errors,
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// List the units in the catalog.
+    Units {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
+    /// Show one unit in full.
+    Show {
+        /// Unit code, optionally with a release: CHCMGT006 or CHCMGT006@2.
+        code: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = DocFormat::Text)]
+        format: DocFormat,
+    },
+    /// Check an evidence portfolio: is the evidence complete for each claimed unit?
+    ///
+    /// Markdown and HTML give the printable record for one candidate (docs/record.md).
+    Check {
+        #[command(flatten)]
+        input: PortfolioArgs,
+        /// Output format: text (the quick view), json, or the printable record in markdown or html.
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+        #[command(flatten)]
+        limits: LimitArgs,
+    },
+    /// The mapping matrix of a portfolio: every requirement against every evidence item.
+    Matrix {
+        #[command(flatten)]
+        input: PortfolioArgs,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = MatrixFormat::Text)]
+        format: MatrixFormat,
+        #[command(flatten)]
+        limits: LimitArgs,
+    },
+    /// Check a JSON Lines file of portfolios: one JSON record per portfolio line, in input
+    /// order, and a summary on standard error (docs/batch.md).
+    ///
+    /// Exit code: 0 when every portfolio is complete, 1 when some is not, 2 when some line is
+    /// invalid (its record holds the errors) or the input cannot be read.
+    Batch {
+        /// The JSON Lines input, one portfolio per line; `-` or nothing reads standard input.
+        #[arg(value_name = "INPUT.jsonl")]
+        input: Option<PathBuf>,
+        /// Write the records to this file instead of standard output.
+        #[arg(long, value_name = "OUT.jsonl")]
+        output: Option<PathBuf>,
+        /// Judgement date (YYYY-MM-DD) for every portfolio; overrides each portfolio's.
+        #[arg(long, value_name = "DATE")]
+        as_of: Option<String>,
+        /// Check only this claimed unit (repeatable).
+        #[arg(long = "unit", id = "unit", value_name = "CODE")]
+        only: Vec<String>,
+        /// Copy the candidate's and assessor's names into the reports (default: IDs only).
+        #[arg(long)]
+        show_names: bool,
+        /// Threads that check portfolios (0: one per core). The output is the same for any value.
+        #[arg(long, value_name = "N", default_value_t = 0)]
+        jobs: usize,
+        #[command(flatten)]
+        limits: LimitArgs,
+    },
+    /// Print a starter portfolio for these units, with every requirement listed as comments.
+    Template {
+        /// Unit codes, optionally with a release.
+        #[arg(required = true)]
+        codes: Vec<String>,
+    },
+    /// Validate unit files or directories of unit files.
+    Lint {
+        /// Unit files (CODE.toml) or directories of them.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+}
+
+/// The portfolio to check and how: shared by `check` and `matrix`.
+#[derive(Debug, Args)]
+pub(crate) struct PortfolioArgs {
+    /// Portfolios, TOML or JSON (by extension), or directories of them; `-` reads one from
+    /// standard input. With more than one, a summary table follows the reports, and the exit
+    /// code is the worst of them.
+    #[arg(required = true, value_name = "PORTFOLIO")]
+    pub(crate) portfolios: Vec<PathBuf>,
+    /// The format of the portfolio read from standard input (`-`), which has no file name to
+    /// tell; files are read by their extension.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = InputFormat::Json)]
+    pub(crate) input_format: InputFormat,
+    /// Write each portfolio's report to this directory (NAME.txt, .md, .html, .json or .csv)
+    /// and print only the summary.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) output_dir: Option<PathBuf>,
+    /// Judgement date (YYYY-MM-DD); overrides the portfolio's. Default: the portfolio's, else today.
+    #[arg(long, value_name = "DATE")]
+    pub(crate) as_of: Option<String>,
+    /// Check only this claimed unit (repeatable).
+    #[arg(long = "unit", id = "unit", value_name = "CODE")]
+    pub(crate) only: Vec<String>,
+    /// Show the candidate's and assessor's names (default: IDs only).
+    #[arg(long)]
+    pub(crate) show_names: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum CheckFormat {
+    Text,
+    Json,
+    Markdown,
+    Html,
+    /// The summary table as CSV: one row per unit of each portfolio.
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum InputFormat {
+    Toml,
+    Json,
+}
+
+impl InputFormat {
+    pub(crate) fn format(self) -> Format {
+        match self {
+            InputFormat::Toml => Format::Toml,
+            InputFormat::Json => Format::Json,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum MatrixFormat {
+    Text,
+    Markdown,
+    Csv,
+    Html,
+}
+
+/// What `check` or `matrix` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum View {
+    Check(CheckFormat),
+    Matrix(MatrixFormat),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ListFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum DocFormat {
+    Text,
+    Json,
+    Markdown,
+}

@@ -1,0 +1,185 @@
+//! The report for a validated portfolio: per unit whether each item counts (the unit may
+//! shorten the currency window), the requirements and plan from evaluation, the findings; then
+//! the portfolio's findings and the evidence register.
+
+use super::CheckOptions;
+use super::evaluate::Ctx;
+use super::standing::{Judged, Standing};
+use super::validate::Resolution;
+use crate::portfolio::{Date, Portfolio};
+use crate::report::{
+    ElementHeading, Finding, FindingCode, ItemStatus, ProducedBy, REPORT_FORMAT, RegisterEntry, Report,
+    Severity, UnitReport,
+};
+
+/// The report for a portfolio that validated.
+pub(super) fn report(portfolio: &Portfolio, options: &CheckOptions, res: &Resolution<'_>) -> Report {
+    let given = options.as_of.or(portfolio.judgement_date);
+    let judgement_date = given.unwrap_or_else(Date::today);
+    let policy_window = portfolio.policy.currency_window_months();
+    let items = &portfolio.evidence;
+
+    // Standing per unit (the unit may shorten the window), then how many units each counted
+    // item serves, for the clustered finding.
+    let mut judged_by_unit = Vec::with_capacity(res.units.len());
+    let mut standing_by_unit = Vec::with_capacity(res.units.len());
+    let mut serving = vec![0u32; items.len()];
+    for (unit, mapped) in res.units.iter().zip(&res.mapped) {
+        let window = match (policy_window, unit.unit.currency_months) {
+            (Some(p), Some(u)) => Some(p.min(u)),
+            (p, u) => p.or(u),
+        };
+        let judged = Judged {
+            date: judgement_date,
+            current_since: window.map(|m| judgement_date.minus_months(m)),
+            policy: &portfolio.policy,
+        };
+        let standing: Vec<Standing> = mapped
+            .iter()
+            .map(|(i, _)| Standing::of(&items[*i], &judged))
+            .collect();
+        for ((i, _), s) in mapped.iter().zip(&standing) {
+            if s.counts() {
+                serving[*i] += 1;
+            }
+        }
+        judged_by_unit.push(judged);
+        standing_by_unit.push(standing);
+    }
+
+    let mut units = Vec::with_capacity(res.units.len());
+    for (u, unit) in res.units.iter().enumerate() {
+        let mapped = &res.mapped[u];
+        let standing = &standing_by_unit[u];
+        let judged = &judged_by_unit[u];
+        let ctx = Ctx {
+            unit,
+            items,
+            mapped,
+            counted: standing.iter().map(|s| s.counts()).collect(),
+            standing,
+            values: &res.values,
+            names: &res.names,
+        };
+        let requirements = ctx.requirements();
+        let met = requirements.iter().filter(|r| r.met).count();
+        let plan = (met < requirements.len()).then(|| ctx.plan(&requirements, judged));
+        let mut findings = Vec::new();
+        for ((i, resolved), s) in mapped.iter().zip(standing) {
+            let item = &items[*i];
+            s.findings(item, judged, &mut findings);
+            if ctx.counted_item(*i) && serving[*i] > 1 {
+                findings.push(Finding {
+                    code: FindingCode::Clustered,
+                    severity: Severity::Info,
+                    item: Some(item.id.clone()),
+                    message: format!(
+                        "{} counts for {} units checked (clustered assessment)",
+                        item.id, serving[*i]
+                    ),
+                });
+            }
+            for &r in &resolved.named_ruled {
+                let id = unit.reqs[r].id.as_str();
+                findings.push(Finding {
+                    code: FindingCode::DecidedByRule,
+                    severity: Severity::Warning,
+                    item: Some(item.id.clone()),
+                    message: format!(
+                        "{} names {id} in `covers`, but {id} is decided by its rule; naming it has no effect",
+                        item.id
+                    ),
+                });
+            }
+        }
+        units.push(UnitReport {
+            code: unit.unit.code.to_string(),
+            release: unit.unit.release,
+            title: unit.unit.title.clone(),
+            source_sha256: unit.digest.to_owned(),
+            complete: met == requirements.len(),
+            met,
+            total: requirements.len(),
+            current_since: judged.current_since,
+            evidence: mapped
+                .iter()
+                .zip(standing)
+                .map(|((i, _), s)| ItemStatus {
+                    id: items[*i].id.clone(),
+                    counted: s.counts(),
+                    reason: s.reason(),
+                })
+                .collect(),
+            elements: unit
+                .unit
+                .elements
+                .iter()
+                .map(|e| ElementHeading {
+                    id: e.id.to_string(),
+                    title: e.title.clone(),
+                })
+                .collect(),
+            requirements,
+            findings,
+            plan,
+        });
+    }
+
+    let mut findings = Vec::new();
+    if given.is_none() {
+        findings.push(Finding {
+            code: FindingCode::JudgementDateDefaulted,
+            severity: Severity::Info,
+            item: None,
+            message: format!(
+                "the portfolio gives no judgement date, so the check used today, {judgement_date}; give `judgement_date` (or --as-of) to make the report reproducible"
+            ),
+        });
+    }
+    findings.extend(res.maps_nothing.iter().map(|&i| Finding {
+        code: FindingCode::MapsToNothing,
+        severity: Severity::Warning,
+        item: Some(items[i].id.clone()),
+        message: format!(
+            "{} maps to no requirement, activity or option of any unit (valid evidence must map to the unit)",
+            items[i].id
+        ),
+    }));
+    let names = options.include_names;
+    Report {
+        format: REPORT_FORMAT,
+        produced_by: ProducedBy {
+            tool: "competency",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        candidate: portfolio.candidate.id.clone(),
+        candidate_name: portfolio.candidate.name.clone().filter(|_| names),
+        assessor: portfolio.assessor.as_ref().map(|a| a.id.clone()),
+        assessor_name: portfolio
+            .assessor
+            .as_ref()
+            .and_then(|a| a.name.clone())
+            .filter(|_| names),
+        judgement_date,
+        judgement_date_defaulted: given.is_none(),
+        current_since: policy_window.map(|m| judgement_date.minus_months(m)),
+        complete: units.iter().all(|u| u.complete),
+        units,
+        findings,
+        evidence: items
+            .iter()
+            .map(|item| RegisterEntry {
+                id: item.id.clone(),
+                title: item.title.clone(),
+                date: item.date,
+                end_date: item.end_date,
+                method: item.method,
+                environment: item.environment,
+                judgement: item.judgement,
+                verified: item.verification.is_some(),
+                verified_by: item.verification.as_ref().map(|v| v.by.clone()).filter(|_| names),
+                verifier_role: item.verification.as_ref().and_then(|v| v.role.clone()),
+            })
+            .collect(),
+    }
+}
