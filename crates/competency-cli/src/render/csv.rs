@@ -103,15 +103,11 @@ pub fn write(rows: &[Vec<String>]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use competency::{CheckOptions, Checker, Format, Source};
 
     use super::*;
 
     fn report(toml: &str) -> Report {
-        let source = Source::new("t.toml", toml, Format::Toml);
-        Checker::new(competency::Catalog::bundled())
-            .check_source(&source, &CheckOptions::default())
-            .expect("the test portfolio is valid")
+        super::super::checked(toml)
     }
 
     /// Item IDs and titles with every character CSV treats specially.

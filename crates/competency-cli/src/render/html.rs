@@ -488,7 +488,6 @@ pub fn matrix(report: &Report, source: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use competency::{CheckOptions, Checker, Format, Source};
 
     use super::*;
 
@@ -508,10 +507,7 @@ units.CHCMGT006 = { covers = ["1.1"] }
 "#;
 
     fn report() -> Report {
-        let source = Source::new("t.toml", HOSTILE, Format::Toml);
-        Checker::new(competency::Catalog::bundled())
-            .check_source(&source, &CheckOptions::default())
-            .expect("the test portfolio is valid")
+        super::super::checked(HOSTILE)
     }
 
     #[test]

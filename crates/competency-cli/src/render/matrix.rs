@@ -209,16 +209,12 @@ pub fn reasons(matrix: &Matrix<'_>) -> Vec<Reason> {
 
 #[cfg(test)]
 mod tests {
-    use competency::{CheckOptions, Checker, Format, Source};
 
     use super::*;
 
     /// Checks a portfolio for CHCMGT006 with the bundled catalog.
     fn check(toml: &str) -> Report {
-        let source = Source::new("t.toml", toml, Format::Toml);
-        Checker::new(competency::Catalog::bundled())
-            .check_source(&source, &CheckOptions::default())
-            .expect("the test portfolio is valid")
+        super::super::checked(toml)
     }
 
     const PORTFOLIO: &str = r#"

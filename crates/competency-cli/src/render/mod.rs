@@ -143,3 +143,12 @@ fn capitalised(text: &str) -> String {
         .map(|c| c.to_uppercase().chain(chars).collect())
         .unwrap_or_default()
 }
+
+/// The report of a TOML test portfolio checked against the bundled units.
+#[cfg(test)]
+pub fn checked(toml: &str) -> Report {
+    let source = competency::Source::new("t.toml", toml, competency::Format::Toml);
+    competency::Checker::new(competency::Catalog::bundled())
+        .check_source(&source, &competency::CheckOptions::default())
+        .expect("the test portfolio is valid")
+}
