@@ -410,7 +410,7 @@ fuzz_target!(|seed: Seed| {
     let kept: Vec<EvidenceItem> = portfolio
         .evidence
         .iter()
-        .filter(|e| counts(e, judged, since))
+        .filter(|e| counts(e, judged, since, &portfolio.policy))
         .cloned()
         .collect();
     if kept.len() < portfolio.evidence.len() {

@@ -108,10 +108,14 @@ fn assert_common_errors(errors: &LoadErrors) {
 }
 
 /// Whether an item counts, computed independently of the library: judged satisfactory, not
-/// dated (by its last day) after the judgement date, and not before the currency window.
-pub fn counts(item: &competency::EvidenceItem, judged: Date, since: Option<Date>) -> bool {
+/// dated (by its last day) after the judgement date, not before the currency window, and,
+/// when the policy excludes unverified evidence, verified if its method needs it.
+pub fn counts(item: &competency::EvidenceItem, judged: Date, since: Option<Date>, policy: &competency::Policy) -> bool {
     let last = item.last_date();
-    item.judgement == Judgement::Satisfactory && last <= judged && since.is_none_or(|s| last >= s)
+    let excluded = policy.unverified == competency::Unverified::Exclude
+        && policy.verify.contains(&item.method)
+        && item.verification.is_none();
+    item.judgement == Judgement::Satisfactory && last <= judged && since.is_none_or(|s| last >= s) && !excluded
 }
 
 /// Invariants of a report for `portfolio` checked with `options`.
@@ -159,7 +163,7 @@ pub fn assert_report(report: &Report, portfolio: &Portfolio, options: &CheckOpti
     let counted: Vec<bool> = portfolio
         .evidence
         .iter()
-        .map(|e| counts(e, report.judgement_date, report.current_since))
+        .map(|e| counts(e, report.judgement_date, report.current_since, &portfolio.policy))
         .collect();
 
     let mut codes = HashSet::new();
