@@ -9,8 +9,9 @@ use competency::{Format, Limits};
 #[derive(Debug, Parser)]
 #[command(name = "competency", version, about, max_term_width = 100)]
 pub(crate) struct Cli {
-    /// Add the unit files in this directory to the bundled units; a unit with the code of a
-    /// bundled one replaces it (a note on standard error says so).
+    /// Add the unit files in this directory to the bundled units; a unit with the code and
+    /// release of a bundled one replaces it, another release is added next to it (a note on
+    /// standard error says which).
     #[arg(long, global = true, value_name = "DIR", conflicts_with = "only_units")]
     pub(crate) units: Option<PathBuf>,
     /// Use only the unit files in this directory, not the bundled units.
@@ -58,7 +59,9 @@ impl LimitArgs {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// List the units in the catalog.
+    /// List the units in the catalog, every release of each.
+    ///
+    /// With what each release supersedes and what it is equivalent to.
     Units {
         /// Output format.
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]

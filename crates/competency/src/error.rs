@@ -45,9 +45,9 @@ pub enum ErrorCode {
     EmptyText,
     /// A list that must have entries has none.
     EmptyList,
-    /// A unit file whose name is not its code.
+    /// A unit file whose name is not its code (or, for `CODE@RELEASE.toml`, not its release).
     FileNameMismatch,
-    /// Two files define the same unit.
+    /// Two files define the same release of a unit.
     DuplicateUnit,
     /// A unit names itself as related, equivalent or replaced.
     SelfRelation,
@@ -55,8 +55,11 @@ pub enum ErrorCode {
     NoUnits,
     /// A portfolio's `format` version this library does not read.
     UnsupportedFormat,
-    /// A portfolio names a unit the catalog does not hold (or another release of it).
+    /// A portfolio names a unit the catalog does not hold (or a release of it the catalog
+    /// lacks).
     UnknownUnit,
+    /// A portfolio claims two releases of one unit.
+    ConflictingReleases,
     /// An evidence item maps to a unit the portfolio does not claim.
     UnclaimedUnit,
     /// An evidence item names an option that none of the unit's option lists has.
@@ -99,6 +102,7 @@ impl ErrorCode {
         ErrorCode::NoUnits,
         ErrorCode::UnsupportedFormat,
         ErrorCode::UnknownUnit,
+        ErrorCode::ConflictingReleases,
         ErrorCode::UnclaimedUnit,
         ErrorCode::UnknownOption,
         ErrorCode::InvalidDateRange,
@@ -134,6 +138,7 @@ impl ErrorCode {
             ErrorCode::NoUnits => "no-units",
             ErrorCode::UnsupportedFormat => "unsupported-format",
             ErrorCode::UnknownUnit => "unknown-unit",
+            ErrorCode::ConflictingReleases => "conflicting-releases",
             ErrorCode::UnclaimedUnit => "unclaimed-unit",
             ErrorCode::UnknownOption => "unknown-option",
             ErrorCode::InvalidDateRange => "invalid-date-range",

@@ -22,6 +22,7 @@ mod check;
 mod error;
 mod ids;
 mod limits;
+mod lineage;
 mod load;
 mod method;
 mod path;
@@ -36,12 +37,14 @@ mod unit_rules;
 
 pub use batch::{BatchOptions, BoundedLines, Line, Record, Records, Summary, Verdict};
 pub use catalog::{
-    Catalog, Replacement, ResolveError, UNIT_FILE_BYTES, read_limited, read_portfolio, read_portfolio_from,
+    Catalog, Overlap, OverlapKind, ResolveError, UNIT_FILE_BYTES, read_limited, read_portfolio,
+    read_portfolio_from,
 };
 pub use check::{CheckOptions, Checker, SharedChecker};
 pub use error::{ErrorCode, LoadError, LoadErrors};
 pub use ids::{CriterionId, ElementId, IdError, ItemId, Tag, UnitCode, UnitRef};
 pub use limits::Limits;
+pub use lineage::Lineage;
 pub use load::Format;
 pub use method::{Environment, Method};
 pub use portfolio::{

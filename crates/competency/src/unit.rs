@@ -125,6 +125,14 @@ pub struct Relation {
     pub equivalent: bool,
 }
 
+impl Relation {
+    /// True when the relation records equivalence: `equivalent-to`, or `replaces` with
+    /// `equivalent = true`.
+    pub fn is_equivalence(&self) -> bool {
+        self.kind == RelationKind::EquivalentTo || (self.kind == RelationKind::Replaces && self.equivalent)
+    }
+}
+
 /// How a unit relates to another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

@@ -14,6 +14,9 @@ use crate::unit::{EvidenceKind, Item, Unit};
 #[derive(Debug)]
 pub(super) struct CompiledUnit {
     pub(super) unit: Arc<Unit>,
+    /// The unit as messages name it: its code, or `CODE@RELEASE` when the catalog holds
+    /// several releases of it.
+    pub(super) name: String,
     /// SHA-256 of the unit file, hex.
     pub(super) digest: String,
     pub(super) reqs: Vec<Req>,
@@ -110,12 +113,13 @@ pub(super) struct CFilter {
 }
 
 impl CompiledUnit {
-    pub(super) fn new(shared: Arc<Unit>, digest: &str) -> Self {
+    pub(super) fn new(shared: Arc<Unit>, digest: &str, name: String) -> Self {
         // A second handle to read from while `c` is built.
         let unit = Arc::clone(&shared);
         let unit = &*unit;
         let mut c = CompiledUnit {
             unit: shared,
+            name,
             digest: digest.to_owned(),
             reqs: Vec::new(),
             claims: HashMap::new(),

@@ -94,27 +94,29 @@ impl<'c> Checker<'c> {
         let mut unresolved: Vec<&str> = Vec::new();
         for (i, reference) in portfolio.units.iter().enumerate() {
             match self.catalog.resolve(reference) {
-                Ok(unit) => {
-                    if claimed.iter().any(|c| c.unit.code == unit.code) {
-                        problems.push(
-                            Problem::new(
-                                ErrorCode::DuplicateId,
-                                root.key("units").index(i),
-                                format!("unit {} is claimed twice", unit.code),
-                            )
-                            .help("list each unit once"),
-                        );
-                    } else if let Some(compiled) = self.units.get(&unit.code) {
-                        claimed.push(compiled);
-                    }
-                }
+                Ok(unit) => match claimed.iter().find(|c| c.unit.code == unit.code) {
+                    Some(first) if first.unit.release == unit.release => problems.push(
+                        Problem::new(
+                            ErrorCode::DuplicateId,
+                            root.key("units").index(i),
+                            format!("unit {} is claimed twice", unit.code),
+                        )
+                        .help("list each unit once"),
+                    ),
+                    Some(first) => problems.push(conflicting_releases(
+                        portfolio,
+                        i,
+                        unit.release,
+                        first.unit.release,
+                    )),
+                    None => claimed.extend(self.compiled(unit)),
+                },
                 Err(e) => {
                     unresolved.push(reference.code().as_str());
-                    problems.push(Problem::new(
-                        ErrorCode::UnknownUnit,
-                        root.key("units").index(i),
-                        e.to_string(),
-                    ));
+                    problems.push(
+                        Problem::new(ErrorCode::UnknownUnit, root.key("units").index(i), e.to_string())
+                            .maybe_help(e.help()),
+                    );
                 }
             }
         }
@@ -248,7 +250,21 @@ impl<'c> Checker<'c> {
                         selected.push(slot);
                     }
                 }
-                _ => problems.push(
+                Some(slot) => {
+                    let code = reference.code();
+                    let release = claimed[slot].unit.release;
+                    problems.push(
+                        Problem::new(
+                            ErrorCode::UnknownUnit,
+                            Path::root().key("units"),
+                            format!(
+                                "{reference} was asked for but the portfolio claims release {release} of {code}"
+                            ),
+                        )
+                        .help(format!("ask for {code} or {code}@{release}")),
+                    )
+                }
+                None => problems.push(
                     Problem::new(
                         ErrorCode::UnknownUnit,
                         Path::root().key("units"),
@@ -352,6 +368,28 @@ fn validate_item<'p>(
     }
 }
 
+/// A unit claimed in a second release (`units[i]`, resolved to `release`) after `first`: a
+/// portfolio is judged against one release of a unit, and its mappings, keyed by code, could
+/// not tell the two apart.
+fn conflicting_releases(portfolio: &Portfolio, i: usize, release: u32, first: u32) -> Problem {
+    let reference = &portfolio.units[i];
+    let code = reference.code();
+    let earlier = portfolio.units[..i]
+        .iter()
+        .find(|r| r.code() == code)
+        .map_or_else(|| code.to_string(), ToString::to_string);
+    Problem::new(
+        ErrorCode::ConflictingReleases,
+        Path::root().key("units").index(i),
+        format!(
+            "{reference} claims release {release} of {code}, but \"{earlier}\" already claims release {first} of it"
+        ),
+    )
+    .help(format!(
+        "claim one release of a unit; to check the evidence against both, check it once with {code}@{first} and once with {code}@{release}"
+    ))
+}
+
 fn unclaimed(i: usize, item: &EvidenceItem, code: &str, claimed: &[&CompiledUnit]) -> Problem {
     Problem::new(
         ErrorCode::UnclaimedUnit,
@@ -422,7 +460,7 @@ impl CompiledUnit {
                         Problem::new(
                             ErrorCode::UnknownActivity,
                             path().key("activities").index(i),
-                            format!("activity `{}` is not declared by {}", shown(tag), self.unit.code),
+                            format!("activity `{}` is not declared by {}", shown(tag), self.name),
                         )
                         .help(self.help_for_unknown(
                             tag,
@@ -443,7 +481,7 @@ impl CompiledUnit {
                         format!(
                             "option `{}` is not in any option list of {}",
                             shown(option),
-                            self.unit.code
+                            self.name
                         ),
                     )
                     .help(self.help_for_unknown(
@@ -469,7 +507,7 @@ impl CompiledUnit {
         Problem::new(
             ErrorCode::UnknownRequirement,
             path,
-            format!("{} is not {what} of {}", shown(id), self.unit.code),
+            format!("{} is not {what} of {}", shown(id), self.name),
         )
         .maybe_help(help)
     }
@@ -481,7 +519,7 @@ impl CompiledUnit {
         declared: impl Iterator<Item = &'a str> + Clone,
         none: &str,
     ) -> String {
-        let code = &self.unit.code;
+        let code = &self.name;
         did_you_mean(name, declared.clone()).unwrap_or_else(|| {
             let all: Vec<&str> = declared.collect();
             if all.is_empty() {
