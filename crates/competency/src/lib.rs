@@ -20,6 +20,7 @@ mod batch;
 mod catalog;
 mod check;
 mod error;
+mod hash;
 mod ids;
 mod limits;
 mod lineage;

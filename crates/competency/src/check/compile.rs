@@ -1,7 +1,7 @@
 //! Compiling: a unit's requirements, activity tags and options resolved to small indices,
 //! and its rules to [`Compiled`] rules over those indices. Done once per catalog.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::sync::Arc;
 
 use crate::method::{Environment, Method};
@@ -122,7 +122,7 @@ impl CompiledUnit {
             name,
             digest: digest.to_owned(),
             reqs: Vec::new(),
-            claims: HashMap::new(),
+            claims: HashMap::default(),
             claim_names: Vec::new(),
             activities: unit
                 .activities
@@ -130,7 +130,7 @@ impl CompiledUnit {
                 .enumerate()
                 .map(|(i, a)| (a.id.to_string(), i))
                 .collect(),
-            options: HashMap::new(),
+            options: HashMap::default(),
             option_methods: Vec::new(),
             option_names: Vec::new(),
         };

@@ -18,7 +18,7 @@ mod standing;
 mod validate;
 mod values;
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::sync::Arc;
 
 use crate::catalog::Catalog;

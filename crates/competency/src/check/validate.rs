@@ -5,9 +5,9 @@
 //! Paths are built only for problems, so a valid portfolio costs no path allocations, and every
 //! loop is linear in the portfolio's size.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 
-use indexmap::IndexSet;
+use crate::hash::IndexSet;
 
 use super::Checker;
 use super::compile::{CompiledUnit, How};
@@ -124,8 +124,9 @@ impl<'c> Checker<'c> {
         // Evidence items: their own fields, their values interned, their mappings resolved
         // against every claimed unit (so that a typo is caught even when `--unit` narrows the
         // check).
-        let mut ids: HashMap<&str, usize> = HashMap::with_capacity(portfolio.evidence.len());
-        let mut names: IndexSet<String> = IndexSet::new();
+        let mut ids: HashMap<&str, usize> =
+            HashMap::with_capacity_and_hasher(portfolio.evidence.len(), Default::default());
+        let mut names: IndexSet<String> = IndexSet::default();
         let mut values = Vec::with_capacity(portfolio.evidence.len());
         let mut mapped: Vec<Vec<(usize, Resolved)>> = claimed.iter().map(|_| Vec::new()).collect();
         let mut maps_nothing = Vec::new();
@@ -215,13 +216,13 @@ impl<'c> Checker<'c> {
         }
         identifier(
             &portfolio.candidate.id,
-            "the candidate's ID",
+            &"the candidate's ID",
             limits,
             problems,
             || root.key("candidate").key("id"),
         );
         if let Some(assessor) = &portfolio.assessor {
-            identifier(&assessor.id, "the assessor's ID", limits, problems, || {
+            identifier(&assessor.id, &"the assessor's ID", limits, problems, || {
                 root.key("assessor").key("id")
             });
         }
@@ -291,7 +292,7 @@ fn validate_item<'p>(
 ) {
     let at = |key: &'static str| item_path(i).key(key);
     let id = item.id.as_str();
-    if identifier(id, "an evidence item's ID", limits, problems, || at("id")) {
+    if identifier(id, &"an evidence item's ID", limits, problems, || at("id")) {
         // IDs that differ only in spaces at either end look the same in every report.
         if let Some(&first) = ids.get(id.trim()) {
             problems.push(
