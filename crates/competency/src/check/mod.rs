@@ -120,7 +120,7 @@ impl<'c> Checker<'c> {
     }
 
     fn compile(catalog: CatalogRef<'c>) -> Self {
-        let mut units: HashMap<UnitCode, Vec<CompiledUnit>> = HashMap::new();
+        let mut units: HashMap<UnitCode, Vec<CompiledUnit>> = HashMap::default();
         for (unit, digest) in catalog.shared_units() {
             // Messages name the release only where the catalog holds several.
             let several = catalog.releases(&unit.code).nth(1).is_some();
