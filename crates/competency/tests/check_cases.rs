@@ -1,6 +1,8 @@
 //! The conformance suite: each folder in `tests/check/` holds a portfolio (`portfolio.toml` or
 //! `portfolio.json`) and either `expected.json` (the exact report) or `expected-error.txt`
-//! (the exact errors). `COMPETENCY_BLESS=1` rewrites the expected files.
+//! (the exact errors). A case with a `units/` folder is checked against the bundled units
+//! extended by the unit files in it (relations the bundled units do not have, say).
+//! `COMPETENCY_BLESS=1` rewrites the expected files.
 
 #![allow(clippy::unwrap_used)]
 
@@ -16,9 +18,19 @@ fn every_case_gives_its_expected_report_or_errors() {
         "expected at least 60 conformance cases, found {}",
         cases.len()
     );
-    let checker = Checker::new(Catalog::bundled());
+    let bundled = Checker::new(Catalog::bundled());
     let mut failures = Vec::new();
     for dir in cases {
+        let extended;
+        let own_units = dir.join("units");
+        let checker = if own_units.is_dir() {
+            let own =
+                Catalog::from_dir(&own_units).unwrap_or_else(|e| panic!("{}: {e}", own_units.display()));
+            extended = Catalog::bundled().extended(own).0;
+            &Checker::new(&extended)
+        } else {
+            &bundled
+        };
         let (name, format) = if dir.join("portfolio.json").exists() {
             ("portfolio.json", Format::Json)
         } else {

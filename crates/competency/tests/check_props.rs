@@ -125,6 +125,8 @@ fn portfolio() -> impl Strategy<Value = Portfolio> {
                     },
                 },
                 evidence,
+                outcomes: Default::default(),
+                prior_units: Vec::new(),
             })
         })
     })
