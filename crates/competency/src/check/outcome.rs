@@ -26,12 +26,7 @@ pub(super) struct Facts<'a> {
 /// The outcome, and the finding that goes with a decision the check cannot take into account.
 pub(super) fn decide(facts: Facts<'_>) -> (Outcome, Option<Finding>) {
     let recorded = facts.recorded.cloned().unwrap_or_default();
-    let unmet: Vec<String> = facts
-        .requirements
-        .iter()
-        .filter(|r| !r.met)
-        .map(|r| r.id.clone())
-        .collect();
+    let complete = facts.requirements.iter().all(|r| r.met);
     let late = recorded.decided_on.filter(|on| *on > facts.date);
     use OutcomeCode as C;
     use OutcomeReason as R;
@@ -46,7 +41,7 @@ pub(super) fn decide(facts: Facts<'_>) -> (Outcome, Option<Finding>) {
             (C::CompetencyNotAchieved, R::NotYetCompetent)
         }
         (Pathway::Rpl, Some(Decision::NotYetCompetent)) => (C::RplNotGranted, R::RplNotGranted),
-        (_, Some(Decision::Competent)) if !unmet.is_empty() => {
+        (_, Some(Decision::Competent)) if !complete => {
             (C::ContinuingActivity, R::DecisionContradictsEvidence)
         }
         (Pathway::Assessment, Some(Decision::Competent)) => (C::CompetencyAchieved, R::Competent),
@@ -60,7 +55,12 @@ pub(super) fn decide(facts: Facts<'_>) -> (Outcome, Option<Finding>) {
         decided_on: recorded.decided_on,
         // The unmet requirements are the facts behind a contradicted decision of competent.
         unmet: if reason == R::DecisionContradictsEvidence && recorded.pathway != Pathway::CreditTransfer {
-            unmet
+            facts
+                .requirements
+                .iter()
+                .filter(|r| !r.met)
+                .map(|r| r.id.clone())
+                .collect()
         } else {
             Vec::new()
         },
