@@ -26,7 +26,9 @@ mod limits;
 mod lineage;
 mod load;
 mod method;
+mod outcome;
 mod path;
+mod pathway;
 mod portfolio;
 mod report;
 mod rule;
@@ -48,6 +50,11 @@ pub use limits::Limits;
 pub use lineage::Lineage;
 pub use load::Format;
 pub use method::{Environment, Method};
+pub use outcome::{
+    CurrencyWindow, Link, LinkKind, NoCredit, Outcome, OutcomeCode, OutcomeReason, PriorCredit,
+    PriorRelation, PriorUnitEntry, RPL_DEFAULT_CURRENCY_MONTHS, WindowSource,
+};
+pub use pathway::{Decision, Pathway, PriorDocument, PriorUnit, UnitOutcome};
 pub use portfolio::{
     Date, EvidenceItem, Judgement, Mapping, PORTFOLIO_FORMAT, Person, Policy, Portfolio, Source, Unverified,
     Verification,

@@ -13,6 +13,7 @@ use crate::limits::Limits;
 use crate::load::{Format, decode, file_error, locate, parse_toml, serde_error};
 use crate::method::{Environment, Method};
 use crate::path::{Path, line_col};
+use crate::pathway::{PriorUnit, UnitOutcome};
 use crate::strict;
 
 /// The portfolio format version this library reads.
@@ -40,6 +41,12 @@ pub struct Portfolio {
     /// The evidence items, in the order the assessor lists them.
     #[serde(default)]
     pub evidence: Vec<EvidenceItem>,
+    /// Per claimed unit code: the pathway and the assessor's final decision.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub outcomes: IndexMap<String, UnitOutcome>,
+    /// Units the candidate already holds, for credit transfer.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prior_units: Vec<PriorUnit>,
 }
 
 /// A candidate or assessor.

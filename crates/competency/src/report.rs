@@ -6,6 +6,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::method::{Environment, Method};
+use crate::outcome::{CurrencyWindow, Outcome, PriorUnitEntry};
 use crate::portfolio::{Date, Judgement};
 use crate::rule::{Field, Filter};
 
@@ -48,6 +49,9 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// The evidence register: every item of the portfolio, in portfolio order.
     pub evidence: Vec<RegisterEntry>,
+    /// The units the candidate holds (`prior_units`), in portfolio order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub prior_units: Vec<PriorUnitEntry>,
 }
 
 /// The tool and unit files that produced a report.
@@ -123,6 +127,12 @@ pub struct UnitReport {
     /// window, shortened by the unit's own where it sets one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_since: Option<Date>,
+    /// For a unit on the RPL pathway: the currency window checked with and where it came
+    /// from (the policy, the unit, or the RPL default when neither sets one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<CurrencyWindow>,
+    /// The national outcome identifier the recorded decision supports, with why.
+    pub outcome: Outcome,
     /// The items mapped to this unit, in portfolio order, and whether each counted.
     pub evidence: Vec<ItemStatus>,
     /// The unit's elements, for grouping criteria under their headings.
@@ -132,7 +142,8 @@ pub struct UnitReport {
     pub requirements: Vec<RequirementResult>,
     /// Findings under the rules of evidence for items mapped to this unit.
     pub findings: Vec<Finding>,
-    /// For a unit whose evidence is not yet complete: what would complete it.
+    /// For a unit whose evidence is not yet complete and that is not credited by credit
+    /// transfer: what would complete it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub plan: Option<Plan>,
 }
@@ -439,7 +450,8 @@ pub struct Finding {
     pub code: FindingCode,
     /// How much it matters.
     pub severity: Severity,
-    /// The evidence item concerned; none for a finding about the whole portfolio.
+    /// The evidence item concerned; none for a finding about the whole portfolio or about a
+    /// unit's recorded decision.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<String>,
     /// What was found, in plain words.
@@ -454,6 +466,8 @@ pub enum Severity {
     Info,
     /// The item does not count, or its authenticity is not established.
     Warning,
+    /// The assessor's recorded decision contradicts the evidence.
+    Error,
 }
 
 /// The stable code of a finding. `docs/findings.md` has one heading per code.
@@ -478,6 +492,10 @@ pub enum FindingCode {
     DecidedByRule,
     /// No judgement date was given, so the check used the day it ran.
     JudgementDateDefaulted,
+    /// The recorded decision is not supported by the evidence or the units held.
+    DecisionContradictsEvidence,
+    /// The recorded decision is dated after the judgement date.
+    DecisionAfterJudgementDate,
 }
 
 impl FindingCode {
@@ -492,6 +510,8 @@ impl FindingCode {
         FindingCode::Clustered,
         FindingCode::DecidedByRule,
         FindingCode::JudgementDateDefaulted,
+        FindingCode::DecisionContradictsEvidence,
+        FindingCode::DecisionAfterJudgementDate,
     ];
 
     /// The kebab-case code.
@@ -506,6 +526,8 @@ impl FindingCode {
             FindingCode::Clustered => "clustered",
             FindingCode::DecidedByRule => "decided-by-rule",
             FindingCode::JudgementDateDefaulted => "judgement-date-defaulted",
+            FindingCode::DecisionContradictsEvidence => "decision-contradicts-evidence",
+            FindingCode::DecisionAfterJudgementDate => "decision-after-judgement-date",
         }
     }
 }

@@ -10,10 +10,13 @@
 
 mod assemble;
 mod compile;
+mod credit;
 mod evaluate;
 mod explain;
+mod outcome;
 mod plan;
 mod problems;
+mod recorded;
 mod standing;
 mod validate;
 mod values;
@@ -165,6 +168,6 @@ impl<'c> Checker<'c> {
 
     fn check_inner(&self, portfolio: &Portfolio, options: &CheckOptions) -> Result<Report, Vec<Problem>> {
         let resolution = self.validate(portfolio, options)?;
-        Ok(assemble::report(portfolio, options, &resolution))
+        Ok(assemble::report(&self.catalog, portfolio, options, &resolution))
     }
 }

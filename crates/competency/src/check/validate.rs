@@ -12,6 +12,7 @@ use crate::hash::IndexSet;
 use super::Checker;
 use super::compile::{CompiledUnit, How};
 use super::problems::{Problems, identifier, limit_problem, text_length};
+use super::recorded;
 use super::values::{ItemValues, intern_values};
 use crate::error::{ErrorCode, Problem};
 use crate::limits::Limits;
@@ -121,6 +122,8 @@ impl<'c> Checker<'c> {
             }
         }
         let selected = self.select(&claimed, options, &mut problems);
+        recorded::outcomes(portfolio, &claimed, &unresolved, &mut problems);
+        recorded::prior_units(portfolio, limits, &mut problems);
         // Evidence items: their own fields, their values interned, their mappings resolved
         // against every claimed unit (so that a typo is caught even when `--unit` narrows the
         // check).

@@ -332,5 +332,5 @@ fn shipped_units_and_examples_read_as_with_plain_serde() {
             read += 1;
         }
     }
-    assert_eq!(read, 5 + 12);
+    assert_eq!(read, 5 + 14);
 }
