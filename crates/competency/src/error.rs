@@ -53,6 +53,8 @@ pub enum ErrorCode {
     SelfRelation,
     /// A directory holds no unit files.
     NoUnits,
+    /// The catalog loaded is not the one a driver pinned by its digest.
+    CatalogMismatch,
     /// A portfolio's `format` version this library does not read.
     UnsupportedFormat,
     /// A portfolio names a unit the catalog does not hold (or another release of it).
@@ -97,6 +99,7 @@ impl ErrorCode {
         ErrorCode::DuplicateUnit,
         ErrorCode::SelfRelation,
         ErrorCode::NoUnits,
+        ErrorCode::CatalogMismatch,
         ErrorCode::UnsupportedFormat,
         ErrorCode::UnknownUnit,
         ErrorCode::UnclaimedUnit,
@@ -132,6 +135,7 @@ impl ErrorCode {
             ErrorCode::DuplicateUnit => "duplicate-unit",
             ErrorCode::SelfRelation => "self-relation",
             ErrorCode::NoUnits => "no-units",
+            ErrorCode::CatalogMismatch => "catalog-mismatch",
             ErrorCode::UnsupportedFormat => "unsupported-format",
             ErrorCode::UnknownUnit => "unknown-unit",
             ErrorCode::UnclaimedUnit => "unclaimed-unit",
