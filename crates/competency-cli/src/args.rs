@@ -17,6 +17,11 @@ pub(crate) struct Cli {
     /// Use only the unit files in this directory, not the bundled units.
     #[arg(long, global = true, value_name = "DIR")]
     pub(crate) only_units: Option<PathBuf>,
+    /// Refuse to run (exit code 2, error catalog-mismatch) unless the catalog loaded has this
+    /// digest, as `units --digest` prints it: every worker of a distributed batch then
+    /// provably uses the driver's units (docs/scaling.md).
+    #[arg(long, global = true, value_name = "DIGEST")]
+    pub(crate) expect_catalog: Option<String>,
     #[command(subcommand)]
     pub(crate) command: Command,
 }
@@ -66,6 +71,10 @@ pub(crate) enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
+        /// Print only the catalog's digest: one SHA-256 over every unit file, in order
+        /// (docs/scaling.md), for `--expect-catalog`.
+        #[arg(long, conflicts_with = "format")]
+        digest: bool,
     },
     /// Show one unit in full.
     Show {

@@ -111,8 +111,23 @@ fn write_stdout(text: &str) -> std::io::Result<()> {
 }
 
 /// The catalog a command uses: the bundled units, the bundled units with a directory's added
-/// (`--units`), or a directory's only (`--only-units`); and notes on bundled units replaced.
+/// (`--units`), or a directory's only (`--only-units`), refused unless it is the one
+/// `--expect-catalog` pins; and notes on bundled units replaced.
 fn catalog(cli: &Cli) -> Result<(std::borrow::Cow<'static, Catalog>, Vec<String>), LoadErrors> {
+    let (catalog, notes) = load_catalog(cli)?;
+    pin(&catalog, cli)?;
+    Ok((catalog, notes))
+}
+
+/// `--expect-catalog`: the catalog loaded must be the one pinned.
+fn pin(catalog: &Catalog, cli: &Cli) -> Result<(), LoadErrors> {
+    cli.expect_catalog
+        .as_deref()
+        .map_or(Ok(()), |expected| catalog.expect_digest(expected))
+}
+
+/// The catalog the options name, not yet compared with `--expect-catalog`.
+fn load_catalog(cli: &Cli) -> Result<(std::borrow::Cow<'static, Catalog>, Vec<String>), LoadErrors> {
     use std::borrow::Cow;
     match (&cli.units, &cli.only_units) {
         (_, Some(dir)) => Ok((Cow::Owned(Catalog::from_dir(dir)?), Vec::new())),
@@ -153,7 +168,7 @@ fn overlap_note(overlap: &competency::Overlap, dir: &str, merged: &Catalog) -> S
 
 fn run(cli: Cli) -> Result<Outcome, Failure> {
     if let Command::Lint { paths } = &cli.command {
-        return match Catalog::from_paths(paths) {
+        return match Catalog::from_paths(paths).and_then(|c| pin(&c, &cli).map(|()| c)) {
             Ok(catalog) => Ok(ok(format!(
                 "{} unit{} checked, no problems found\n",
                 catalog.len(),
@@ -168,7 +183,8 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
         Err(errors) => return Err(errors.into()),
     };
     let mut outcome = match &cli.command {
-        Command::Units { format } => ok(units(&catalog, *format)),
+        Command::Units { digest: true, .. } => ok(catalog.catalog_digest()),
+        Command::Units { format, .. } => ok(units(&catalog, *format)),
         Command::Show { code, format } => {
             let unit = resolve(&catalog, code)?;
             let lineage = catalog.lineage(unit);

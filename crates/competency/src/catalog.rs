@@ -274,6 +274,58 @@ impl Catalog {
         self.held(reference).map(|h| h.digest.as_str())
     }
 
+    /// The digest of the whole catalog: the SHA-256, in lower-case hex, of one line
+    /// `CODE SOURCE_SHA256\n` per unit, in load order ([`Catalog::units`]), where
+    /// `SOURCE_SHA256` is [`Catalog::digest`]. Two catalogs with the same digest hold the same
+    /// unit files in the same order, so a driver can pin the catalog every worker uses
+    /// (docs/scaling.md).
+    ///
+    /// ```
+    /// use competency::Catalog;
+    /// let bundled = Catalog::bundled();
+    /// assert_eq!(bundled.catalog_digest().len(), 64);
+    /// let reversed = Catalog::from_sources(Catalog::bundled_sources().iter().rev().copied()).unwrap();
+    /// assert_ne!(reversed.catalog_digest(), bundled.catalog_digest());
+    /// ```
+    pub fn catalog_digest(&self) -> String {
+        let manifest: String = self
+            .shared_units()
+            .map(|(unit, digest)| format!("{} {digest}\n", unit.code))
+            .collect();
+        sha256_hex(manifest.as_bytes())
+    }
+
+    /// `Ok` when [`Catalog::catalog_digest`] is `expected` (hex, in either case), else a
+    /// [`catalog-mismatch`](ErrorCode::CatalogMismatch) error naming both digests: what a
+    /// worker checks before it checks anything, so that it never uses another catalog than
+    /// the one its driver pinned.
+    ///
+    /// ```
+    /// use competency::Catalog;
+    /// let catalog = Catalog::bundled();
+    /// assert!(catalog.expect_digest(&catalog.catalog_digest().to_uppercase()).is_ok());
+    /// let err = catalog.expect_digest("00").unwrap_err();
+    /// assert_eq!(err.errors()[0].code().as_str(), "catalog-mismatch");
+    /// ```
+    pub fn expect_digest(&self, expected: &str) -> Result<(), LoadErrors> {
+        let actual = self.catalog_digest();
+        if actual.eq_ignore_ascii_case(expected.trim()) {
+            return Ok(());
+        }
+        Err(LoadErrors::from(
+            LoadError::new(
+                ErrorCode::CatalogMismatch,
+                format!(
+                    "the catalog's digest is {actual}, not the expected {}",
+                    expected.trim()
+                ),
+            )
+            .with_help(Some(
+                "give every worker the same unit files as the driver (the same binary, or the same --units or --only-units directory); `competency units --digest` prints a catalog's digest".to_owned(),
+            )),
+        ))
+    }
+
     /// Every release of every unit, in load order of their codes, each code's releases in
     /// ascending order.
     pub fn units(&self) -> impl ExactSizeIterator<Item = &Unit> {

@@ -53,6 +53,8 @@ pub enum ErrorCode {
     SelfRelation,
     /// A directory holds no unit files.
     NoUnits,
+    /// The catalog loaded is not the one a driver pinned by its digest.
+    CatalogMismatch,
     /// A portfolio's `format` version this library does not read.
     UnsupportedFormat,
     /// A portfolio names a unit the catalog does not hold (or a release of it the catalog
@@ -100,6 +102,7 @@ impl ErrorCode {
         ErrorCode::DuplicateUnit,
         ErrorCode::SelfRelation,
         ErrorCode::NoUnits,
+        ErrorCode::CatalogMismatch,
         ErrorCode::UnsupportedFormat,
         ErrorCode::UnknownUnit,
         ErrorCode::ConflictingReleases,
@@ -136,6 +139,7 @@ impl ErrorCode {
             ErrorCode::DuplicateUnit => "duplicate-unit",
             ErrorCode::SelfRelation => "self-relation",
             ErrorCode::NoUnits => "no-units",
+            ErrorCode::CatalogMismatch => "catalog-mismatch",
             ErrorCode::UnsupportedFormat => "unsupported-format",
             ErrorCode::UnknownUnit => "unknown-unit",
             ErrorCode::ConflictingReleases => "conflicting-releases",

@@ -283,3 +283,53 @@ fn extending_replaces_a_matching_release_and_adds_another() {
     );
     assert_eq!(merged.len(), 6);
 }
+
+/// The catalog digest is reproducible without the library (docs/scaling.md): SHA-256 over
+/// `CODE FILE_SHA256\n` per unit file, in order; any change to a file's text or the order
+/// changes it.
+#[test]
+fn the_catalog_digest_is_the_documented_manifest_hash() {
+    use sha2::Digest;
+    let hex = |bytes: &[u8]| -> String {
+        sha2::Sha256::digest(bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
+    let mut files: Vec<_> = std::fs::read_dir(units_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    let manifest: String = files
+        .iter()
+        .map(|p| {
+            let code = p.file_stem().unwrap().to_str().unwrap();
+            format!("{code} {}\n", hex(&std::fs::read(p).unwrap()))
+        })
+        .collect();
+    let bundled = Catalog::bundled();
+    assert_eq!(bundled.catalog_digest(), hex(manifest.as_bytes()));
+    assert_eq!(
+        Catalog::from_dir(units_dir()).unwrap().catalog_digest(),
+        bundled.catalog_digest()
+    );
+    assert!(bundled.expect_digest(&bundled.catalog_digest()).is_ok());
+
+    let sources = Catalog::bundled_sources();
+    let edited = format!("{}\n# edited\n", sources[1].1);
+    let changed = Catalog::from_sources(
+        sources
+            .iter()
+            .enumerate()
+            .map(|(i, &(name, text))| (name, if i == 1 { edited.as_str() } else { text })),
+    )
+    .unwrap();
+    let reordered = Catalog::from_sources(sources.iter().rev().copied()).unwrap();
+    for other in [&changed, &reordered] {
+        assert_ne!(other.catalog_digest(), bundled.catalog_digest());
+        let errors = other.expect_digest(&bundled.catalog_digest()).unwrap_err();
+        assert_eq!(errors.errors()[0].code(), competency::ErrorCode::CatalogMismatch);
+    }
+}
