@@ -28,6 +28,7 @@ mod path;
 mod portfolio;
 mod report;
 mod rule;
+mod schema_key;
 mod strict;
 mod suggest;
 mod text;

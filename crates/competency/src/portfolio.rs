@@ -13,6 +13,7 @@ use crate::limits::Limits;
 use crate::load::{Format, decode, file_error, locate, parse_toml, serde_error};
 use crate::method::{Environment, Method};
 use crate::path::{Path, line_col};
+use crate::schema_key::SkipSchemaKey;
 use crate::strict;
 
 /// The portfolio format version this library reads.
@@ -389,10 +390,10 @@ fn json_position(text: &str, line: usize, column: usize) -> (u32, u32) {
 }
 
 /// Parses JSON strictly (see [`crate::strict`]), refusing trailing characters as
-/// `serde_json::from_str` does.
+/// `serde_json::from_str` does, and skipping a root `$schema` key (see [`crate::schema_key`]).
 fn parse_json(text: &str) -> Result<Portfolio, serde_json::Error> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let portfolio = strict::deserialize(&mut deserializer)?;
+    let portfolio = strict::deserialize(SkipSchemaKey(&mut deserializer))?;
     deserializer.end()?;
     Ok(portfolio)
 }
