@@ -28,6 +28,8 @@ mod path;
 mod portfolio;
 mod report;
 mod rule;
+#[cfg(feature = "schema")]
+pub mod schema;
 mod schema_key;
 mod strict;
 mod suggest;
