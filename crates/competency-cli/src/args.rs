@@ -139,12 +139,25 @@ pub(crate) enum Command {
         #[arg(required = true)]
         codes: Vec<String>,
     },
+    /// Print the JSON Schema (draft 2020-12) of a document the tool reads or writes
+    /// (docs/schema/README.md).
+    Schema {
+        /// The document: `unit` is a unit file, `errors` the error document of `check --format
+        /// json`, `batch-record` one line of `batch` output.
+        #[arg(value_name = "DOCUMENT", value_parser = document_names())]
+        document: String,
+    },
     /// Validate unit files or directories of unit files.
     Lint {
         /// Unit files (CODE.toml) or directories of them.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+}
+
+/// The names `schema` takes, from the library's list of documents.
+fn document_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(competency::schema::Document::ALL.map(|d| d.name()))
 }
 
 /// The portfolio to check and how: shared by `check` and `matrix`.

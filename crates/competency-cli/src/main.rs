@@ -177,6 +177,12 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
             Err(errors) => Err(errors.into()),
         };
     }
+    if let Command::Schema { document } = &cli.command {
+        // The parser took the name from the same list, so it is one of them.
+        let document = competency::schema::Document::from_name(document)
+            .ok_or_else(|| Failure(format!("error: no schema named {}", escape::line(document))))?;
+        return Ok(ok(document.to_json()));
+    }
     let (catalog, notes) = match catalog(&cli) {
         Ok(loaded) => loaded,
         Err(errors) if json_errors_wanted(&cli.command) => return Ok(json_errors(&errors)),
@@ -238,7 +244,7 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
                 .collect::<Result<Vec<_>, _>>()?;
             ok(template::portfolio(&units, Date::today()))
         }
-        Command::Lint { .. } => unreachable!("handled above"),
+        Command::Lint { .. } | Command::Schema { .. } => unreachable!("handled above"),
     };
     outcome.notes = notes;
     Ok(outcome)
@@ -261,11 +267,7 @@ fn json_errors_wanted(command: &Command) -> bool {
 /// The JSON error document `{"errors": [...]}` on standard output, exit code 2: what
 /// `check --format json` gives for invalid input, so that a platform never parses prose.
 fn json_errors(errors: &LoadErrors) -> Outcome {
-    #[derive(serde::Serialize)]
-    struct Doc<'a> {
-        errors: &'a LoadErrors,
-    }
-    let mut outcome = ok(json(&Doc { errors }));
+    let mut outcome = ok(errors.to_json());
     outcome.code = 2;
     outcome
 }

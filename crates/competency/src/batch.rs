@@ -126,6 +126,48 @@ impl Serialize for Record {
     }
 }
 
+// Written by hand, as its `Serialize` is: one of two closed objects.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Record {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Record".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let line = schemars::json_schema!({
+            "description": "The portfolio's 1-based line number in the input.",
+            "type": "integer",
+            "minimum": 1
+        });
+        let mut report = generator.subschema_for::<Report>();
+        report.insert(
+            "description".to_owned(),
+            "The portfolio's report, as `check --format json` gives it.".into(),
+        );
+        let mut errors = generator.subschema_for::<LoadErrors>();
+        errors.insert(
+            "description".to_owned(),
+            "Why the portfolio could not be checked, each error as `check --format json` gives it.".into(),
+        );
+        schemars::json_schema!({
+            "description": "The result for one portfolio line of a batch: its report, or the errors that stopped it from being checked (line and column inside that line's portfolio).",
+            "type": "object",
+            "oneOf": [
+                {
+                    "properties": { "line": line, "report": report },
+                    "required": ["line", "report"],
+                    "additionalProperties": false
+                },
+                {
+                    "properties": { "line": line, "errors": errors },
+                    "required": ["line", "errors"],
+                    "additionalProperties": false
+                }
+            ]
+        })
+    }
+}
+
 /// How one portfolio fared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Verdict {
@@ -223,6 +265,11 @@ impl<R: BufRead> BoundedLines<R> {
         }
         if self.number == 0 && bytes.starts_with(b"\xEF\xBB\xBF") {
             bytes.drain(..3);
+            if bytes.is_empty() && !ended {
+                // The input was a byte order mark and nothing else: no line.
+                self.done = true;
+                return Ok(None);
+            }
         }
         let mut length = bytes.len() as u64;
         let mut last = bytes.last().copied();

@@ -32,6 +32,9 @@ mod pathway;
 mod portfolio;
 mod report;
 mod rule;
+#[cfg(feature = "schema")]
+pub mod schema;
+mod schema_key;
 mod strict;
 mod suggest;
 mod text;

@@ -15,6 +15,7 @@ pub const RPL_DEFAULT_CURRENCY_MONTHS: u32 = 60;
 
 /// The outcome identifier the recorded decision supports, with why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Outcome {
     /// The AVETMISS NAT00120 value: `"20"`, `"30"`, `"51"`, `"52"`, `"60"` or `"70"`.
     pub code: OutcomeCode,
@@ -42,6 +43,7 @@ pub struct Outcome {
 
 /// A value of the AVETMISS "Outcome identifier – national" that the check can suggest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum OutcomeCode {
     /// 20: competency achieved/pass.
     #[serde(rename = "20")]
@@ -102,6 +104,7 @@ impl OutcomeCode {
 
 /// Why a unit has the outcome it has, as a stable code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum OutcomeReason {
     /// 20: the evidence is complete and the assessor recorded competent.
@@ -141,6 +144,7 @@ impl OutcomeReason {
 
 /// A unit held, as it bears on one claimed unit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PriorCredit {
     /// The code of the unit held.
     pub code: String,
@@ -162,6 +166,7 @@ pub struct PriorCredit {
 
 /// How a unit held relates to a claimed unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum PriorRelation {
     /// The same code (any release: a unit keeps its code only while its outcomes are
@@ -186,6 +191,7 @@ impl PriorRelation {
 
 /// One relation the catalog records between two units.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Link {
     /// The unit the relation is read from.
     pub from: String,
@@ -197,6 +203,7 @@ pub struct Link {
 
 /// A relation between two units, as credit transfer reads it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum LinkKind {
     /// Equivalent ("is equivalent to", or "replaces and is equivalent to"), either way.
@@ -220,6 +227,7 @@ impl LinkKind {
 
 /// Why a unit held gives no credit for a claimed unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum NoCredit {
     /// It is linked to the claimed unit only through a supersession without equivalence.
@@ -246,6 +254,7 @@ impl NoCredit {
 
 /// The currency window a unit on the RPL pathway was checked with, and where it came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CurrencyWindow {
     /// The window in months before the judgement date.
     pub months: u32,
@@ -255,6 +264,7 @@ pub struct CurrencyWindow {
 
 /// Where a currency window came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum WindowSource {
     /// The portfolio's policy.
@@ -278,6 +288,7 @@ impl WindowSource {
 
 /// A unit the candidate holds, as the portfolio records it, for the report's register.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PriorUnitEntry {
     /// The unit's code.
     pub code: String,

@@ -9,6 +9,7 @@ use crate::portfolio::Date;
 
 /// The pathway and the assessor's decision for one claimed unit (`[outcomes.CODE]`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UnitOutcome {
     /// How the unit is being achieved. Default: assessment.
@@ -24,6 +25,7 @@ pub struct UnitOutcome {
 
 /// How a unit is being achieved.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Pathway {
     /// Training and assessment: evidence gathered now.
@@ -53,6 +55,7 @@ impl Pathway {
 
 /// The assessor's final decision on a unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Decision {
     /// Competent (on the RPL pathway: RPL granted).
@@ -73,6 +76,7 @@ impl Decision {
 
 /// A unit the candidate already holds (`[[prior_units]]`), for credit transfer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PriorUnit {
     /// The unit's code as the document gives it.
@@ -96,6 +100,7 @@ pub struct PriorUnit {
 
 /// The document that shows a unit is held.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum PriorDocument {
     /// A statement of attainment.

@@ -16,8 +16,10 @@ pub const REPORT_FORMAT: u32 = 2;
 
 /// The result of a check. Serialises to the stable JSON report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Report {
     /// Report format version.
+    #[cfg_attr(feature = "schema", schemars(extend("const" = REPORT_FORMAT)))]
     pub format: u32,
     /// What produced the report, so that it can be reproduced.
     pub produced_by: ProducedBy,
@@ -56,6 +58,7 @@ pub struct Report {
 
 /// The tool and unit files that produced a report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ProducedBy {
     /// The tool's name: `competency`.
     pub tool: &'static str,
@@ -65,6 +68,7 @@ pub struct ProducedBy {
 
 /// One evidence item as the assessor recorded it, for the register.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RegisterEntry {
     /// Item ID.
     pub id: String,
@@ -108,6 +112,7 @@ impl RegisterEntry {
 
 /// The result for one unit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UnitReport {
     /// Unit code.
     pub code: String,
@@ -151,6 +156,7 @@ pub struct UnitReport {
 /// What would complete a unit's evidence: as few new items as the planner can find, what to do
 /// with items that do not count, and the requirements new evidence cannot meet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Plan {
     /// New items that, added together, meet every unmet requirement that evidence can meet.
     pub items: Vec<Suggestion>,
@@ -164,6 +170,7 @@ pub struct Plan {
 
 /// One new evidence item to add. Every constraint given must hold for it to do its part.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Suggestion {
     /// The unmet requirements this item helps meet.
     pub serves: Vec<String>,
@@ -208,6 +215,7 @@ pub struct Suggestion {
 
 /// How many new values of a field an item needs, and the values that would not be new.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NewValues {
     /// How many distinct new values.
     pub count: u32,
@@ -218,6 +226,7 @@ pub struct NewValues {
 
 /// An item that does not count, and what would make it count.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Action {
     /// Item ID.
     pub item: String,
@@ -231,6 +240,7 @@ pub struct Action {
 
 /// A requirement that new evidence cannot meet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Blocked {
     /// The requirement.
     pub requirement: String,
@@ -240,6 +250,7 @@ pub struct Blocked {
 
 /// Whether an item mapped to a unit counted towards it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ItemStatus {
     /// Item ID.
     pub id: String,
@@ -252,6 +263,7 @@ pub struct ItemStatus {
 
 /// An element's number and title.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ElementHeading {
     /// The element number.
     pub id: String,
@@ -261,6 +273,7 @@ pub struct ElementHeading {
 
 /// Why an item does not count, as a stable code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Reason {
     /// Dated after the judgement date.
@@ -301,6 +314,7 @@ impl Reason {
 
 /// An item that claimed a requirement, or passed its rule's filter, but did not count.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NotCounted {
     /// Item ID.
     pub item: String,
@@ -311,6 +325,7 @@ pub struct NotCounted {
 /// What a rule counted: the numbers behind a `missing` sentence, so that a platform can show
 /// "2 of 3 clients" without parsing English.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Tally {
     /// The rule's type, as in the unit file: `count`, `distinct`, `options`, `per-item`,
     /// `spread`, `covers`, `all`, `any`.
@@ -361,6 +376,7 @@ pub struct Tally {
 
 /// The item that came closest to a `per-item` rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Closest {
     /// Item ID.
     pub item: String,
@@ -370,6 +386,7 @@ pub struct Closest {
 
 /// Days between the first and last date, against the days needed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Span {
     /// Days the items span.
     pub have: i64,
@@ -379,6 +396,7 @@ pub struct Span {
 
 /// One requirement's result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RequirementResult {
     /// A criterion's own number (`3.5`), or the requirement's ID in the unit file.
     pub id: String,
@@ -407,6 +425,7 @@ pub struct RequirementResult {
 
 /// The kinds of requirement a report lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum RequirementKind {
     /// A performance criterion.
@@ -445,6 +464,7 @@ impl RequirementKind {
 
 /// A finding under the rules of evidence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Finding {
     /// Stable code, documented in `docs/findings.md`.
     pub code: FindingCode,
@@ -460,6 +480,7 @@ pub struct Finding {
 
 /// How much a finding matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Severity {
     /// For information; nothing to fix.
@@ -472,6 +493,7 @@ pub enum Severity {
 
 /// The stable code of a finding. `docs/findings.md` has one heading per code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum FindingCode {
     /// Older than the currency window (rule of evidence: current).

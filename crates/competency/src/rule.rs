@@ -27,6 +27,14 @@ use crate::method::{Environment, Method};
 /// assert!(matches!(rule, Rule::Distinct { min: 3, .. }));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(
+        description = "A machine-checkable requirement on the body of evidence: a table whose `type` names its shape (docs/unit-format.md).",
+        transform = describe_rule_type
+    )
+)]
 #[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Rule {
     /// At least `min` items match the filter.
@@ -105,6 +113,20 @@ pub enum Rule {
     },
 }
 
+/// Gives each shape's `type` key, which serde's tag makes, a description.
+#[cfg(feature = "schema")]
+fn describe_rule_type(schema: &mut schemars::Schema) {
+    let shapes = schema.get_mut("oneOf").and_then(|s| s.as_array_mut());
+    for shape in shapes.into_iter().flatten() {
+        if let Some(tag) = shape
+            .pointer_mut("/properties/type")
+            .and_then(|t| t.as_object_mut())
+        {
+            tag.insert("description".to_owned(), "The rule's shape.".into());
+        }
+    }
+}
+
 fn one() -> u32 {
     1
 }
@@ -140,6 +162,7 @@ impl Rule {
 /// Which evidence items a rule looks at. Every condition given must hold; an empty filter
 /// takes every item that counts for the unit.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Filter {
     /// The item is tagged with this activity, declared in the unit's `[[activities]]`.
@@ -162,6 +185,7 @@ impl Filter {
 
 /// A field of an evidence item whose distinct values a rule can count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Field {
     /// The pseudonymous clients the item involves.
@@ -209,6 +233,11 @@ impl fmt::Display for Field {
 
 /// A whole kind of requirement, for [`Rule::Covers`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(description = "A whole kind of requirement, for a `covers` rule.")
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Scope {
     /// Every performance criterion.
@@ -230,6 +259,13 @@ pub enum Scope {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RequirementId(String);
+
+#[cfg(feature = "schema")]
+crate::schema::string_schema!(RequirementId, "RequirementId", {
+    "description": "A requirement of the same unit: a performance criterion's number (3.5) or another requirement's ID (PE1, K2.3).",
+    "type": "string",
+    "pattern": "^((0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)|[A-Z][A-Z0-9]*(\\.[A-Z0-9]+)*)$"
+});
 
 impl RequirementId {
     /// The ID as written.
