@@ -100,7 +100,7 @@ fn ids_are_in_canonical_ascending_order() {
 fn each_file_is_named_after_its_unit() {
     for (name, text) in Catalog::bundled_sources() {
         let unit = Unit::from_toml_str(text).unwrap();
-        assert_eq!(*name, format!("units/{}.toml", unit.code));
+        assert_eq!(*name, format!("{}.toml", unit.code));
     }
 }
 
