@@ -208,6 +208,12 @@ class Checks:
         self.failed += not ok
 
 
+def shipped_unit_files():
+    """The unit files in units/, in name order; the folder is also the crate competency-units,
+    whose Cargo.toml the loader skips."""
+    return [p for p in sorted((ROOT / "units").glob("*.toml")) if p.name != "Cargo.toml"]
+
+
 def sha256_hex(data):
     return hashlib.sha256(data).hexdigest()
 
@@ -248,7 +254,7 @@ def run(args, binary, work):
                                           text=True, check=True).stdout.strip()
     digest = units()
     manifest = "".join(f"{p.stem} {sha256_hex(p.read_bytes())}\n"
-                       for p in sorted((ROOT / "units").glob("*.toml")))
+                       for p in shipped_unit_files())
     print(f"  digest {digest}")
     checks.check(digest == sha256_hex(manifest.encode()),
                  "`units --digest` is SHA-256 over 'CODE SHA256' lines of units/*.toml")
@@ -313,7 +319,7 @@ def run(args, binary, work):
     stage_code = exit_code(verdicts)
     checks.check(stage_code == whole.returncode,
                  f"the stage's exit code from its records ({stage_code}) is the whole run's")
-    shipped = {p.stem: sha256_hex(p.read_bytes()) for p in (ROOT / "units").glob("*.toml")}
+    shipped = {p.stem: sha256_hex(p.read_bytes()) for p in shipped_unit_files()}
     used = {(u["code"], u["source_sha256"]) for v in verdicts if "report" in v for u in v["report"]["units"]}
     checks.check(all(shipped.get(code) == sha for code, sha in used),
                  f"every report's source_sha256 is its shipped unit file's ({len(used)} units used)")

@@ -13,29 +13,9 @@ use crate::path::Path;
 use crate::suggest::suggest;
 use crate::unit::{RelationKind, Unit};
 
-/// The unit files shipped inside the library, in code order.
-const BUNDLED: &[(&str, &str)] = &[
-    (
-        "units/BSBFLM507A.toml",
-        include_str!("../../../units/BSBFLM507A.toml"),
-    ),
-    (
-        "units/CHCMGT006.toml",
-        include_str!("../../../units/CHCMGT006.toml"),
-    ),
-    (
-        "units/CSCORG406A.toml",
-        include_str!("../../../units/CSCORG406A.toml"),
-    ),
-    (
-        "units/PSPMNGT606B.toml",
-        include_str!("../../../units/PSPMNGT606B.toml"),
-    ),
-    (
-        "units/SISXCCS002.toml",
-        include_str!("../../../units/SISXCCS002.toml"),
-    ),
-];
+/// The unit files shipped inside the library, in code order (the `competency-units` crate,
+/// which is the top-level `units/` folder).
+const BUNDLED: &[(&str, &str)] = competency_units::UNITS;
 
 /// Validated units, in load order (code order for the bundled set and for directories); a
 /// catalog may hold several releases of one unit, kept in release order.
@@ -74,7 +54,8 @@ impl Catalog {
         })
     }
 
-    /// The bundled unit files as (name, TOML text), for tools that show or copy them.
+    /// The bundled unit files as (file name, TOML text), such as `("CHCMGT006.toml", ...)`, for
+    /// tools that show or copy them.
     pub fn bundled_sources() -> &'static [(&'static str, &'static str)] {
         BUNDLED
     }
@@ -148,7 +129,8 @@ impl Catalog {
         }
     }
 
-    /// Loads every `*.toml` file in a directory, in file-name order.
+    /// Loads every `*.toml` file in a directory, in file-name order, except `Cargo.toml` (the
+    /// shipped `units/` folder is also a Rust package).
     pub fn from_dir(dir: impl AsRef<FsPath>) -> Result<Catalog, LoadErrors> {
         Self::from_paths(&[dir.as_ref().to_path_buf()])
     }
@@ -627,6 +609,9 @@ fn toml_files(dir: &FsPath) -> std::io::Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml"))
+        // A Rust package manifest, as in the shipped `units/`, never a unit file (no unit code
+        // is `Cargo`).
+        .filter(|p| !p.ends_with("Cargo.toml"))
         .collect();
     files.sort();
     Ok(files)

@@ -100,7 +100,7 @@ fn ids_are_in_canonical_ascending_order() {
 fn each_file_is_named_after_its_unit() {
     for (name, text) in Catalog::bundled_sources() {
         let unit = Unit::from_toml_str(text).unwrap();
-        assert_eq!(*name, format!("units/{}.toml", unit.code));
+        assert_eq!(*name, format!("{}.toml", unit.code));
     }
 }
 
@@ -300,6 +300,8 @@ fn the_catalog_digest_is_the_documented_manifest_hash() {
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        // units/ is also the crate competency-units; the loader skips its manifest.
+        .filter(|p| !p.ends_with("Cargo.toml"))
         .collect();
     files.sort();
     let manifest: String = files
