@@ -38,11 +38,14 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
 def example_portfolios():
-    """Every example portfolio, as JSON-ready dicts (TOML dates become ISO strings)."""
+    """Every example portfolio with evidence, as JSON-ready dicts (TOML dates become ISO
+    strings). A credit-transfer example may list no evidence: the mutations below need some."""
     out = []
     for path in sorted((ROOT / "examples").glob("*.toml")):
         with open(path, "rb") as f:
-            out.append(json.loads(json.dumps(tomllib.load(f), default=lambda d: d.isoformat())))
+            doc = json.loads(json.dumps(tomllib.load(f), default=lambda d: d.isoformat()))
+        if doc.get("evidence"):
+            out.append(doc)
     return out
 
 
