@@ -51,14 +51,14 @@ pub(crate) struct LimitArgs {
 
 impl LimitArgs {
     pub(crate) fn limits(&self) -> Limits {
-        Limits {
-            input_bytes: self.max_input_bytes,
-            toml_input_bytes: self.max_toml_bytes,
-            evidence_items: self.max_items,
-            values_per_item: self.max_values,
-            string_chars: self.max_string,
-            errors: self.max_errors,
-        }
+        let mut limits = Limits::default();
+        limits.input_bytes = self.max_input_bytes;
+        limits.toml_input_bytes = self.max_toml_bytes;
+        limits.evidence_items = self.max_items;
+        limits.values_per_item = self.max_values;
+        limits.string_chars = self.max_string;
+        limits.errors = self.max_errors;
+        limits
     }
 }
 

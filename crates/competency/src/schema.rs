@@ -30,6 +30,7 @@ use crate::unit::Unit;
 
 /// A document the library reads or writes, with a JSON Schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Document {
     /// An evidence portfolio, TOML or JSON (docs/portfolio-format.md).
     Portfolio,
