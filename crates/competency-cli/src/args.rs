@@ -157,7 +157,7 @@ pub(crate) enum Command {
 
 /// The names `schema` takes, from the library's list of documents.
 fn document_names() -> clap::builder::PossibleValuesParser {
-    clap::builder::PossibleValuesParser::new(competency::schema::Document::ALL.map(|d| d.name()))
+    clap::builder::PossibleValuesParser::new(competency::schema::Document::ALL.iter().map(|d| d.name()))
 }
 
 /// The portfolio to check and how: shared by `check` and `matrix`.

@@ -70,8 +70,8 @@ fn validators(document: Document) -> &'static Validators {
     static ALL: OnceLock<Vec<(Document, Validators)>> = OnceLock::new();
     let all = ALL.get_or_init(|| {
         Document::ALL
-            .into_iter()
-            .map(|d| {
+            .iter()
+            .map(|&d| {
                 let schema: Value = serde_json::from_str(&d.to_json()).unwrap();
                 let current = jsonschema::draft202012::options()
                     .should_validate_formats(true)
@@ -181,7 +181,7 @@ fn committed_schemas_are_what_the_command_prints() {
     let dir = root().join("docs/schema");
     let bless = std::env::var_os("COMPETENCY_BLESS").is_some();
     let mut failures = Vec::new();
-    for document in Document::ALL {
+    for &document in Document::ALL {
         let printed = competency(&["schema", document.name()], &root(), None);
         assert_eq!(
             printed,

@@ -36,7 +36,7 @@ pub enum Method {
 
 impl Method {
     /// Every method, in documentation order.
-    pub const ALL: [Method; 11] = [
+    pub const ALL: &'static [Method] = &[
         Method::Observation,
         Method::Questioning,
         Method::ThirdPartyReport,
@@ -88,7 +88,7 @@ pub enum Environment {
 
 impl Environment {
     /// Both environments.
-    pub const ALL: [Environment; 2] = [Environment::Workplace, Environment::Simulated];
+    pub const ALL: &'static [Environment] = &[Environment::Workplace, Environment::Simulated];
 
     /// The kebab-case name used in files.
     pub fn as_str(self) -> &'static str {

@@ -69,7 +69,7 @@ pub enum OutcomeCode {
 
 impl OutcomeCode {
     /// Every code the check suggests, in numeric order.
-    pub const ALL: [OutcomeCode; 6] = [
+    pub const ALL: &'static [OutcomeCode] = &[
         OutcomeCode::CompetencyAchieved,
         OutcomeCode::CompetencyNotAchieved,
         OutcomeCode::RplGranted,

@@ -402,6 +402,7 @@ pub enum Entry {
     /// A plain line.
     Text(String),
     /// A line with sub-items.
+    #[non_exhaustive]
     Nested {
         /// The line.
         text: String,
