@@ -214,41 +214,43 @@ impl EvidenceItem {
 
     /// Criteria (`3.5`) and other requirement IDs (`PE1`, `K2.3`) of a unit that the item
     /// demonstrates, after those already given for that unit.
-    pub fn covers<I, S>(mut self, unit: impl AsRef<str>, ids: I) -> Self
+    pub fn covers<I, S>(self, unit: impl AsRef<str>, ids: I) -> Self
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        let mapping = self.mapping(unit.as_ref());
-        mapping.covers.extend(ids.into_iter().map(Into::into));
-        self
+        self.extend_mapping(unit.as_ref(), |m| &mut m.covers, ids)
     }
 
     /// Activity tags from a unit's vocabulary, after those already given for that unit.
-    pub fn activities<I, S>(mut self, unit: impl AsRef<str>, tags: I) -> Self
+    pub fn activities<I, S>(self, unit: impl AsRef<str>, tags: I) -> Self
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        let mapping = self.mapping(unit.as_ref());
-        mapping.activities.extend(tags.into_iter().map(Into::into));
-        self
+        self.extend_mapping(unit.as_ref(), |m| &mut m.activities, tags)
     }
 
     /// Option IDs from a unit's option lists, after those already given for that unit.
-    pub fn options<I, S>(mut self, unit: impl AsRef<str>, options: I) -> Self
+    pub fn options<I, S>(self, unit: impl AsRef<str>, options: I) -> Self
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        let mapping = self.mapping(unit.as_ref());
-        mapping.options.extend(options.into_iter().map(Into::into));
-        self
+        self.extend_mapping(unit.as_ref(), |m| &mut m.options, options)
     }
 
-    /// What the item shows for a unit, added (empty) after the units already mapped.
-    fn mapping(&mut self, unit: &str) -> &mut Mapping {
-        self.units.entry(unit.to_owned()).or_default()
+    /// Adds `values` to one list of what the item shows for `unit`; a unit not mapped yet is
+    /// added after those that are.
+    fn extend_mapping<S: Into<String>>(
+        mut self,
+        unit: &str,
+        list: fn(&mut Mapping) -> &mut Vec<String>,
+        values: impl IntoIterator<Item = S>,
+    ) -> Self {
+        let mapping = self.units.entry(unit.to_owned()).or_default();
+        list(mapping).extend(values.into_iter().map(Into::into));
+        self
     }
 }
 
