@@ -13,8 +13,8 @@
 //! - OURS-full: OURS-check plus each record written as `competency batch` writes it
 //!   (`Record::to_json_line` into a 256 KiB `BufWriter`).
 //!
-//! Each block is timed `--file-runs` times (default 1), the best kept; the figures are the
-//! sums over blocks. Then, unless `--no-sizes`: the catalog's load and compile, the time per
+//! Each block is timed `--file-runs` times (default 1), the best kept, each timing repeating a
+//! measure until it has run for 0.25 s; the figures are the sums over blocks. Before it, the catalog's load and compile; after it, unless `--no-sizes`: the time per
 //! evidence item by portfolio size (valid portfolios only), TOML against typed
 //! `toml::from_str`, and the linear cases (best of `--runs`, default 3).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -109,15 +109,32 @@ fn clock_name() -> &'static str {
     }
 }
 
-/// The best of `runs` timings of `f`, by [`clock_name`]'s clock.
+/// The clock the figures are taken by (see [`clock_name`]).
+fn now() -> Duration {
+    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    on_cpu().unwrap_or_else(|| START.get_or_init(Instant::now).elapsed())
+}
+
+/// The kernel adds to a thread's on-CPU time at scheduler ticks (every 4 ms here), so each
+/// timing spans at least this long, calling `f` as often as needed: the error is then under 2%.
+const SPAN: Duration = Duration::from_millis(250);
+
+/// Time per call of `f`, the best of `runs` timings of at least [`SPAN`] each.
 fn best(runs: u32, mut f: impl FnMut()) -> Duration {
     (0..runs.max(1))
         .map(|_| {
-            let (wall, cpu) = (Instant::now(), on_cpu());
-            f();
-            match (cpu, on_cpu()) {
-                (Some(start), Some(end)) => end.saturating_sub(start),
-                _ => wall.elapsed(),
+            let start = now();
+            let (mut calls, mut batch) = (0u32, 1u32);
+            loop {
+                for _ in 0..batch {
+                    f();
+                }
+                calls += batch;
+                let spent = now().saturating_sub(start);
+                if spent >= SPAN {
+                    break spent / calls;
+                }
+                batch = calls;
             }
         })
         .min()
@@ -305,7 +322,7 @@ fn whole_file(path: &str, args: &Args) {
         counts.written as f64 / 1e6
     );
     println!(
-        "method: {blocks} block(s) of about {} MB, each timed {} time(s) per measure (best kept), measures interleaved per block",
+        "method: {blocks} block(s) of about {} MB, each timed {} time(s) per measure (best kept; a timing repeats a measure to last 0.25 s), measures interleaved per block",
         args.block_bytes / 1_000_000,
         args.file_runs
     );
@@ -344,8 +361,8 @@ fn whole_file(path: &str, args: &Args) {
 }
 
 fn catalog() {
-    println!("== catalog load and compile (best of 20 and of 5) ==");
-    let bundled = best(20, || {
+    println!("== catalog load and compile (best of 5) ==");
+    let bundled = best(5, || {
         let catalog =
             Catalog::from_sources(Catalog::bundled_sources().iter().copied()).expect("bundled units load");
         black_box(Checker::new(&catalog));
@@ -540,12 +557,13 @@ fn main() {
     if cfg!(debug_assertions) {
         println!("WARNING: a debug build; figures are meaningless (use --release)");
     }
+    // First, while the heap is fresh: after the whole file it took up to 5x as long.
+    catalog();
     if let Some(file) = &args.file {
         whole_file(file, &args);
     }
     if args.sizes {
         let generator = Generator::new();
-        catalog();
         sizes(&generator, args.runs);
         linear(&generator, args.runs);
     }
