@@ -291,6 +291,8 @@ fn build(seed: &Seed) -> (Portfolio, CheckOptions) {
         judgement_date: seed.judgement_date.map(day),
         policy,
         evidence,
+        outcomes: Default::default(),
+        prior_units: Vec::new(),
     };
     let options = CheckOptions {
         as_of: seed.as_of.map(day),

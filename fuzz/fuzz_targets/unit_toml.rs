@@ -108,6 +108,8 @@ fn check_everything(unit: &Unit, catalog: &Catalog) {
             item("E1", Judgement::Satisfactory),
             item("E2", Judgement::Pending),
         ],
+        outcomes: Default::default(),
+        prior_units: Vec::new(),
     };
     let checker = Checker::new(catalog);
     let options = CheckOptions::default();

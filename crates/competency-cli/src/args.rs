@@ -9,13 +9,19 @@ use competency::{Format, Limits};
 #[derive(Debug, Parser)]
 #[command(name = "competency", version, about, max_term_width = 100)]
 pub(crate) struct Cli {
-    /// Add the unit files in this directory to the bundled units; a unit with the code of a
-    /// bundled one replaces it (a note on standard error says so).
+    /// Add the unit files in this directory to the bundled units; a unit with the code and
+    /// release of a bundled one replaces it, another release is added next to it (a note on
+    /// standard error says which).
     #[arg(long, global = true, value_name = "DIR", conflicts_with = "only_units")]
     pub(crate) units: Option<PathBuf>,
     /// Use only the unit files in this directory, not the bundled units.
     #[arg(long, global = true, value_name = "DIR")]
     pub(crate) only_units: Option<PathBuf>,
+    /// Refuse to run (exit code 2, error catalog-mismatch) unless the catalog loaded has this
+    /// digest, as `units --digest` prints it: every worker of a distributed batch then
+    /// provably uses the driver's units (docs/scaling.md).
+    #[arg(long, global = true, value_name = "DIGEST")]
+    pub(crate) expect_catalog: Option<String>,
     #[command(subcommand)]
     pub(crate) command: Command,
 }
@@ -58,11 +64,17 @@ impl LimitArgs {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// List the units in the catalog.
+    /// List the units in the catalog, every release of each.
+    ///
+    /// With what each release supersedes and what it is equivalent to.
     Units {
         /// Output format.
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
+        /// Print only the catalog's digest: one SHA-256 over every unit file, in order
+        /// (docs/scaling.md), for `--expect-catalog`.
+        #[arg(long, conflicts_with = "format")]
+        digest: bool,
     },
     /// Show one unit in full.
     Show {
@@ -127,12 +139,25 @@ pub(crate) enum Command {
         #[arg(required = true)]
         codes: Vec<String>,
     },
+    /// Print the JSON Schema (draft 2020-12) of a document the tool reads or writes
+    /// (docs/schema/README.md).
+    Schema {
+        /// The document: `unit` is a unit file, `errors` the error document of `check --format
+        /// json`, `batch-record` one line of `batch` output.
+        #[arg(value_name = "DOCUMENT", value_parser = document_names())]
+        document: String,
+    },
     /// Validate unit files or directories of unit files.
     Lint {
         /// Unit files (CODE.toml) or directories of them.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
+}
+
+/// The names `schema` takes, from the library's list of documents.
+fn document_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(competency::schema::Document::ALL.map(|d| d.name()))
 }
 
 /// The portfolio to check and how: shared by `check` and `matrix`.

@@ -111,25 +111,31 @@ fn write_stdout(text: &str) -> std::io::Result<()> {
 }
 
 /// The catalog a command uses: the bundled units, the bundled units with a directory's added
-/// (`--units`), or a directory's only (`--only-units`); and notes on bundled units replaced.
+/// (`--units`), or a directory's only (`--only-units`), refused unless it is the one
+/// `--expect-catalog` pins; and notes on bundled units replaced.
 fn catalog(cli: &Cli) -> Result<(std::borrow::Cow<'static, Catalog>, Vec<String>), LoadErrors> {
+    let (catalog, notes) = load_catalog(cli)?;
+    pin(&catalog, cli)?;
+    Ok((catalog, notes))
+}
+
+/// `--expect-catalog`: the catalog loaded must be the one pinned.
+fn pin(catalog: &Catalog, cli: &Cli) -> Result<(), LoadErrors> {
+    cli.expect_catalog
+        .as_deref()
+        .map_or(Ok(()), |expected| catalog.expect_digest(expected))
+}
+
+/// The catalog the options name, not yet compared with `--expect-catalog`.
+fn load_catalog(cli: &Cli) -> Result<(std::borrow::Cow<'static, Catalog>, Vec<String>), LoadErrors> {
     use std::borrow::Cow;
     match (&cli.units, &cli.only_units) {
         (_, Some(dir)) => Ok((Cow::Owned(Catalog::from_dir(dir)?), Vec::new())),
         (Some(dir), None) => {
-            let (merged, replaced) = Catalog::bundled().extended(Catalog::from_dir(dir)?);
-            let notes = replaced
+            let (merged, overlaps) = Catalog::bundled().extended(Catalog::from_dir(dir)?);
+            let notes = overlaps
                 .iter()
-                .map(|r| {
-                    format!(
-                        "{} from {} (release {}) replaces the bundled {} (release {})",
-                        r.code,
-                        dir.display(),
-                        r.new_release,
-                        r.code,
-                        r.old_release
-                    )
-                })
+                .map(|o| overlap_note(o, &dir.display().to_string(), &merged))
                 .collect();
             Ok((Cow::Owned(merged), notes))
         }
@@ -137,9 +143,32 @@ fn catalog(cli: &Cli) -> Result<(std::borrow::Cow<'static, Catalog>, Vec<String>
     }
 }
 
+/// The note for a `--units` unit whose code the bundled catalog holds: it replaced the bundled
+/// file of the same release, or was added as another release (and which release a reference
+/// without one now means).
+fn overlap_note(overlap: &competency::Overlap, dir: &str, merged: &Catalog) -> String {
+    let competency::Overlap {
+        code, release, held, ..
+    } = overlap;
+    match overlap.kind {
+        competency::OverlapKind::Replaced => {
+            format!("{code} release {release} from {dir} replaces the bundled {code} release {release}")
+        }
+        competency::OverlapKind::Added => {
+            let held: Vec<String> = held.iter().map(u32::to_string).collect();
+            let latest = merged.get(code).map_or(*release, |u| u.release);
+            format!(
+                "{code} release {release} from {dir} is added next to the bundled release{} {}; {code} without a release means release {latest}",
+                if held.len() == 1 { "" } else { "s" },
+                held.join(", ")
+            )
+        }
+    }
+}
+
 fn run(cli: Cli) -> Result<Outcome, Failure> {
     if let Command::Lint { paths } = &cli.command {
-        return match Catalog::from_paths(paths) {
+        return match Catalog::from_paths(paths).and_then(|c| pin(&c, &cli).map(|()| c)) {
             Ok(catalog) => Ok(ok(format!(
                 "{} unit{} checked, no problems found\n",
                 catalog.len(),
@@ -148,18 +177,26 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
             Err(errors) => Err(errors.into()),
         };
     }
+    if let Command::Schema { document } = &cli.command {
+        // The parser took the name from the same list, so it is one of them.
+        let document = competency::schema::Document::from_name(document)
+            .ok_or_else(|| Failure(format!("error: no schema named {}", escape::line(document))))?;
+        return Ok(ok(document.to_json()));
+    }
     let (catalog, notes) = match catalog(&cli) {
         Ok(loaded) => loaded,
         Err(errors) if json_errors_wanted(&cli.command) => return Ok(json_errors(&errors)),
         Err(errors) => return Err(errors.into()),
     };
     let mut outcome = match &cli.command {
-        Command::Units { format } => ok(units(&catalog, *format)),
+        Command::Units { digest: true, .. } => ok(catalog.catalog_digest()),
+        Command::Units { format, .. } => ok(units(&catalog, *format)),
         Command::Show { code, format } => {
             let unit = resolve(&catalog, code)?;
+            let lineage = catalog.lineage(unit);
             ok(match format {
-                DocFormat::Text => doc::to_text(&show::unit_blocks(unit)),
-                DocFormat::Markdown => doc::to_markdown(&show::unit_blocks(unit)),
+                DocFormat::Text => doc::to_text(&show::unit_blocks(&lineage)),
+                DocFormat::Markdown => doc::to_markdown(&show::unit_blocks(&lineage)),
                 DocFormat::Json => json(unit),
             })
         }
@@ -207,7 +244,7 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
                 .collect::<Result<Vec<_>, _>>()?;
             ok(template::portfolio(&units, Date::today()))
         }
-        Command::Lint { .. } => unreachable!("handled above"),
+        Command::Lint { .. } | Command::Schema { .. } => unreachable!("handled above"),
     };
     outcome.notes = notes;
     Ok(outcome)
@@ -230,19 +267,19 @@ fn json_errors_wanted(command: &Command) -> bool {
 /// The JSON error document `{"errors": [...]}` on standard output, exit code 2: what
 /// `check --format json` gives for invalid input, so that a platform never parses prose.
 fn json_errors(errors: &LoadErrors) -> Outcome {
-    #[derive(serde::Serialize)]
-    struct Doc<'a> {
-        errors: &'a LoadErrors,
-    }
-    let mut outcome = ok(json(&Doc { errors }));
+    let mut outcome = ok(errors.to_json());
     outcome.code = 2;
     outcome
 }
 
 fn resolve<'c>(catalog: &'c Catalog, code: &str) -> Result<&'c competency::Unit, Failure> {
-    catalog
-        .resolve_str(code)
-        .map_err(|e| Failure(format!("error: {}", escape::line(&e.to_string()))))
+    catalog.resolve_str(code).map_err(|e| {
+        let help = e
+            .help()
+            .map(|h| format!("\n  help: {}", escape::line(&h)))
+            .unwrap_or_default();
+        Failure(format!("error: {}{help}", escape::line(&e.to_string())))
+    })
 }
 
 fn check_options(as_of: Option<&str>, units: &[String], limits: Limits) -> Result<CheckOptions, Failure> {
@@ -462,32 +499,64 @@ fn units(catalog: &Catalog, format: ListFormat) -> String {
         code: &'a str,
         title: &'a str,
         release: u32,
+        /// Whether a reference without a release means this one.
+        latest: bool,
         /// `null` when the source states no status.
         status: Option<&'a str>,
         training_package: &'a str,
         elements: usize,
         criteria: usize,
         evidence_requirements: usize,
+        /// The previous release (`CODE@RELEASE`) and the codes this release replaces.
+        supersedes: Vec<String>,
+        /// The next release (`CODE@RELEASE`) and the codes of catalog units that replace it.
+        superseded_by: Vec<String>,
+        /// The codes it is equivalent to, by its own file or by another unit's.
+        equivalent_to: Vec<&'a str>,
     }
+    let strings = |refs: Vec<competency::UnitRef>| refs.iter().map(ToString::to_string).collect();
     let rows: Vec<Row<'_>> = catalog
         .units()
-        .map(|u| Row {
-            code: u.code.as_str(),
-            title: &u.title,
-            release: u.release,
-            status: u.status.map(|s| s.as_str()),
-            training_package: u.code.training_package(),
-            elements: u.elements.len(),
-            criteria: u.criteria().count(),
-            evidence_requirements: u.evidence.len(),
+        .map(|u| {
+            let lineage = catalog.lineage(u);
+            Row {
+                code: u.code.as_str(),
+                title: &u.title,
+                release: u.release,
+                latest: lineage.is_latest(),
+                status: u.status.map(|s| s.as_str()),
+                training_package: u.code.training_package(),
+                elements: u.elements.len(),
+                criteria: u.criteria().count(),
+                evidence_requirements: u.evidence.len(),
+                supersedes: strings(lineage.supersedes()),
+                superseded_by: strings(lineage.superseded_by()),
+                equivalent_to: lineage.equivalent_to().into_iter().map(|c| c.as_str()).collect(),
+            }
         })
         .collect();
+    let cell = |list: &[&str]| {
+        if list.is_empty() {
+            "-".to_owned()
+        } else {
+            list.join(", ")
+        }
+    };
     match format {
         ListFormat::Json => json(&rows),
         ListFormat::Text => doc::to_text(&[doc::Block::Table(
-            ["code", "release", "elements", "criteria", "evidence", "title"]
-                .map(String::from)
-                .to_vec(),
+            [
+                "code",
+                "release",
+                "elements",
+                "criteria",
+                "evidence",
+                "supersedes",
+                "equivalent to",
+                "title",
+            ]
+            .map(String::from)
+            .to_vec(),
             rows.iter()
                 .map(|r| {
                     vec![
@@ -496,6 +565,8 @@ fn units(catalog: &Catalog, format: ListFormat) -> String {
                         r.elements.to_string(),
                         r.criteria.to_string(),
                         r.evidence_requirements.to_string(),
+                        cell(&r.supersedes.iter().map(String::as_str).collect::<Vec<_>>()),
+                        cell(&r.equivalent_to),
                         r.title.to_owned(),
                     ]
                 })

@@ -58,9 +58,20 @@ struct Row {
     met: String,
     total: String,
     verdict: String,
+    outcome: String,
+    outcome_reason: String,
 }
 
-const HEADER: [&str; 6] = ["file", "candidate", "unit", "met", "total", "verdict"];
+const HEADER: [&str; 8] = [
+    "file",
+    "candidate",
+    "unit",
+    "met",
+    "total",
+    "verdict",
+    "outcome",
+    "outcome_reason",
+];
 
 fn rows(results: &[(String, Checked)]) -> Vec<Row> {
     let mut out = Vec::new();
@@ -75,6 +86,8 @@ fn rows(results: &[(String, Checked)]) -> Vec<Row> {
                         met: unit.met.to_string(),
                         total: unit.total.to_string(),
                         verdict: render::verdict(unit.complete).to_lowercase(),
+                        outcome: unit.outcome.code.as_str().to_owned(),
+                        outcome_reason: unit.outcome.reason.as_str().to_owned(),
                     });
                 }
             }
@@ -89,13 +102,15 @@ fn rows(results: &[(String, Checked)]) -> Vec<Row> {
                     errors.len(),
                     if errors.len() == 1 { "" } else { "s" }
                 ),
+                outcome: String::new(),
+                outcome_reason: String::new(),
             }),
         }
     }
     out
 }
 
-fn cells(row: &Row) -> [&str; 6] {
+fn cells(row: &Row) -> [&str; 8] {
     [
         &row.file,
         &row.candidate,
@@ -103,6 +118,8 @@ fn cells(row: &Row) -> [&str; 6] {
         &row.met,
         &row.total,
         &row.verdict,
+        &row.outcome,
+        &row.outcome_reason,
     ]
 }
 
@@ -154,7 +171,8 @@ pub fn csv(results: &[(String, Checked)]) -> String {
 
 /// The summary and every report as one JSON document: `{ "reports": [{ "file", "report" } or
 /// { "file", "errors" }], "summary": [{ "file", "candidate", "unit", "met", "total",
-/// "verdict" }] }`, the errors as `--format json` gives them elsewhere.
+/// "verdict", "outcome", "outcome_reason" }] }`, the errors as `--format json` gives them
+/// elsewhere.
 pub fn json(results: &[(String, Checked)]) -> String {
     #[derive(serde::Serialize)]
     struct Doc<'a> {
@@ -181,6 +199,10 @@ pub fn json(results: &[(String, Checked)]) -> String {
         #[serde(skip_serializing_if = "Option::is_none")]
         total: Option<usize>,
         verdict: &'a str,
+        #[serde(skip_serializing_if = "str::is_empty")]
+        outcome: &'a str,
+        #[serde(skip_serializing_if = "str::is_empty")]
+        outcome_reason: &'a str,
     }
     let rows = rows(results);
     let doc = Doc {
@@ -208,6 +230,8 @@ pub fn json(results: &[(String, Checked)]) -> String {
                 met: r.met.parse().ok(),
                 total: r.total.parse().ok(),
                 verdict: &r.verdict,
+                outcome: &r.outcome,
+                outcome_reason: &r.outcome_reason,
             })
             .collect(),
     };

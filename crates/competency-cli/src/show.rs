@@ -1,11 +1,13 @@
 //! `competency show`: one unit, whole and readable.
 
-use competency::{Entry, Item, ItemSection, RelationKind, Unit};
+use competency::{Entry, Item, ItemSection, Lineage, RelationKind};
 
 use crate::doc::Block;
 
-/// The unit as a document.
-pub fn unit_blocks(unit: &Unit) -> Vec<Block> {
+/// The unit as a document, with where it stands in the catalog (its releases, what it
+/// supersedes and what it is equivalent to).
+pub fn unit_blocks(lineage: &Lineage<'_>) -> Vec<Block> {
+    let unit = lineage.unit;
     let mut b = vec![Block::Heading(1, format!("{} {}", unit.code, unit.title))];
     let mut facts = vec![
         format!("Release {}", unit.release),
@@ -25,22 +27,40 @@ pub fn unit_blocks(unit: &Unit) -> Vec<Block> {
         facts.push(format!("sectors: {}", unit.sectors.join(", ")));
     }
     b.push(Block::Para(facts.join(" · ")));
-    if !unit.relations.is_empty() {
-        let list = unit
-            .relations
-            .iter()
-            .map(|r| {
-                let what = match (r.kind, r.equivalent) {
-                    (RelationKind::EquivalentTo, _) => "Equivalent to",
-                    (RelationKind::Replaces, true) => "Replaces and is equivalent to",
-                    (RelationKind::Replaces, false) => "Replaces",
-                    (RelationKind::CoAssess, _) => "May be co-assessed with",
-                    (RelationKind::Related, _) => "Related",
-                };
-                let title = r.title.as_deref().map(|t| format!(" {t}")).unwrap_or_default();
-                (0, format!("{what}: {}{title}", r.code))
-            })
-            .collect();
+    if lineage.releases.len() > 1 {
+        b.push(Block::Para(releases_line(lineage)));
+    }
+    let mut list: Vec<(usize, String)> = unit
+        .relations
+        .iter()
+        .map(|r| {
+            let what = match (r.kind, r.equivalent) {
+                (RelationKind::EquivalentTo, _) => "Equivalent to",
+                (RelationKind::Replaces, true) => "Replaces and is equivalent to",
+                (RelationKind::Replaces, false) => "Replaces",
+                (RelationKind::CoAssess, _) => "May be co-assessed with",
+                (RelationKind::Related, _) => "Related",
+            };
+            let title = r.title.as_deref().map(|t| format!(" {t}")).unwrap_or_default();
+            (0, format!("{what}: {}{title}", r.code))
+        })
+        .collect();
+    // What the catalog adds to the unit's own relations: its other releases, and units
+    // whose files name this one.
+    let code = &unit.code;
+    if let Some(previous) = lineage.previous() {
+        list.push((0, format!("Supersedes: {code} release {previous}")));
+    }
+    if let Some(next) = lineage.next() {
+        list.push((0, format!("Superseded by: {code} release {next}")));
+    }
+    for other in &lineage.replaced_by {
+        list.push((0, format!("Replaced by: {other} (its unit file says so)")));
+    }
+    for other in &lineage.equivalent_from {
+        list.push((0, format!("Equivalent to: {other} (its unit file says so)")));
+    }
+    if !list.is_empty() {
         b.push(Block::List(list));
     }
     for (heading, text) in [
@@ -188,6 +208,20 @@ pub fn unit_blocks(unit: &Unit) -> Vec<Block> {
         }
     }
     b
+}
+
+/// The releases of the code in the catalog, and which one a reference without a release means.
+fn releases_line(lineage: &Lineage<'_>) -> String {
+    let unit = lineage.unit;
+    let all: Vec<String> = lineage.releases.iter().map(u32::to_string).collect();
+    let latest = lineage.releases.last().copied().unwrap_or(unit.release);
+    let latest = format!("{} without a release means release {latest}", unit.code);
+    let this = if lineage.is_latest() {
+        "This is the latest: "
+    } else {
+        ""
+    };
+    format!("Releases in the catalog: {}. {this}{latest}.", all.join(", "))
 }
 
 fn rule_line(rule: Option<&competency::Rule>) -> String {

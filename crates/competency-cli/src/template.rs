@@ -5,7 +5,13 @@ use competency::{Date, Item, Unit};
 /// A TOML portfolio for these units that parses and checks as it is (with every requirement
 /// unmet), listing what each unit's evidence can claim; judged as of `today`.
 pub fn portfolio(units: &[&Unit], today: Date) -> String {
-    let mut out = String::new();
+    // taplo (Even Better TOML) reads a `#:schema` comment before the first key: completion and
+    // checking against the schema beside the file.
+    let mut out = String::from("#:schema ./portfolio.schema.json\n");
+    out.push_str(
+        "# For completion and checking in an editor (taplo, Even Better TOML), put the portfolio's\n\
+         # schema beside this file: competency schema portfolio > portfolio.schema.json\n",
+    );
     let names: Vec<String> = units.iter().map(|u| format!("{} {}", u.code, u.title)).collect();
     out.push_str(&format!("# Evidence portfolio for {}.\n", names.join("; ")));
     out.push_str(

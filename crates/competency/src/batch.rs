@@ -25,7 +25,7 @@
 //! assert!(!records[1].result.as_ref().unwrap().complete);
 //! ```
 
-use std::io::{self, BufRead};
+use std::io::{self, BufRead, Read};
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
@@ -126,6 +126,48 @@ impl Serialize for Record {
     }
 }
 
+// Written by hand, as its `Serialize` is: one of two closed objects.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Record {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Record".into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let line = schemars::json_schema!({
+            "description": "The portfolio's 1-based line number in the input.",
+            "type": "integer",
+            "minimum": 1
+        });
+        let mut report = generator.subschema_for::<Report>();
+        report.insert(
+            "description".to_owned(),
+            "The portfolio's report, as `check --format json` gives it.".into(),
+        );
+        let mut errors = generator.subschema_for::<LoadErrors>();
+        errors.insert(
+            "description".to_owned(),
+            "Why the portfolio could not be checked, each error as `check --format json` gives it.".into(),
+        );
+        schemars::json_schema!({
+            "description": "The result for one portfolio line of a batch: its report, or the errors that stopped it from being checked (line and column inside that line's portfolio).",
+            "type": "object",
+            "oneOf": [
+                {
+                    "properties": { "line": line, "report": report },
+                    "required": ["line", "report"],
+                    "additionalProperties": false
+                },
+                {
+                    "properties": { "line": line, "errors": errors },
+                    "required": ["line", "errors"],
+                    "additionalProperties": false
+                }
+            ]
+        })
+    }
+}
+
 /// How one portfolio fared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Verdict {
@@ -208,8 +250,54 @@ impl<R: BufRead> BoundedLines<R> {
 
     fn read_line(&mut self) -> io::Result<Option<Line>> {
         let mut bytes = Vec::new();
-        let mut length: u64 = 0;
-        let mut any = false;
+        // The kept bytes and the line ending (and a byte order mark before the first line),
+        // found by the standard library's fast search.
+        let bom_room = if self.number == 0 { 3 } else { 0 };
+        let cap = (self.keep as u64).saturating_add(1 + bom_room);
+        let read = (&mut self.reader).take(cap).read_until(b'\n', &mut bytes)? as u64;
+        if read == 0 {
+            return Ok(None);
+        }
+        self.bytes_read += read;
+        let ended = bytes.last() == Some(&b'\n');
+        if ended {
+            bytes.pop();
+        }
+        if self.number == 0 && bytes.starts_with(b"\xEF\xBB\xBF") {
+            bytes.drain(..3);
+            if bytes.is_empty() && !ended {
+                // The input was a byte order mark and nothing else: no line.
+                self.done = true;
+                return Ok(None);
+            }
+        }
+        let mut length = bytes.len() as u64;
+        let mut last = bytes.last().copied();
+        bytes.truncate(self.keep);
+        if !ended && read == cap {
+            // Perhaps longer still: the rest is read and dropped, but counted.
+            let (rest, rest_last) = self.skip_line()?;
+            length += rest;
+            last = rest_last.or(last);
+        }
+        if last == Some(b'\r') {
+            if length == bytes.len() as u64 {
+                bytes.pop();
+            }
+            length -= 1;
+        }
+        self.number += 1;
+        Ok(Some(Line {
+            number: self.number,
+            bytes,
+            length,
+        }))
+    }
+
+    /// Reads the rest of an over-long line and drops it: how many bytes it held before the
+    /// line ending, and the last of them.
+    fn skip_line(&mut self) -> io::Result<(u64, Option<u8>)> {
+        let mut length = 0;
         let mut last = None;
         loop {
             let buf = match self.reader.fill_buf() {
@@ -218,42 +306,20 @@ impl<R: BufRead> BoundedLines<R> {
                 Err(e) => return Err(e),
             };
             if buf.is_empty() {
-                if !any {
-                    return Ok(None);
-                }
-                break;
+                return Ok((length, last));
             }
-            any = true;
             let (content, used, ended) = match buf.iter().position(|&b| b == b'\n') {
                 Some(i) => (&buf[..i], i + 1, true),
                 None => (buf, buf.len(), false),
             };
             last = content.last().copied().or(last);
-            let room = self.keep.saturating_sub(bytes.len()).min(content.len());
-            bytes.extend_from_slice(&content[..room]);
             length += content.len() as u64;
             self.reader.consume(used);
             self.bytes_read += used as u64;
             if ended {
-                break;
+                return Ok((length, last));
             }
         }
-        if last == Some(b'\r') {
-            if length == bytes.len() as u64 {
-                bytes.pop();
-            }
-            length -= 1;
-        }
-        if self.number == 0 && bytes.starts_with(b"\xEF\xBB\xBF") {
-            bytes.drain(..3);
-            length -= 3;
-        }
-        self.number += 1;
-        Ok(Some(Line {
-            number: self.number,
-            bytes,
-            length,
-        }))
     }
 }
 

@@ -6,37 +6,19 @@ use std::sync::{Arc, OnceLock};
 
 use indexmap::IndexMap;
 
-use crate::error::{ErrorCode, LoadError, LoadErrors};
+use crate::error::{ErrorCode, LoadError, LoadErrors, Problem};
 use crate::ids::{UnitCode, UnitRef};
-use crate::load::{decode, file_error, load_unit};
+use crate::load::{Format, decode, file_error, load_unit, locate};
+use crate::path::Path;
 use crate::suggest::suggest;
 use crate::unit::{RelationKind, Unit};
 
-/// The unit files shipped inside the library, in code order.
-const BUNDLED: &[(&str, &str)] = &[
-    (
-        "units/BSBFLM507A.toml",
-        include_str!("../../../units/BSBFLM507A.toml"),
-    ),
-    (
-        "units/CHCMGT006.toml",
-        include_str!("../../../units/CHCMGT006.toml"),
-    ),
-    (
-        "units/CSCORG406A.toml",
-        include_str!("../../../units/CSCORG406A.toml"),
-    ),
-    (
-        "units/PSPMNGT606B.toml",
-        include_str!("../../../units/PSPMNGT606B.toml"),
-    ),
-    (
-        "units/SISXCCS002.toml",
-        include_str!("../../../units/SISXCCS002.toml"),
-    ),
-];
+/// The unit files shipped inside the library, in code order (the `competency-units` crate,
+/// which is the top-level `units/` folder).
+const BUNDLED: &[(&str, &str)] = competency_units::UNITS;
 
-/// Validated units, in load order (code order for the bundled set and for directories).
+/// Validated units, in load order (code order for the bundled set and for directories); a
+/// catalog may hold several releases of one unit, kept in release order.
 ///
 /// ```
 /// use competency::{Catalog, UnitRef};
@@ -47,11 +29,18 @@ const BUNDLED: &[(&str, &str)] = &[
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Catalog {
+    /// Per code, in load order: the releases held, in ascending release order (never empty).
+    units: IndexMap<UnitCode, Vec<Held>>,
+}
+
+/// One release of a unit as a catalog holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Held {
     /// Shared so that a checker's compiled units can hold their unit without borrowing the
     /// catalog.
-    units: IndexMap<UnitCode, Arc<Unit>>,
-    /// SHA-256 of each unit file's bytes, hex, by code.
-    digests: IndexMap<UnitCode, String>,
+    unit: Arc<Unit>,
+    /// SHA-256 of the unit file's bytes, hex.
+    digest: String,
 }
 
 impl Catalog {
@@ -65,43 +54,62 @@ impl Catalog {
         })
     }
 
-    /// The bundled unit files as (name, TOML text), for tools that show or copy them.
+    /// The bundled unit files as (file name, TOML text), such as `("CHCMGT006.toml", ...)`, for
+    /// tools that show or copy them.
     pub fn bundled_sources() -> &'static [(&'static str, &'static str)] {
         BUNDLED
     }
 
     /// Loads units from (name, TOML text) pairs; `name` is used in error locations and, when it
-    /// ends in `CODE.toml`, checked against the unit's code.
+    /// ends in `.toml`, checked against the unit: `CODE.toml` holds a release of unit `CODE`,
+    /// `CODE@RELEASE.toml` that release. Two files may hold two releases of one unit, never the
+    /// same release.
+    ///
+    /// ```
+    /// use competency::Catalog;
+    /// let (name, text) = Catalog::bundled_sources()[1];
+    /// let older = text.replace("release = 2", "release = 1");
+    /// let catalog = Catalog::from_sources([(name, text), ("CHCMGT006@1.toml", older.as_str())]).unwrap();
+    /// assert_eq!(catalog.releases(&"CHCMGT006".parse().unwrap()).map(|u| u.release).collect::<Vec<_>>(), [1, 2]);
+    /// let clash = Catalog::from_sources([(name, text), ("CHCMGT006@2.toml", text)]).unwrap_err();
+    /// assert_eq!(clash.errors()[0].code().as_str(), "duplicate-unit");
+    /// ```
     pub fn from_sources<'a>(
         sources: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<Catalog, LoadErrors> {
-        let mut units: IndexMap<UnitCode, (String, Unit)> = IndexMap::new();
-        let mut digests = IndexMap::new();
+        let mut units: IndexMap<UnitCode, Vec<(String, Held)>> = IndexMap::new();
         let mut errors = Vec::new();
         for (name, text) in sources {
             match load_unit(name, text) {
                 Err(mut e) => errors.append(&mut e),
                 Ok(unit) => {
-                    if let Some((first, _)) = units.get(&unit.code) {
+                    if let Some(problem) = file_name_problem(name, &unit) {
+                        errors.extend(locate(name, text, Format::Toml, vec![problem]));
+                    }
+                    let releases = units.entry(unit.code.clone()).or_default();
+                    if let Some((first, _)) = releases.iter().find(|(_, h)| h.unit.release == unit.release) {
                         errors.push(file_error(
                             ErrorCode::DuplicateUnit,
                             name,
-                            format!("unit {} is already defined in {first}", unit.code),
-                            Some("keep one file per unit".to_owned()),
+                            format!(
+                                "unit {} (release {}) is already defined in {first}",
+                                unit.code, unit.release
+                            ),
+                            Some(
+                                "keep one file per release of a unit; if this file holds another release, correct its `release`"
+                                    .to_owned(),
+                            ),
                         ));
                         continue;
                     }
-                    let stem = FsPath::new(name).file_stem().and_then(|s| s.to_str());
-                    if let Some(stem) = stem.filter(|s| *s != unit.code.as_str() && name.ends_with(".toml")) {
-                        errors.push(file_error(
-                            ErrorCode::FileNameMismatch,
-                            name,
-                            format!("the file is named {stem}.toml but holds unit {}", unit.code),
-                            Some(format!("rename it to {}.toml", unit.code)),
-                        ));
-                    }
-                    digests.insert(unit.code.clone(), sha256_hex(text.as_bytes()));
-                    units.insert(unit.code.clone(), (name.to_owned(), unit));
+                    let digest = sha256_hex(text.as_bytes());
+                    releases.push((
+                        name.to_owned(),
+                        Held {
+                            unit: Arc::new(unit),
+                            digest,
+                        },
+                    ));
                 }
             }
         }
@@ -109,16 +117,20 @@ impl Catalog {
             Ok(Catalog {
                 units: units
                     .into_iter()
-                    .map(|(code, (_, unit))| (code, Arc::new(unit)))
+                    .map(|(code, releases)| {
+                        let mut held: Vec<Held> = releases.into_iter().map(|(_, h)| h).collect();
+                        held.sort_by_key(|h| h.unit.release);
+                        (code, held)
+                    })
                     .collect(),
-                digests,
             })
         } else {
             Err(LoadErrors::new(errors))
         }
     }
 
-    /// Loads every `*.toml` file in a directory, in file-name order.
+    /// Loads every `*.toml` file in a directory, in file-name order, except `Cargo.toml` (the
+    /// shipped `units/` folder is also a Rust package).
     pub fn from_dir(dir: impl AsRef<FsPath>) -> Result<Catalog, LoadErrors> {
         Self::from_paths(&[dir.as_ref().to_path_buf()])
     }
@@ -181,58 +193,142 @@ impl Catalog {
         }
     }
 
-    /// This catalog with `other`'s units added; a unit of `other` whose code this catalog
-    /// already holds replaces it in place, and is listed in the returned replacements.
+    /// This catalog with `other`'s units added. A unit of `other` replaces this catalog's unit
+    /// only when both code and release match; another release of a code this catalog holds is
+    /// added next to the releases it holds. Each unit of `other` whose code this catalog already
+    /// held is listed in the returned overlaps, replaced or added.
     ///
     /// ```
-    /// use competency::Catalog;
-    /// let own = Catalog::from_sources([Catalog::bundled_sources()[1]]).unwrap();
-    /// let (merged, replaced) = Catalog::bundled().extended(own);
-    /// assert_eq!(merged.len(), 5);
-    /// assert_eq!(replaced[0].code.as_str(), "CHCMGT006");
+    /// use competency::{Catalog, OverlapKind};
+    /// let (name, text) = Catalog::bundled_sources()[1];
+    /// let same = Catalog::from_sources([(name, text)]).unwrap();
+    /// let (merged, overlaps) = Catalog::bundled().extended(same);
+    /// assert_eq!((merged.len(), overlaps[0].kind), (5, OverlapKind::Replaced));
+    /// let older = text.replace("release = 2", "release = 1");
+    /// let older = Catalog::from_sources([("CHCMGT006@1.toml", older.as_str())]).unwrap();
+    /// let (merged, overlaps) = Catalog::bundled().extended(older);
+    /// assert_eq!((merged.len(), overlaps[0].kind), (6, OverlapKind::Added));
+    /// assert_eq!(merged.get(&"CHCMGT006".parse().unwrap()).unwrap().release, 2);
     /// ```
-    pub fn extended(&self, other: Catalog) -> (Catalog, Vec<Replacement>) {
+    pub fn extended(&self, other: Catalog) -> (Catalog, Vec<Overlap>) {
         let mut units = self.units.clone();
-        let mut digests = self.digests.clone();
-        digests.extend(other.digests);
-        let mut replaced = Vec::new();
-        for (code, unit) in other.units {
-            let new_release = unit.release;
-            if let Some(old) = units.insert(code.clone(), unit) {
-                replaced.push(Replacement {
-                    code,
-                    old_release: old.release,
-                    new_release,
+        let mut overlaps = Vec::new();
+        for (code, releases) in other.units {
+            let held = units.entry(code.clone()).or_default();
+            let before: Vec<u32> = held.iter().map(|h| h.unit.release).collect();
+            for new in releases {
+                let release = new.unit.release;
+                if before.is_empty() {
+                    held.push(new);
+                    continue;
+                }
+                let kind = match held.iter_mut().find(|h| h.unit.release == release) {
+                    Some(slot) => {
+                        *slot = new;
+                        OverlapKind::Replaced
+                    }
+                    None => {
+                        held.push(new);
+                        OverlapKind::Added
+                    }
+                };
+                overlaps.push(Overlap {
+                    code: code.clone(),
+                    release,
+                    kind,
+                    held: before.clone(),
                 });
             }
+            held.sort_by_key(|h| h.unit.release);
         }
-        (Catalog { units, digests }, replaced)
+        (Catalog { units }, overlaps)
     }
 
-    /// The SHA-256 of the unit file `code` was loaded from, in lower-case hex.
+    /// The SHA-256 of the unit file a reference resolves to (the latest release when it names
+    /// none), in lower-case hex.
     ///
     /// ```
     /// use competency::Catalog;
     /// let digest = Catalog::bundled().digest(&"CHCMGT006".parse().unwrap()).unwrap();
     /// assert_eq!(digest.len(), 64);
     /// ```
-    pub fn digest(&self, code: &UnitCode) -> Option<&str> {
-        self.digests.get(code).map(String::as_str)
+    pub fn digest(&self, reference: &UnitRef) -> Option<&str> {
+        self.held(reference).map(|h| h.digest.as_str())
     }
 
-    /// The units, in load order.
+    /// The digest of the whole catalog: the SHA-256, in lower-case hex, of one line
+    /// `CODE SOURCE_SHA256\n` per unit, in load order ([`Catalog::units`]), where
+    /// `SOURCE_SHA256` is [`Catalog::digest`]. Two catalogs with the same digest hold the same
+    /// unit files in the same order, so a driver can pin the catalog every worker uses
+    /// (docs/scaling.md).
+    ///
+    /// ```
+    /// use competency::Catalog;
+    /// let bundled = Catalog::bundled();
+    /// assert_eq!(bundled.catalog_digest().len(), 64);
+    /// let reversed = Catalog::from_sources(Catalog::bundled_sources().iter().rev().copied()).unwrap();
+    /// assert_ne!(reversed.catalog_digest(), bundled.catalog_digest());
+    /// ```
+    pub fn catalog_digest(&self) -> String {
+        let manifest: String = self
+            .shared_units()
+            .map(|(unit, digest)| format!("{} {digest}\n", unit.code))
+            .collect();
+        sha256_hex(manifest.as_bytes())
+    }
+
+    /// `Ok` when [`Catalog::catalog_digest`] is `expected` (hex, in either case), else a
+    /// [`catalog-mismatch`](ErrorCode::CatalogMismatch) error naming both digests: what a
+    /// worker checks before it checks anything, so that it never uses another catalog than
+    /// the one its driver pinned.
+    ///
+    /// ```
+    /// use competency::Catalog;
+    /// let catalog = Catalog::bundled();
+    /// assert!(catalog.expect_digest(&catalog.catalog_digest().to_uppercase()).is_ok());
+    /// let err = catalog.expect_digest("00").unwrap_err();
+    /// assert_eq!(err.errors()[0].code().as_str(), "catalog-mismatch");
+    /// ```
+    pub fn expect_digest(&self, expected: &str) -> Result<(), LoadErrors> {
+        let actual = self.catalog_digest();
+        if actual.eq_ignore_ascii_case(expected.trim()) {
+            return Ok(());
+        }
+        Err(LoadErrors::from(
+            LoadError::new(
+                ErrorCode::CatalogMismatch,
+                format!(
+                    "the catalog's digest is {actual}, not the expected {}",
+                    expected.trim()
+                ),
+            )
+            .with_help(Some(
+                "give every worker the same unit files as the driver (the same binary, or the same --units or --only-units directory); `competency units --digest` prints a catalog's digest".to_owned(),
+            )),
+        ))
+    }
+
+    /// Every release of every unit, in load order of their codes, each code's releases in
+    /// ascending order.
     pub fn units(&self) -> impl ExactSizeIterator<Item = &Unit> {
-        self.units.values().map(|u| &**u)
+        // Counted once so that callers keep an exact size across codes' releases.
+        Counted {
+            inner: self.units.values().flatten(),
+            left: self.len(),
+        }
     }
 
-    /// The units, shared, in load order.
-    pub(crate) fn shared_units(&self) -> impl Iterator<Item = &Arc<Unit>> {
-        self.units.values()
+    /// Every release, shared, with its file's digest, in the order of [`Catalog::units`].
+    pub(crate) fn shared_units(&self) -> impl Iterator<Item = (&Arc<Unit>, &str)> {
+        self.units
+            .values()
+            .flatten()
+            .map(|h| (&h.unit, h.digest.as_str()))
     }
 
-    /// How many units there are.
+    /// How many units there are, counting each release of a unit (one per unit file).
     pub fn len(&self) -> usize {
-        self.units.len()
+        self.units.values().map(Vec::len).sum()
     }
 
     /// True when the catalog holds no units.
@@ -240,14 +336,30 @@ impl Catalog {
         self.units.is_empty()
     }
 
-    /// The unit with this code.
+    /// The latest release the catalog holds of the unit with this code.
     pub fn get(&self, code: &UnitCode) -> Option<&Unit> {
-        self.units.get(code).map(|u| &**u)
+        self.units.get(code).and_then(|r| r.last()).map(|h| &*h.unit)
     }
 
-    /// The unit a reference names: `CHCMGT006` (any release) or `CHCMGT006@2` (that release).
+    /// The releases the catalog holds of the unit with this code, oldest first (none when it
+    /// holds no such unit).
+    pub fn releases(&self, code: &UnitCode) -> impl DoubleEndedIterator<Item = &Unit> {
+        self.units.get(code).into_iter().flatten().map(|h| &*h.unit)
+    }
+
+    fn held(&self, reference: &UnitRef) -> Option<&Held> {
+        let releases = self.units.get(reference.code())?;
+        match reference.release() {
+            None => releases.last(),
+            Some(release) => releases.iter().find(|h| h.unit.release == release),
+        }
+    }
+
+    /// The unit a reference names: `CHCMGT006` (the latest release the catalog holds) or
+    /// `CHCMGT006@2` (that release). A release the catalog lacks is an error that lists the
+    /// releases it holds.
     pub fn resolve(&self, reference: &UnitRef) -> Result<&Unit, ResolveError> {
-        let Some(unit) = self.units.get(reference.code()) else {
+        let Some(releases) = self.units.get(reference.code()) else {
             let suggestion = suggest(reference.code().as_str(), self.units.keys().map(UnitCode::as_str))
                 .map(str::to_owned);
             return Err(ResolveError::UnknownUnit {
@@ -255,13 +367,12 @@ impl Catalog {
                 suggestion,
             });
         };
-        match reference.release() {
-            Some(release) if release != unit.release => Err(ResolveError::ReleaseMismatch {
+        self.held(reference)
+            .map(|h| &*h.unit)
+            .ok_or_else(|| ResolveError::ReleaseMismatch {
                 reference: reference.clone(),
-                available: unit.release,
-            }),
-            _ => Ok(&**unit),
-        }
+                available: releases.iter().map(|h| h.unit.release).collect(),
+            })
     }
 
     /// Resolves a reference written as text; errors say what was wrong with it.
@@ -274,56 +385,147 @@ impl Catalog {
         self.resolve(&parsed)
     }
 
-    /// Codes equivalent to `code`: those `code`'s unit declares (equivalent-to, or replaces and
-    /// is equivalent), and the catalog units that declare `code` equivalent.
+    /// Codes equivalent to `code`: those any release of `code`'s unit declares (equivalent-to,
+    /// or replaces and is equivalent), the latest release's first, and the codes of catalog
+    /// units (any release) that declare `code` equivalent. Each code once.
+    ///
+    /// Releases of one code are one unit here: a code is not listed as equivalent to itself.
     pub fn equivalents(&self, code: &UnitCode) -> Vec<&UnitCode> {
         let mut out: Vec<&UnitCode> = Vec::new();
-        let is_equivalence = |kind: RelationKind, equivalent: bool| {
-            kind == RelationKind::EquivalentTo || (kind == RelationKind::Replaces && equivalent)
-        };
-        if let Some(unit) = self.get(code) {
-            out.extend(
-                unit.relations
-                    .iter()
-                    .filter(|r| is_equivalence(r.kind, r.equivalent))
-                    .map(|r| &r.code),
-            );
-        }
-        for unit in self.units() {
-            if unit
+        for unit in self.releases(code).rev() {
+            for other in unit
                 .relations
                 .iter()
-                .any(|r| &r.code == code && is_equivalence(r.kind, r.equivalent))
-                && !out.contains(&&unit.code)
+                .filter(|r| r.is_equivalence())
+                .map(|r| &r.code)
             {
-                out.push(&unit.code);
+                if !out.contains(&other) {
+                    out.push(other);
+                }
+            }
+        }
+        for other in self.declaring_equivalent(code) {
+            if !out.contains(&other) {
+                out.push(other);
             }
         }
         out
     }
 
-    /// The catalog units that replace (supersede) `code`.
-    pub fn replaced_by(&self, code: &UnitCode) -> Vec<&Unit> {
-        self.units()
-            .filter(|u| {
-                u.relations
-                    .iter()
-                    .any(|r| r.kind == RelationKind::Replaces && &r.code == code)
+    /// The codes of catalog units (any release, each code once) whose relations declare
+    /// `code` equivalent.
+    pub(crate) fn declaring_equivalent(&self, code: &UnitCode) -> Vec<&UnitCode> {
+        self.units
+            .iter()
+            .filter(|(other, releases)| {
+                *other != code
+                    && releases.iter().any(|h| {
+                        h.unit
+                            .relations
+                            .iter()
+                            .any(|r| &r.code == code && r.is_equivalence())
+                    })
             })
+            .map(|(other, _)| other)
             .collect()
     }
 
-    /// The codes that `code`'s unit replaces.
-    pub fn replaces(&self, code: &UnitCode) -> Vec<&UnitCode> {
-        self.get(code)
-            .map(|u| {
-                u.relations
-                    .iter()
-                    .filter(|r| r.kind == RelationKind::Replaces)
-                    .map(|r| &r.code)
-                    .collect()
+    /// The catalog units that replace (supersede) `code`: for each code, its latest release,
+    /// when any of its releases names `code` in a `replaces` relation.
+    pub fn replaced_by(&self, code: &UnitCode) -> Vec<&Unit> {
+        self.units
+            .keys()
+            .filter(|other| {
+                self.releases(other).any(|u| {
+                    u.relations
+                        .iter()
+                        .any(|r| r.kind == RelationKind::Replaces && &r.code == code)
+                })
             })
-            .unwrap_or_default()
+            .filter_map(|other| self.get(other))
+            .collect()
+    }
+
+    /// The codes that `code`'s unit replaces (in any release, the latest release's first).
+    pub fn replaces(&self, code: &UnitCode) -> Vec<&UnitCode> {
+        let mut out: Vec<&UnitCode> = Vec::new();
+        for unit in self.releases(code).rev() {
+            for r in unit.relations.iter().filter(|r| r.kind == RelationKind::Replaces) {
+                if !out.contains(&&r.code) {
+                    out.push(&r.code);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Every release in a catalog, with the count known up front.
+struct Counted<'c, I: Iterator<Item = &'c Held>> {
+    inner: I,
+    left: usize,
+}
+
+impl<'c, I: Iterator<Item = &'c Held>> Iterator for Counted<'c, I> {
+    type Item = &'c Unit;
+    fn next(&mut self) -> Option<&'c Unit> {
+        let held = self.inner.next()?;
+        self.left -= 1;
+        Some(&held.unit)
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
+}
+
+impl<'c, I: Iterator<Item = &'c Held>> ExactSizeIterator for Counted<'c, I> {}
+
+/// A unit file's name must agree with the unit it holds: `CODE.toml` holds unit `CODE` (any
+/// release), `CODE@RELEASE.toml` that release of it. A name that does not end in `.toml` (text
+/// given by a program) is not checked.
+fn file_name_problem(name: &str, unit: &Unit) -> Option<Problem> {
+    if !name.ends_with(".toml") {
+        return None;
+    }
+    let file = FsPath::new(name).file_name()?.to_str()?;
+    let stem = file.strip_suffix(".toml")?;
+    let (code, release) = match stem.split_once('@') {
+        Some((code, release)) => (code, Some(release)),
+        None => (stem, None),
+    };
+    let wanted = if release.is_some() {
+        format!("{}@{}.toml", unit.code, unit.release)
+    } else {
+        format!("{}.toml", unit.code)
+    };
+    if code != unit.code.as_str() {
+        return Some(
+            Problem::new(
+                ErrorCode::FileNameMismatch,
+                Path::root().key("code"),
+                format!("the file is named {file} but holds unit {}", unit.code),
+            )
+            .help(format!("rename it to {wanted}")),
+        );
+    }
+    match release {
+        Some(release) if release != unit.release.to_string() => Some(
+            Problem::new(
+                ErrorCode::FileNameMismatch,
+                Path::root().key("release"),
+                format!(
+                    "the file is named {file} but holds release {} of {}",
+                    unit.release, unit.code
+                ),
+            )
+            .help(match release.parse::<u32>() {
+                Ok(named) if named > 0 && named.to_string() == release => {
+                    format!("rename it to {wanted}, or correct `release` if the file holds release {named}")
+                }
+                _ => format!("rename it to {wanted}: a unit file is named CODE.toml or CODE@RELEASE.toml"),
+            }),
+        ),
+        _ => None,
     }
 }
 
@@ -407,21 +609,34 @@ fn toml_files(dir: &FsPath) -> std::io::Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml"))
+        // A Rust package manifest, as in the shipped `units/`, never a unit file (no unit code
+        // is `Cargo`).
+        .filter(|p| !p.ends_with("Cargo.toml"))
         .collect();
     files.sort();
     Ok(files)
 }
 
-/// A unit of one catalog replaced by a unit of the same code from another
-/// ([`Catalog::extended`]).
+/// A unit of one catalog whose code another already held ([`Catalog::extended`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Replacement {
+pub struct Overlap {
     /// The unit code.
     pub code: UnitCode,
-    /// The release that was replaced.
-    pub old_release: u32,
-    /// The release that replaced it.
-    pub new_release: u32,
+    /// The release of the unit added.
+    pub release: u32,
+    /// Whether it replaced the same release or was added as another release.
+    pub kind: OverlapKind,
+    /// The releases of the code the catalog held before, ascending.
+    pub held: Vec<u32>,
+}
+
+/// What became of a unit whose code a catalog already held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OverlapKind {
+    /// The catalog held the same release; the new file replaced it.
+    Replaced,
+    /// The catalog held other releases; the new one was added next to them.
+    Added,
 }
 
 /// Why a unit reference does not resolve.
@@ -439,12 +654,12 @@ pub enum ResolveError {
         /// A near-miss code in the catalog.
         suggestion: Option<String>,
     },
-    /// The catalog holds another release.
+    /// The catalog holds other releases of the unit, not the one asked for.
     ReleaseMismatch {
         /// The reference.
         reference: UnitRef,
-        /// The release the catalog holds.
-        available: u32,
+        /// The releases the catalog holds, ascending.
+        available: Vec<u32>,
     },
 }
 
@@ -462,12 +677,40 @@ impl fmt::Display for ResolveError {
                 }
                 Ok(())
             }
-            ResolveError::ReleaseMismatch { reference, available } => write!(
-                f,
-                "{reference} asks for release {}, but the catalog holds release {available} of {}",
-                reference.release().unwrap_or_default(),
-                reference.code()
-            ),
+            ResolveError::ReleaseMismatch { reference, available } => {
+                let releases = match available.as_slice() {
+                    [one] => format!("release {one}"),
+                    [rest @ .., last] => format!(
+                        "releases {} and {last}",
+                        rest.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
+                    ),
+                    [] => "no release".to_owned(),
+                };
+                write!(
+                    f,
+                    "{reference} asks for release {}, but the catalog holds {releases} of {}",
+                    reference.release().unwrap_or_default(),
+                    reference.code()
+                )
+            }
+        }
+    }
+}
+
+impl ResolveError {
+    /// What to write instead, when the tool can tell: for a release the catalog lacks, the
+    /// references that resolve.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            ResolveError::ReleaseMismatch { reference, available } => {
+                let code = reference.code();
+                let named: Vec<String> = available.iter().map(|r| format!("{code}@{r}")).collect();
+                Some(format!(
+                    "name a release the catalog holds ({}), or {code} alone for the latest",
+                    named.join(", ")
+                ))
+            }
+            ResolveError::Invalid { .. } | ResolveError::UnknownUnit { .. } => None,
         }
     }
 }

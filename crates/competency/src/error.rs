@@ -9,6 +9,7 @@ use crate::path::Path;
 
 /// The stable, documented code of a load error. `docs/errors.md` has one heading per code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum ErrorCode {
     /// A file or directory could not be read.
@@ -45,18 +46,23 @@ pub enum ErrorCode {
     EmptyText,
     /// A list that must have entries has none.
     EmptyList,
-    /// A unit file whose name is not its code.
+    /// A unit file whose name is not its code (or, for `CODE@RELEASE.toml`, not its release).
     FileNameMismatch,
-    /// Two files define the same unit.
+    /// Two files define the same release of a unit.
     DuplicateUnit,
     /// A unit names itself as related, equivalent or replaced.
     SelfRelation,
     /// A directory holds no unit files.
     NoUnits,
+    /// The catalog loaded is not the one a driver pinned by its digest.
+    CatalogMismatch,
     /// A portfolio's `format` version this library does not read.
     UnsupportedFormat,
-    /// A portfolio names a unit the catalog does not hold (or another release of it).
+    /// A portfolio names a unit the catalog does not hold (or a release of it the catalog
+    /// lacks).
     UnknownUnit,
+    /// A portfolio claims two releases of one unit.
+    ConflictingReleases,
     /// An evidence item maps to a unit the portfolio does not claim.
     UnclaimedUnit,
     /// An evidence item names an option that none of the unit's option lists has.
@@ -97,8 +103,10 @@ impl ErrorCode {
         ErrorCode::DuplicateUnit,
         ErrorCode::SelfRelation,
         ErrorCode::NoUnits,
+        ErrorCode::CatalogMismatch,
         ErrorCode::UnsupportedFormat,
         ErrorCode::UnknownUnit,
+        ErrorCode::ConflictingReleases,
         ErrorCode::UnclaimedUnit,
         ErrorCode::UnknownOption,
         ErrorCode::InvalidDateRange,
@@ -132,8 +140,10 @@ impl ErrorCode {
             ErrorCode::DuplicateUnit => "duplicate-unit",
             ErrorCode::SelfRelation => "self-relation",
             ErrorCode::NoUnits => "no-units",
+            ErrorCode::CatalogMismatch => "catalog-mismatch",
             ErrorCode::UnsupportedFormat => "unsupported-format",
             ErrorCode::UnknownUnit => "unknown-unit",
+            ErrorCode::ConflictingReleases => "conflicting-releases",
             ErrorCode::UnclaimedUnit => "unclaimed-unit",
             ErrorCode::UnknownOption => "unknown-option",
             ErrorCode::InvalidDateRange => "invalid-date-range",
@@ -192,16 +202,30 @@ impl Problem {
 /// Displays as `file:line:column: error[code]: message`, then `help: ...` on its own line
 /// when there is a suggestion.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(description = "One problem found while loading, with where it is and what to do.")
+)]
 pub struct LoadError {
+    /// The stable error code, documented under its own heading in docs/errors.md.
     code: ErrorCode,
+    /// The file the problem is in, as it was named to the loader (`<stdin>` for standard
+    /// input); absent for a document given as a value.
     #[serde(skip_serializing_if = "Option::is_none")]
     file: Option<String>,
+    /// 1-based line, where known.
     #[serde(skip_serializing_if = "Option::is_none")]
     line: Option<u32>,
+    /// 1-based column, in characters, where known.
     #[serde(skip_serializing_if = "Option::is_none")]
     column: Option<u32>,
+    /// A JSON pointer to the offending value (`/evidence/0/date`); empty for the whole
+    /// document.
     pointer: String,
+    /// What is wrong.
     message: String,
+    /// What to do about it, when the loader can tell.
     #[serde(skip_serializing_if = "Option::is_none")]
     help: Option<String>,
 }
@@ -294,6 +318,7 @@ impl fmt::Display for LoadError {
 
 /// Every problem found while loading, in file order then document order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct LoadErrors(Vec<LoadError>);
 
@@ -313,6 +338,26 @@ impl LoadErrors {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+}
+
+impl LoadErrors {
+    /// The JSON error document, `{"errors": [...]}`, pretty-printed and ending in a newline:
+    /// what `check --format json` writes for input it cannot check (docs/batch.md).
+    pub fn to_json(&self) -> String {
+        // String keys and serialisable values: this cannot fail.
+        let mut out = serde_json::to_string_pretty(&ErrorDocument { errors: self }).unwrap_or_default();
+        out.push('\n');
+        out
+    }
+}
+
+/// The JSON error document: every problem that stopped a portfolio (or a unit file) from
+/// loading, so that a program reading the output never parses prose.
+#[derive(Debug, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct ErrorDocument<'a> {
+    /// Every problem found, in file order then document order.
+    pub(crate) errors: &'a LoadErrors,
 }
 
 impl IntoIterator for LoadErrors {

@@ -77,6 +77,16 @@ macro_rules! string_id {
 pub struct UnitCode(String);
 string_id!(UnitCode);
 
+#[cfg(feature = "schema")]
+crate::schema::string_schema!(UnitCode, "UnitCode", {
+    "description": "A unit of competency's national code: three capital letters (the training package), then capital letters and digits, 6 to 12 characters with at least one digit, such as CHCMGT006.",
+    "type": "string",
+    "pattern": "^[A-Z]{3}[A-Z0-9]*[0-9][A-Z0-9]*$",
+    "minLength": 6,
+    "maxLength": 12,
+    "examples": ["CHCMGT006", "PSPMNGT606B"]
+});
+
 impl UnitCode {
     /// The training package: the three letters the code starts with (`CHC`, `BSB`, ...).
     pub fn training_package(&self) -> &str {
@@ -130,6 +140,21 @@ impl UnitRef {
     }
 }
 
+// The code's length cannot go beside the pattern (the release follows it), so the first pattern
+// counts it and the second asks for a digit before any `@`. A release is a positive number
+// with at most ten significant digits: the few such numbers over 2^32 - 1 pass the pattern and
+// fail the parser.
+#[cfg(feature = "schema")]
+crate::schema::string_schema!(UnitRef, "UnitRef", {
+    "description": "A unit, optionally qualified by release: a unit code (such as CHCMGT006), or a unit code, @ and a positive release number (CHCMGT006@2).",
+    "type": "string",
+    "allOf": [
+        { "pattern": "^[A-Z]{3}[A-Z0-9]{3,9}(@0*[1-9][0-9]{0,9})?$" },
+        { "pattern": "^[A-Z0-9]*[0-9]" }
+    ],
+    "examples": ["CHCMGT006", "CHCMGT006@2"]
+});
+
 impl FromStr for UnitRef {
     type Err = IdError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -180,6 +205,13 @@ impl<'de> Deserialize<'de> for UnitRef {
 pub struct ElementId(String);
 string_id!(ElementId);
 
+#[cfg(feature = "schema")]
+crate::schema::string_schema!(ElementId, "ElementId", {
+    "description": "An element's number: a whole number without leading zeros, such as 3.",
+    "type": "string",
+    "pattern": "^(0|[1-9][0-9]*)$"
+});
+
 impl ElementId {
     /// The element number.
     pub fn number(&self) -> u32 {
@@ -215,6 +247,13 @@ impl FromStr for ElementId {
 pub struct CriterionId(String);
 string_id!(CriterionId);
 
+#[cfg(feature = "schema")]
+crate::schema::string_schema!(CriterionId, "CriterionId", {
+    "description": "A performance criterion's number: the element's number, a dot and the criterion's number, without leading zeros, such as 3.5.",
+    "type": "string",
+    "pattern": "^(0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)$"
+});
+
 impl CriterionId {
     /// The element this criterion's number places it under.
     pub fn element(&self) -> ElementId {
@@ -248,6 +287,13 @@ impl FromStr for CriterionId {
 pub struct ItemId(String);
 string_id!(ItemId);
 
+#[cfg(feature = "schema")]
+crate::schema::string_schema!(ItemId, "ItemId", {
+    "description": "A requirement's ID other than a criterion's: a capital letter, then capital letters, digits and single dots, not ending in a dot, such as PE1 or K2.3.",
+    "type": "string",
+    "pattern": "^[A-Z][A-Z0-9]*(\\.[A-Z0-9]+)*$"
+});
+
 impl FromStr for ItemId {
     type Err = IdError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -280,6 +326,13 @@ impl FromStr for ItemId {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Tag(String);
 string_id!(Tag);
+
+#[cfg(feature = "schema")]
+crate::schema::string_schema!(Tag, "Tag", {
+    "description": "A vocabulary name in kebab case: lower-case letters and digits in words joined by single hyphens, such as service-agreement.",
+    "type": "string",
+    "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"
+});
 
 impl FromStr for Tag {
     type Err = IdError;

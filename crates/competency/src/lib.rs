@@ -16,18 +16,30 @@
 #![forbid(unsafe_code)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+// The README's example (the crate's page on crates.io) is compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 mod batch;
 mod catalog;
 mod check;
 mod error;
+mod hash;
 mod ids;
 mod limits;
+mod lineage;
 mod load;
 mod method;
+mod outcome;
 mod path;
+mod pathway;
 mod portfolio;
 mod report;
 mod rule;
+#[cfg(feature = "schema")]
+pub mod schema;
+mod schema_key;
 mod strict;
 mod suggest;
 mod text;
@@ -36,14 +48,21 @@ mod unit_rules;
 
 pub use batch::{BatchOptions, BoundedLines, Line, Record, Records, Summary, Verdict};
 pub use catalog::{
-    Catalog, Replacement, ResolveError, UNIT_FILE_BYTES, read_limited, read_portfolio, read_portfolio_from,
+    Catalog, Overlap, OverlapKind, ResolveError, UNIT_FILE_BYTES, read_limited, read_portfolio,
+    read_portfolio_from,
 };
 pub use check::{CheckOptions, Checker, SharedChecker};
 pub use error::{ErrorCode, LoadError, LoadErrors};
 pub use ids::{CriterionId, ElementId, IdError, ItemId, Tag, UnitCode, UnitRef};
 pub use limits::Limits;
+pub use lineage::Lineage;
 pub use load::Format;
 pub use method::{Environment, Method};
+pub use outcome::{
+    CurrencyWindow, Link, LinkKind, NoCredit, Outcome, OutcomeCode, OutcomeReason, PriorCredit,
+    PriorRelation, PriorUnitEntry, RPL_DEFAULT_CURRENCY_MONTHS, WindowSource,
+};
+pub use pathway::{Decision, Pathway, PriorDocument, PriorUnit, UnitOutcome};
 pub use portfolio::{
     Date, EvidenceItem, Judgement, Mapping, PORTFOLIO_FORMAT, Person, Policy, Portfolio, Source, Unverified,
     Verification,

@@ -290,9 +290,9 @@ impl Unit {
     /// Parses and validates a unit from TOML text.
     ///
     /// ```
-    /// use competency::Unit;
-    /// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../units/CHCMGT006.toml")).unwrap();
-    /// let unit = Unit::from_toml_str(&text).unwrap();
+    /// use competency::{Catalog, Unit};
+    /// let (_, text) = Catalog::bundled_sources()[1]; // CHCMGT006.toml
+    /// let unit = Unit::from_toml_str(text).unwrap();
     /// assert_eq!(unit.criteria().count(), 19);
     /// ```
     pub fn from_toml_str(text: &str) -> Result<Unit, LoadErrors> {

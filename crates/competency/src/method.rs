@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// How a piece of evidence was gathered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Method {
     /// The assessor watched the candidate perform.
@@ -74,6 +75,7 @@ impl fmt::Display for Method {
 
 /// Where evidence was produced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Environment {
     /// A real workplace.

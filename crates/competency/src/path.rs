@@ -1,6 +1,6 @@
 //! Paths into a document, shown as JSON pointers and resolved to line and column.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::fmt;
 
 /// One step into a document: a key of a table or an index of an array.

@@ -13,6 +13,8 @@ use crate::limits::Limits;
 use crate::load::{Format, decode, file_error, locate, parse_toml, serde_error};
 use crate::method::{Environment, Method};
 use crate::path::{Path, line_col};
+use crate::pathway::{PriorUnit, UnitOutcome};
+use crate::schema_key::SkipSchemaKey;
 use crate::strict;
 
 /// The portfolio format version this library reads.
@@ -20,9 +22,15 @@ pub const PORTFOLIO_FORMAT: u32 = 1;
 
 /// A candidate's evidence portfolio.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(transform = schema_key_property)
+)]
 #[serde(deny_unknown_fields)]
 pub struct Portfolio {
     /// Format version; must be 1.
+    #[cfg_attr(feature = "schema", schemars(extend("const" = PORTFOLIO_FORMAT)))]
     pub format: u32,
     /// Who is being assessed.
     pub candidate: Person,
@@ -40,10 +48,31 @@ pub struct Portfolio {
     /// The evidence items, in the order the assessor lists them.
     #[serde(default)]
     pub evidence: Vec<EvidenceItem>,
+    /// Per claimed unit code: the pathway and the assessor's final decision.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub outcomes: IndexMap<String, UnitOutcome>,
+    /// Units the candidate already holds, for credit transfer.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prior_units: Vec<PriorUnit>,
+}
+
+/// The portfolio schema's `$schema` property, which only a JSON portfolio may have.
+#[cfg(feature = "schema")]
+fn schema_key_property(schema: &mut schemars::Schema) {
+    if let Some(properties) = schema.get_mut("properties").and_then(|p| p.as_object_mut()) {
+        properties.insert(
+            crate::schema_key::KEY.to_owned(),
+            serde_json::json!({
+                "description": "JSON only: where this document's JSON Schema is, for editors (\"./portfolio.schema.json\"); otherwise ignored. A TOML portfolio uses a `#:schema ./portfolio.schema.json` comment on its first line instead.",
+                "type": "string"
+            }),
+        );
+    }
 }
 
 /// A candidate or assessor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Person {
     /// An identifier (student number, staff number).
@@ -55,6 +84,7 @@ pub struct Person {
 
 /// The RTO's rules for this judgement.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Policy {
     /// Evidence older than this many months before the judgement date is not current.
@@ -74,6 +104,7 @@ pub struct Policy {
 
 /// What becomes of evidence that the policy says needs verification and has none.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Unverified {
     /// It counts, and an `unverified` warning says so.
@@ -99,6 +130,7 @@ impl Policy {
 
 /// One piece of evidence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EvidenceItem {
     /// Unique within the portfolio.
@@ -135,6 +167,10 @@ pub struct EvidenceItem {
     pub verification: Option<Verification>,
     /// What it shows, per unit code.
     #[serde(default)]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "IndexMap<crate::ids::UnitCode, Mapping>")
+    )]
     pub units: IndexMap<String, Mapping>,
 }
 
@@ -147,16 +183,20 @@ impl EvidenceItem {
 
 /// What an item shows for one unit.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Mapping {
     /// Criteria (`3.5`) and other requirement IDs (`PE1`, `K2.3`) the item demonstrates.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<crate::rule::RequirementId>"))]
     pub covers: Vec<String>,
     /// Activity tags from the unit's vocabulary.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<crate::ids::Tag>"))]
     pub activities: Vec<String>,
     /// Option IDs from the unit's option lists.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<crate::ids::Tag>"))]
     pub options: Vec<String>,
 }
 
@@ -169,6 +209,7 @@ impl Mapping {
 
 /// The assessor's judgement of one item.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Judgement {
     /// Satisfactory: the item counts.
@@ -181,6 +222,7 @@ pub enum Judgement {
 
 /// Who verified an item as the candidate's own work.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Verification {
     /// Their name.
@@ -203,6 +245,17 @@ pub struct Verification {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Date(chrono::NaiveDate);
+
+// The pattern takes the shape; `format: date` (RFC 3339 full-date) takes the calendar, so a
+// validator that asserts formats also refuses 2026-02-30, as the parser does.
+#[cfg(feature = "schema")]
+crate::schema::string_schema!(Date, "Date", {
+    "description": "A calendar date, YYYY-MM-DD. In JSON a string; in TOML a local date (2026-03-02) or a string. A schema validator sees a TOML local date as the string of its TOML text, as taplo does; a date with a time or an offset is refused.",
+    "type": "string",
+    "format": "date",
+    "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+    "examples": ["2026-03-02"]
+});
 
 impl Date {
     /// The date as chrono's type.
@@ -389,10 +442,10 @@ fn json_position(text: &str, line: usize, column: usize) -> (u32, u32) {
 }
 
 /// Parses JSON strictly (see [`crate::strict`]), refusing trailing characters as
-/// `serde_json::from_str` does.
+/// `serde_json::from_str` does, and skipping a root `$schema` key (see [`crate::schema_key`]).
 fn parse_json(text: &str) -> Result<Portfolio, serde_json::Error> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let portfolio = strict::deserialize(&mut deserializer)?;
+    let portfolio = strict::deserialize(SkipSchemaKey(&mut deserializer))?;
     deserializer.end()?;
     Ok(portfolio)
 }

@@ -6,6 +6,7 @@ use std::fmt;
 use serde::Serialize;
 
 use crate::method::{Environment, Method};
+use crate::outcome::{CurrencyWindow, Outcome, PriorUnitEntry};
 use crate::portfolio::{Date, Judgement};
 use crate::rule::{Field, Filter};
 
@@ -15,8 +16,10 @@ pub const REPORT_FORMAT: u32 = 2;
 
 /// The result of a check. Serialises to the stable JSON report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Report {
     /// Report format version.
+    #[cfg_attr(feature = "schema", schemars(extend("const" = REPORT_FORMAT)))]
     pub format: u32,
     /// What produced the report, so that it can be reproduced.
     pub produced_by: ProducedBy,
@@ -48,10 +51,14 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// The evidence register: every item of the portfolio, in portfolio order.
     pub evidence: Vec<RegisterEntry>,
+    /// The units the candidate holds (`prior_units`), in portfolio order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub prior_units: Vec<PriorUnitEntry>,
 }
 
 /// The tool and unit files that produced a report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ProducedBy {
     /// The tool's name: `competency`.
     pub tool: &'static str,
@@ -61,6 +68,7 @@ pub struct ProducedBy {
 
 /// One evidence item as the assessor recorded it, for the register.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RegisterEntry {
     /// Item ID.
     pub id: String,
@@ -104,6 +112,7 @@ impl RegisterEntry {
 
 /// The result for one unit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UnitReport {
     /// Unit code.
     pub code: String,
@@ -123,6 +132,12 @@ pub struct UnitReport {
     /// window, shortened by the unit's own where it sets one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub current_since: Option<Date>,
+    /// For a unit on the RPL pathway: the currency window checked with and where it came
+    /// from (the policy, the unit, or the RPL default when neither sets one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<CurrencyWindow>,
+    /// The national outcome identifier the recorded decision supports, with why.
+    pub outcome: Outcome,
     /// The items mapped to this unit, in portfolio order, and whether each counted.
     pub evidence: Vec<ItemStatus>,
     /// The unit's elements, for grouping criteria under their headings.
@@ -132,7 +147,8 @@ pub struct UnitReport {
     pub requirements: Vec<RequirementResult>,
     /// Findings under the rules of evidence for items mapped to this unit.
     pub findings: Vec<Finding>,
-    /// For a unit whose evidence is not yet complete: what would complete it.
+    /// For a unit whose evidence is not yet complete and that is not credited by credit
+    /// transfer: what would complete it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub plan: Option<Plan>,
 }
@@ -140,6 +156,7 @@ pub struct UnitReport {
 /// What would complete a unit's evidence: as few new items as the planner can find, what to do
 /// with items that do not count, and the requirements new evidence cannot meet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Plan {
     /// New items that, added together, meet every unmet requirement that evidence can meet.
     pub items: Vec<Suggestion>,
@@ -153,6 +170,7 @@ pub struct Plan {
 
 /// One new evidence item to add. Every constraint given must hold for it to do its part.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Suggestion {
     /// The unmet requirements this item helps meet.
     pub serves: Vec<String>,
@@ -197,6 +215,7 @@ pub struct Suggestion {
 
 /// How many new values of a field an item needs, and the values that would not be new.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NewValues {
     /// How many distinct new values.
     pub count: u32,
@@ -207,6 +226,7 @@ pub struct NewValues {
 
 /// An item that does not count, and what would make it count.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Action {
     /// Item ID.
     pub item: String,
@@ -220,6 +240,7 @@ pub struct Action {
 
 /// A requirement that new evidence cannot meet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Blocked {
     /// The requirement.
     pub requirement: String,
@@ -229,6 +250,7 @@ pub struct Blocked {
 
 /// Whether an item mapped to a unit counted towards it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ItemStatus {
     /// Item ID.
     pub id: String,
@@ -241,6 +263,7 @@ pub struct ItemStatus {
 
 /// An element's number and title.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ElementHeading {
     /// The element number.
     pub id: String,
@@ -250,6 +273,7 @@ pub struct ElementHeading {
 
 /// Why an item does not count, as a stable code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Reason {
     /// Dated after the judgement date.
@@ -290,6 +314,7 @@ impl Reason {
 
 /// An item that claimed a requirement, or passed its rule's filter, but did not count.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NotCounted {
     /// Item ID.
     pub item: String,
@@ -300,6 +325,7 @@ pub struct NotCounted {
 /// What a rule counted: the numbers behind a `missing` sentence, so that a platform can show
 /// "2 of 3 clients" without parsing English.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Tally {
     /// The rule's type, as in the unit file: `count`, `distinct`, `options`, `per-item`,
     /// `spread`, `covers`, `all`, `any`.
@@ -350,6 +376,7 @@ pub struct Tally {
 
 /// The item that came closest to a `per-item` rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Closest {
     /// Item ID.
     pub item: String,
@@ -359,6 +386,7 @@ pub struct Closest {
 
 /// Days between the first and last date, against the days needed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Span {
     /// Days the items span.
     pub have: i64,
@@ -368,6 +396,7 @@ pub struct Span {
 
 /// One requirement's result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RequirementResult {
     /// A criterion's own number (`3.5`), or the requirement's ID in the unit file.
     pub id: String,
@@ -396,6 +425,7 @@ pub struct RequirementResult {
 
 /// The kinds of requirement a report lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum RequirementKind {
     /// A performance criterion.
@@ -434,12 +464,14 @@ impl RequirementKind {
 
 /// A finding under the rules of evidence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Finding {
     /// Stable code, documented in `docs/findings.md`.
     pub code: FindingCode,
     /// How much it matters.
     pub severity: Severity,
-    /// The evidence item concerned; none for a finding about the whole portfolio.
+    /// The evidence item concerned; none for a finding about the whole portfolio or about a
+    /// unit's recorded decision.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<String>,
     /// What was found, in plain words.
@@ -448,16 +480,20 @@ pub struct Finding {
 
 /// How much a finding matters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Severity {
     /// For information; nothing to fix.
     Info,
     /// The item does not count, or its authenticity is not established.
     Warning,
+    /// The assessor's recorded decision contradicts the evidence.
+    Error,
 }
 
 /// The stable code of a finding. `docs/findings.md` has one heading per code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum FindingCode {
     /// Older than the currency window (rule of evidence: current).
@@ -478,6 +514,10 @@ pub enum FindingCode {
     DecidedByRule,
     /// No judgement date was given, so the check used the day it ran.
     JudgementDateDefaulted,
+    /// The recorded decision is not supported by the evidence or the units held.
+    DecisionContradictsEvidence,
+    /// The recorded decision is dated after the judgement date.
+    DecisionAfterJudgementDate,
 }
 
 impl FindingCode {
@@ -492,6 +532,8 @@ impl FindingCode {
         FindingCode::Clustered,
         FindingCode::DecidedByRule,
         FindingCode::JudgementDateDefaulted,
+        FindingCode::DecisionContradictsEvidence,
+        FindingCode::DecisionAfterJudgementDate,
     ];
 
     /// The kebab-case code.
@@ -506,6 +548,8 @@ impl FindingCode {
             FindingCode::Clustered => "clustered",
             FindingCode::DecidedByRule => "decided-by-rule",
             FindingCode::JudgementDateDefaulted => "judgement-date-defaulted",
+            FindingCode::DecisionContradictsEvidence => "decision-contradicts-evidence",
+            FindingCode::DecisionAfterJudgementDate => "decision-after-judgement-date",
         }
     }
 }

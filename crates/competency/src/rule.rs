@@ -27,6 +27,14 @@ use crate::method::{Environment, Method};
 /// assert!(matches!(rule, Rule::Distinct { min: 3, .. }));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(
+        description = "A machine-checkable requirement on the body of evidence: a table whose `type` names its shape (docs/unit-format.md).",
+        transform = describe_rule_type
+    )
+)]
 #[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
 pub enum Rule {
     /// At least `min` items match the filter.
@@ -105,6 +113,20 @@ pub enum Rule {
     },
 }
 
+/// Gives each shape's `type` key, which serde's tag makes, a description.
+#[cfg(feature = "schema")]
+fn describe_rule_type(schema: &mut schemars::Schema) {
+    let shapes = schema.get_mut("oneOf").and_then(|s| s.as_array_mut());
+    for shape in shapes.into_iter().flatten() {
+        if let Some(tag) = shape
+            .pointer_mut("/properties/type")
+            .and_then(|t| t.as_object_mut())
+        {
+            tag.insert("description".to_owned(), "The rule's shape.".into());
+        }
+    }
+}
+
 fn one() -> u32 {
     1
 }
@@ -140,17 +162,44 @@ impl Rule {
 /// Which evidence items a rule looks at. Every condition given must hold; an empty filter
 /// takes every item that counts for the unit.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Filter {
     /// The item is tagged with this activity, declared in the unit's `[[activities]]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activity: Option<Tag>,
     /// The item's method is one of these.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "non_empty"
+    )]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1)))]
     pub method: Vec<Method>,
     /// The item's environment is one of these.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "non_empty"
+    )]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1)))]
     pub environment: Vec<Environment>,
+}
+
+/// A filter list, refused when empty: `method = []` would read as "any method", the opposite of
+/// what someone who wrote a list meant.
+fn non_empty<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    let list = Vec::<T>::deserialize(deserializer)?;
+    if list.is_empty() {
+        return Err(serde::de::Error::custom(
+            "an empty list would take every item; list what the rule asks for, or leave the key out",
+        ));
+    }
+    Ok(list)
 }
 
 impl Filter {
@@ -162,6 +211,7 @@ impl Filter {
 
 /// A field of an evidence item whose distinct values a rule can count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Field {
     /// The pseudonymous clients the item involves.
@@ -209,6 +259,11 @@ impl fmt::Display for Field {
 
 /// A whole kind of requirement, for [`Rule::Covers`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(description = "A whole kind of requirement, for a `covers` rule.")
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Scope {
     /// Every performance criterion.
@@ -230,6 +285,13 @@ pub enum Scope {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct RequirementId(String);
+
+#[cfg(feature = "schema")]
+crate::schema::string_schema!(RequirementId, "RequirementId", {
+    "description": "A requirement of the same unit: a performance criterion's number (3.5) or another requirement's ID (PE1, K2.3).",
+    "type": "string",
+    "pattern": "^((0|[1-9][0-9]*)\\.(0|[1-9][0-9]*)|[A-Z][A-Z0-9]*(\\.[A-Z0-9]+)*)$"
+});
 
 impl RequirementId {
     /// The ID as written.

@@ -14,7 +14,7 @@
 //! tagged and untagged enums) are deserialised from serde's private buffer, not through this
 //! adapter; the buffering itself passes through it, but not the decision made afterwards.
 
-use std::collections::HashSet;
+use crate::hash::HashSet;
 use std::fmt;
 
 use serde::de::{
@@ -240,7 +240,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<'_, V> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        let seen = matches!(self.expect, Expect::Map).then(HashSet::new);
+        let seen = matches!(self.expect, Expect::Map).then(HashSet::default);
         self.visitor.visit_map(StrictMap { map, seen })
     }
 

@@ -21,6 +21,10 @@ pub(crate) fn normalise(value: &str) -> Cow<'_, str> {
 /// controls, soft hyphen, byte order mark, ...). Such characters make two values that look
 /// alike count as two, or reorder text on screen.
 pub(crate) fn forbidden_char(value: &str) -> Option<char> {
+    // Most identifiers are printable ASCII: one pass over the bytes settles them.
+    if value.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return None;
+    }
     value.chars().find(|c| is_hidden_char(*c))
 }
 

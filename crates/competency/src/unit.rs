@@ -14,6 +14,7 @@ use crate::rule::Rule;
 
 /// A unit of competency.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Unit {
     /// National code, such as `CHCMGT006`.
@@ -91,6 +92,7 @@ pub struct Unit {
 
 /// Whether a unit is current.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     /// Current.
@@ -101,6 +103,7 @@ pub enum Status {
 
 /// One release in a unit's modification history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct HistoryEntry {
     /// Release number.
@@ -111,6 +114,7 @@ pub struct HistoryEntry {
 
 /// A unit this unit names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Relation {
     /// How the units relate.
@@ -125,8 +129,17 @@ pub struct Relation {
     pub equivalent: bool,
 }
 
+impl Relation {
+    /// True when the relation records equivalence: `equivalent-to`, or `replaces` with
+    /// `equivalent = true`.
+    pub fn is_equivalence(&self) -> bool {
+        self.kind == RelationKind::EquivalentTo || (self.kind == RelationKind::Replaces && self.equivalent)
+    }
+}
+
 /// How a unit relates to another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum RelationKind {
     /// "This unit is equivalent to ...".
@@ -141,6 +154,7 @@ pub enum RelationKind {
 
 /// An activity tag that evidence items carry ("service-agreement").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Activity {
     /// The tag.
@@ -151,6 +165,7 @@ pub struct Activity {
 
 /// A declared list of options ("client service activities").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OptionList {
     /// The list's tag.
@@ -163,6 +178,11 @@ pub struct OptionList {
 
 /// One option of an [`OptionList`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(description = "One option of an option list.")
+)]
 #[serde(deny_unknown_fields)]
 pub struct OptionItem {
     /// The option's tag.
@@ -180,6 +200,7 @@ pub struct OptionItem {
 
 /// An element: an essential outcome, with its performance criteria.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Element {
     /// The element number.
@@ -192,6 +213,7 @@ pub struct Element {
 
 /// A performance criterion.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Criterion {
     /// The criterion's number, exactly as the source gives it.
@@ -205,6 +227,7 @@ pub struct Criterion {
 
 /// A requirement on the body of evidence as a whole.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EvidenceRequirement {
     /// Stable ID, such as `PE1` or `CA4`.
@@ -220,6 +243,7 @@ pub struct EvidenceRequirement {
 
 /// The kinds of evidence requirement the two generations of unit use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum EvidenceKind {
     /// 2012 Standards performance evidence.
@@ -246,6 +270,7 @@ impl EvidenceKind {
 
 /// A section of identified items: knowledge or skills.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ItemSection {
     /// The source's heading ("Knowledge Evidence", "Required knowledge", ...).
@@ -259,6 +284,7 @@ pub struct ItemSection {
 
 /// A knowledge or skill item; nested lists keep their nesting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Item {
     /// Stable ID, such as `K3` or `K3.2` for the second sub-item of `K3`.
@@ -272,6 +298,7 @@ pub struct Item {
 
 /// An assessment condition: environment, resources, people, assessor requirements.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Condition {
     /// Stable ID, such as `AC1`.
@@ -291,6 +318,7 @@ pub struct Condition {
 
 /// What an assessment condition is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum ConditionKind {
     /// Where assessment happens (workplace, simulated environment).
@@ -305,6 +333,7 @@ pub enum ConditionKind {
 
 /// A range statement variable ("Clients may include: ...").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RangeVariable {
     /// The variable's tag, which criteria point at.
@@ -321,6 +350,7 @@ pub struct RangeVariable {
 
 /// How binding a range variable is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Strength {
     /// "must comply with", "will be".
@@ -335,6 +365,7 @@ pub enum Strength {
 
 /// A line of listed source text, possibly with a nested list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
 pub enum Entry {
     /// A plain line.
@@ -366,6 +397,7 @@ impl Entry {
 
 /// A foundation skill with its context statement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FoundationSkill {
     /// The skill ("Reading skills to:").
@@ -376,6 +408,7 @@ pub struct FoundationSkill {
 
 /// A key competency and its level.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct KeyCompetency {
     /// The competency ("Communicating ideas and information").
@@ -388,6 +421,7 @@ pub struct KeyCompetency {
 
 /// Guidance text that is not itself a requirement.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Note {
     /// The source's heading.

@@ -1,6 +1,8 @@
 //! The conformance suite: each folder in `tests/check/` holds a portfolio (`portfolio.toml` or
 //! `portfolio.json`) and either `expected.json` (the exact report) or `expected-error.txt`
-//! (the exact errors). `COMPETENCY_BLESS=1` rewrites the expected files.
+//! (the exact errors). A case may also hold `units.txt`: a unit directory, relative to the
+//! workspace, whose files are added to the bundled units as `--units DIR` adds them (for
+//! releases the bundled set does not hold). `COMPETENCY_BLESS=1` rewrites the expected files.
 
 #![allow(clippy::unwrap_used)]
 
@@ -19,6 +21,9 @@ fn every_case_gives_its_expected_report_or_errors() {
     let checker = Checker::new(Catalog::bundled());
     let mut failures = Vec::new();
     for dir in cases {
+        let extended = extra_units(&dir).map(|units| Catalog::bundled().extended(units).0);
+        let with_extra = extended.as_ref().map(Checker::new);
+        let checker = with_extra.as_ref().unwrap_or(&checker);
         let (name, format) = if dir.join("portfolio.json").exists() {
             ("portfolio.json", Format::Json)
         } else {
@@ -49,4 +54,13 @@ fn every_case_gives_its_expected_report_or_errors() {
         failures.extend(support::check_expected(&dir.join(file), &actual));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The bundled units plus those of the directory a case's `units.txt` names, if it has one.
+fn extra_units(case: &std::path::Path) -> Option<Catalog> {
+    let named = std::fs::read_to_string(case.join("units.txt")).ok()?;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(named.trim());
+    Some(Catalog::from_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())))
 }

@@ -1,9 +1,13 @@
 //! The sample portfolios in `examples/` do what their names say: `*-complete` and
-//! `clustered` are complete, `*-gaps` are not, and the JSON copy gives the TOML file's report.
+//! `clustered` are complete, `*-gaps` are not, and the JSON copy gives the TOML file's report;
+//! the RPL and credit-transfer examples get the outcomes they describe.
 
 #![allow(clippy::unwrap_used)]
 
-use competency::{Catalog, CheckOptions, Checker, Format, Report, Source};
+use competency::{
+    Catalog, CheckOptions, Checker, Format, OutcomeCode, PriorRelation, RPL_DEFAULT_CURRENCY_MONTHS, Report,
+    Source, WindowSource,
+};
 
 fn check(name: &str) -> Report {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -47,4 +51,35 @@ fn the_json_example_gives_the_same_report_as_its_toml_twin() {
     let toml = check("CHCMGT006-complete.toml");
     let json = check("CHCMGT006-complete.json");
     assert_eq!(toml.to_json(), json.to_json());
+}
+
+#[test]
+fn the_rpl_example_is_granted_with_the_default_window_stated() {
+    let report = check("CHCMGT006-rpl.toml");
+    let unit = &report.units[0];
+    assert!(report.complete);
+    assert_eq!(unit.outcome.code, OutcomeCode::RplGranted);
+    let window = unit.currency.expect("an RPL unit states its window");
+    assert_eq!(
+        (window.months, window.source),
+        (RPL_DEFAULT_CURRENCY_MONTHS, WindowSource::RplDefault)
+    );
+    let e19 = unit.evidence.iter().find(|e| e.id == "E19").unwrap();
+    assert!(!e19.counted, "the 2019 certificate is outside the RPL window");
+}
+
+#[test]
+fn the_credit_transfer_example_credits_both_units_through_equivalence() {
+    let report = check("credit-transfer.toml");
+    for unit in &report.units {
+        assert_eq!(unit.outcome.code, OutcomeCode::CreditTransfer, "{}", unit.code);
+        assert!(unit.plan.is_none(), "credit needs no plan: {}", unit.code);
+        assert_eq!(
+            unit.outcome.prior_units.len(),
+            1,
+            "BSBFLM502A bears on neither unit"
+        );
+        assert_eq!(unit.outcome.prior_units[0].relation, PriorRelation::Equivalent);
+    }
+    assert!(report.units.iter().all(|u| u.findings.is_empty()));
 }

@@ -1,9 +1,13 @@
 //! Policy that depends on more than one document, or on the day: a unit's own currency window
-//! against the portfolio's, a defaulted judgement date, and the limits.
+//! against the portfolio's (and, for RPL, the default), a defaulted judgement date, and the
+//! limits.
 
 #![allow(clippy::unwrap_used)]
 
-use competency::{Catalog, CheckOptions, Checker, Date, ErrorCode, FindingCode, Format, Limits, Source};
+use competency::{
+    Catalog, CheckOptions, Checker, Date, ErrorCode, FindingCode, Format, Limits,
+    RPL_DEFAULT_CURRENCY_MONTHS, Source, WindowSource,
+};
 
 /// CHCMGT006 with a currency window of its own, as a unit whose licensing sets one would have.
 fn catalog_with_unit_window(months: u32) -> Catalog {
@@ -89,6 +93,33 @@ fn a_policy_may_shorten_the_unit_window_but_not_lengthen_it() {
     // The report's own window stays the policy's.
     assert_eq!(report.current_since, Some("2021-11-20".parse().unwrap()));
     assert!(counted(&report));
+}
+
+#[test]
+fn an_rpl_unit_states_its_window_and_where_it_came_from() {
+    let rpl = "\n[outcomes.CHCMGT006]\npathway = \"rpl\"\n";
+    let unit12 = catalog_with_unit_window(12);
+    let bundled = Catalog::bundled();
+    for (catalog, policy, months, source) in [
+        (&unit12, "", 12, WindowSource::Unit),
+        (&unit12, "currency_years = 3", 12, WindowSource::Unit),
+        (&unit12, "currency_months = 6", 6, WindowSource::Policy),
+        (bundled, "currency_months = 6", 6, WindowSource::Policy),
+        (bundled, "", RPL_DEFAULT_CURRENCY_MONTHS, WindowSource::RplDefault),
+    ] {
+        let text = portfolio(policy, Some("2026-11-20")) + rpl;
+        let unit = &check(catalog, &text).units[0];
+        let currency = unit.currency.unwrap();
+        assert_eq!((currency.months, currency.source), (months, source), "{policy:?}");
+        let since: Date = "2026-11-20".parse().unwrap();
+        assert_eq!(unit.current_since, Some(since.minus_months(months)), "{policy:?}");
+        // Off the RPL pathway the report states no window of its own.
+        assert!(
+            check(catalog, &portfolio(policy, Some("2026-11-20"))).units[0]
+                .currency
+                .is_none()
+        );
+    }
 }
 
 #[test]

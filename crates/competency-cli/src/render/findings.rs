@@ -62,6 +62,10 @@ pub fn meaning(code: FindingCode) -> &'static str {
             "names in `covers` a requirement that its rule decides; naming it has no effect"
         }
         FindingCode::JudgementDateDefaulted => "the check used the day it ran as the judgement date",
+        FindingCode::DecisionContradictsEvidence => {
+            "the recorded decision is not supported by the evidence or the units held"
+        }
+        FindingCode::DecisionAfterJudgementDate => "the recorded decision is dated after the judgement date",
     }
 }
 
@@ -73,6 +77,7 @@ pub fn items_label(n: usize) -> &'static str {
 /// The severity's word.
 pub fn severity(severity: Severity) -> &'static str {
     match severity {
+        Severity::Error => "error",
         Severity::Warning => "warning",
         Severity::Info => "info",
     }

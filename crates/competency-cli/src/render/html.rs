@@ -10,7 +10,7 @@
 //! split. For people: real tables with header cells and `scope`, marks and verdicts that say
 //! what they mean in words as well as in colour.
 
-use competency::{Finding, RegisterEntry, Report, RequirementResult};
+use competency::{Finding, RegisterEntry, Report, RequirementResult, UnitReport};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::findings;
@@ -168,6 +168,7 @@ pub fn record(report: &Report, source: &str) -> String {
                 thead { tr {
                     th scope="col" { "Unit" } th scope="col" { "Release" } th scope="col" { "Title" }
                     th scope="col" { "Verdict" } th scope="col" { "Requirements met" }
+                    th scope="col" { "Outcome" }
                 } }
                 tbody {
                     @for u in &report.units {
@@ -177,6 +178,7 @@ pub fn record(report: &Report, source: &str) -> String {
                             td { (t(&u.title)) }
                             td { @if u.complete { span.met { (verdict(true)) } } @else { span.unmet { (verdict(false)) } } }
                             td { (u.met) " of " (u.total) }
+                            td.nowrap { (t(&super::outcome_short(&u.outcome))) }
                         }
                     }
                 }
@@ -200,6 +202,12 @@ pub fn record(report: &Report, source: &str) -> String {
                     (register_table("Evidence mapped to no unit checked", unmapped.iter().map(|e| (e.id.as_str(), Some(*e), None))))
                 }
             }
+            @if !report.prior_units.is_empty() {
+                section aria-labelledby="units-held" {
+                    h2 #units-held { "Units held" }
+                    (prior_table(report))
+                }
+            }
         }
         (sign_off(report))
     };
@@ -217,7 +225,12 @@ fn unit(report: &Report, m: &Matrix<'_>, n: usize) -> Markup {
         section.unit aria-labelledby=(id) {
             h2 id=(id) { (t(&u.code)) " " (t(&u.title)) " (release " (u.release) ")" }
             (verdict_line(u.complete, u.met, u.total))
-            p { "Currency window: " (super::currency(u.current_since)) ". Unit file SHA-256: " code { (u.source_sha256) } "." }
+            (outcome_line(u))
+            p {
+                @if let Some(window) = u.currency { (super::rpl_window(window, u.current_since)) }
+                @else { "Currency window: " (super::currency(u.current_since)) }
+                ". Unit file SHA-256: " code { (u.source_sha256) } "."
+            }
 
             h3 { "Requirements" }
             div.scroll {
@@ -274,6 +287,34 @@ fn unit(report: &Report, m: &Matrix<'_>, n: usize) -> Markup {
                 @if !blocked.is_empty() {
                     p { "Requirements that new evidence cannot meet:" }
                     ul.plan { @for l in &blocked { li { (t(l)) } } }
+                }
+            }
+        }
+    }
+}
+
+/// A unit's outcome: the reason code, then the report's sentence.
+fn outcome_line(u: &UnitReport) -> Markup {
+    html! {
+        p.outcome { strong { "Outcome" } " (" code { (u.outcome.reason.as_str()) } "): " (t(&u.outcome.text)) }
+    }
+}
+
+/// The units the candidate holds, as the portfolio records them.
+fn prior_table(report: &Report) -> Markup {
+    html! {
+        div.scroll {
+            table.register {
+                caption.vh { "Units held" }
+                thead { tr { @for c in super::PRIOR_COLUMNS { th scope="col" { (c) } } } }
+                tbody {
+                    @for p in &report.prior_units {
+                        @let cells = super::prior_cells(p);
+                        tr {
+                            th scope="row" { (t(&cells[0])) }
+                            @for c in &cells[1..] { td { (t(c)) } }
+                        }
+                    }
                 }
             }
         }
@@ -469,6 +510,7 @@ pub fn matrix(report: &Report, source: &str) -> String {
                 section.unit aria-labelledby=(id) {
                     h2 id=(id) { (t(&m.unit.code)) " " (t(&m.unit.title)) " (release " (m.unit.release) ")" }
                     (verdict_line(m.unit.complete, m.unit.met, m.unit.total))
+                    (outcome_line(m.unit))
                     (matrix_table(m, true))
                 }
             }

@@ -72,7 +72,14 @@ pub fn record(report: &Report, source: &str) -> String {
     doc.block(&format!("# Evidence record: {}", text(&report.candidate)));
     facts(&mut doc, report, source);
     doc.table(
-        &owned(&["Unit", "Release", "Title", "Verdict", "Requirements met"]),
+        &owned(&[
+            "Unit",
+            "Release",
+            "Title",
+            "Verdict",
+            "Requirements met",
+            "Outcome",
+        ]),
         &report
             .units
             .iter()
@@ -83,6 +90,7 @@ pub fn record(report: &Report, source: &str) -> String {
                     cell(&u.title),
                     verdict(u.complete).to_owned(),
                     format!("{} of {}", u.met, u.total),
+                    cell(&super::outcome_short(&u.outcome)),
                 ]
             })
             .collect::<Vec<_>>(),
@@ -102,6 +110,17 @@ pub fn record(report: &Report, source: &str) -> String {
         doc.block("## Evidence mapped to no unit checked");
         register_table(&mut doc, unmapped.iter().map(|e| (e.id.as_str(), Some(*e), None)));
     }
+    if !report.prior_units.is_empty() {
+        doc.block("## Units held");
+        doc.table(
+            &owned(&super::PRIOR_COLUMNS),
+            &report
+                .prior_units
+                .iter()
+                .map(|p| super::prior_cells(p).iter().map(|c| cell(c)).collect())
+                .collect::<Vec<_>>(),
+        );
+    }
     sign_off(&mut doc, report);
     doc.0
 }
@@ -120,12 +139,20 @@ fn unit_heading(doc: &mut Doc, u: &UnitReport) {
         u.met,
         u.total
     ));
+    doc.block(&format!(
+        "**Outcome** ({}): {}",
+        u.outcome.reason.as_str(),
+        text(&u.outcome.text)
+    ));
 }
 
 fn unit(doc: &mut Doc, report: &Report, m: &Matrix<'_>) {
     let u: &UnitReport = m.unit;
     unit_heading(doc, u);
-    let mut about = vec![format!("Currency window: {}.", super::currency(u.current_since))];
+    let mut about = vec![match u.currency {
+        Some(window) => format!("{}.", super::rpl_window(window, u.current_since)),
+        None => format!("Currency window: {}.", super::currency(u.current_since)),
+    }];
     about.push(format!("Unit file SHA-256: {}.", u.source_sha256));
     doc.block(&text(&about.join(" ")));
 

@@ -16,7 +16,9 @@ pub mod matrix;
 pub mod register;
 pub mod text;
 
-use competency::{Judgement, Report, RequirementKind};
+use competency::{
+    CurrencyWindow, Judgement, Outcome, PriorDocument, PriorUnitEntry, Report, RequirementKind, WindowSource,
+};
 
 /// What every report says of itself, in every format.
 pub const DISCLAIMER: &str = "This checks the sufficiency and currency of the evidence; the competency judgement remains the assessor's.";
@@ -83,6 +85,73 @@ pub fn currency(since: Option<competency::Date>) -> String {
         Some(since) => format!("evidence dated on or after {since}"),
         None => "no currency window set".to_owned(),
     }
+}
+
+/// A unit's outcome on one line: the reason code, then the report's sentence, which starts
+/// with the identifier and its label (`[no-decision] 70 Continuing activity: ...`).
+pub fn outcome_line(outcome: &Outcome) -> String {
+    format!("[{}] {}", outcome.reason.as_str(), outcome.text)
+}
+
+/// A unit's outcome for a table cell: `70 (no-decision)`.
+pub fn outcome_short(outcome: &Outcome) -> String {
+    format!("{} ({})", outcome.code.as_str(), outcome.reason.as_str())
+}
+
+/// The currency window of a unit on the RPL pathway, with where it came from.
+pub fn rpl_window(window: CurrencyWindow, since: Option<competency::Date>) -> String {
+    let source = match window.source {
+        WindowSource::Policy => "set by the policy",
+        WindowSource::Unit => "set by the unit",
+        WindowSource::RplDefault => "the RPL default: neither the policy nor the unit sets one",
+    };
+    let from = since
+        .map(|d| format!(", evidence dated on or after {d}"))
+        .unwrap_or_default();
+    format!("RPL currency window: {} months ({source}){from}", window.months)
+}
+
+/// The kind of a prior unit's document, in words.
+pub fn document(document: PriorDocument) -> &'static str {
+    match document {
+        PriorDocument::StatementOfAttainment => "statement of attainment",
+        PriorDocument::RecordOfResults => "record of results",
+        PriorDocument::VetTranscript => "VET transcript",
+    }
+}
+
+/// Who verified a prior unit's document: their name (only with `--show-names`), `yes`, or
+/// empty when nobody has.
+pub fn prior_verification(entry: &PriorUnitEntry) -> String {
+    match (&entry.verified_by, entry.verified) {
+        (Some(name), _) => name.clone(),
+        (None, true) => "yes".to_owned(),
+        (None, false) => String::new(),
+    }
+}
+
+/// The columns of the table of units held, and one row's cells as text (to be escaped).
+pub const PRIOR_COLUMNS: [&str; 7] = [
+    "Code",
+    "Release",
+    "Issued on",
+    "Issuer",
+    "Document",
+    "Verified by",
+    "Verified on",
+];
+
+/// A unit held as the cells of [`PRIOR_COLUMNS`].
+pub fn prior_cells(entry: &PriorUnitEntry) -> [String; 7] {
+    [
+        entry.code.clone(),
+        entry.release.map(|r| r.to_string()).unwrap_or_default(),
+        entry.issued_on.to_string(),
+        entry.issuer.clone(),
+        document(entry.document).to_owned(),
+        prior_verification(entry),
+        entry.verified_on.map(|d| d.to_string()).unwrap_or_default(),
+    ]
 }
 
 /// The assessor's judgement of an item, as the portfolio writes it.

@@ -1,7 +1,7 @@
 //! Text for a terminal: the assessor's quick view of `check` (per unit the verdict, what is
 //! missing and the findings), and the mapping matrix of `matrix`.
 
-use competency::{Report, RequirementResult, Severity};
+use competency::{OutcomeCode, Report, RequirementResult, Severity};
 
 use super::matrix::{self, Cell};
 use super::{DISCLAIMER, verdict};
@@ -74,7 +74,13 @@ pub fn to_text(report: &Report, source: &str, style: Style) -> String {
             unit.met,
             unit.total
         ));
-        if unit.current_since != report.current_since {
+        out.push_str(&format!(
+            "  outcome {}\n",
+            line(&super::outcome_line(&unit.outcome))
+        ));
+        if let Some(window) = unit.currency {
+            out.push_str(&format!("  {}\n", super::rpl_window(window, unit.current_since)));
+        } else if unit.current_since != report.current_since {
             if let Some(since) = unit.current_since {
                 out.push_str(&format!(
                     "  evidence current since {since} (the unit's own window)\n"
@@ -82,7 +88,13 @@ pub fn to_text(report: &Report, source: &str, style: Style) -> String {
             }
         }
         let unmet: Vec<&RequirementResult> = unit.requirements.iter().filter(|r| !r.met).collect();
-        if !unmet.is_empty() {
+        if !unmet.is_empty() && unit.outcome.code == OutcomeCode::CreditTransfer {
+            // Credit needs no evidence: a list of every requirement would only hide the outcome.
+            out.push_str(&format!(
+                "  Unmet: {} requirements; credit transfer needs no evidence for them\n",
+                unmet.len()
+            ));
+        } else if !unmet.is_empty() {
             out.push_str("  Unmet:\n");
             for r in unmet {
                 out.push_str(&format!(
@@ -142,6 +154,7 @@ fn findings(out: &mut String, findings: &[competency::Finding], indent: &str, st
 
 fn severity(style: Style, severity: Severity) -> String {
     match severity {
+        Severity::Error => style.bad("error"),
         Severity::Warning => style.warn("warning"),
         Severity::Info => style.dim("info"),
     }
@@ -174,6 +187,10 @@ pub fn matrix(report: &Report, source: &str) -> String {
             verdict(unit.complete),
             unit.met,
             unit.total
+        ));
+        out.push_str(&format!(
+            "  outcome {}\n",
+            line(&super::outcome_line(&unit.outcome))
         ));
         // The items, as a small table.
         let ids: Vec<String> = m.columns.iter().map(|c| line(c.id).into_owned()).collect();

@@ -3,9 +3,16 @@
 //! the portfolio's findings and the evidence register.
 
 use super::CheckOptions;
+use super::compile::CompiledUnit;
 use super::evaluate::Ctx;
 use super::standing::{Judged, Standing};
 use super::validate::Resolution;
+use super::{credit, outcome};
+use crate::catalog::Catalog;
+use crate::outcome::{
+    CurrencyWindow, OutcomeCode, PriorUnitEntry, RPL_DEFAULT_CURRENCY_MONTHS, WindowSource,
+};
+use crate::pathway::Pathway;
 use crate::portfolio::{Date, Portfolio};
 use crate::report::{
     ElementHeading, Finding, FindingCode, ItemStatus, ProducedBy, REPORT_FORMAT, RegisterEntry, Report,
@@ -13,7 +20,12 @@ use crate::report::{
 };
 
 /// The report for a portfolio that validated.
-pub(super) fn report(portfolio: &Portfolio, options: &CheckOptions, res: &Resolution<'_>) -> Report {
+pub(super) fn report(
+    catalog: &Catalog,
+    portfolio: &Portfolio,
+    options: &CheckOptions,
+    res: &Resolution<'_>,
+) -> Report {
     let given = options.as_of.or(portfolio.judgement_date);
     let judgement_date = given.unwrap_or_else(Date::today);
     let policy_window = portfolio.policy.currency_window_months();
@@ -24,14 +36,12 @@ pub(super) fn report(portfolio: &Portfolio, options: &CheckOptions, res: &Resolu
     let mut judged_by_unit = Vec::with_capacity(res.units.len());
     let mut standing_by_unit = Vec::with_capacity(res.units.len());
     let mut serving = vec![0u32; items.len()];
+    let mut windows = Vec::with_capacity(res.units.len());
     for (unit, mapped) in res.units.iter().zip(&res.mapped) {
-        let window = match (policy_window, unit.unit.currency_months) {
-            (Some(p), Some(u)) => Some(p.min(u)),
-            (p, u) => p.or(u),
-        };
+        let window = window(portfolio, policy_window, unit);
         let judged = Judged {
             date: judgement_date,
-            current_since: window.map(|m| judgement_date.minus_months(m)),
+            current_since: window.map(|w| judgement_date.minus_months(w.months)),
             policy: &portfolio.policy,
         };
         let standing: Vec<Standing> = mapped
@@ -43,6 +53,7 @@ pub(super) fn report(portfolio: &Portfolio, options: &CheckOptions, res: &Resolu
                 serving[*i] += 1;
             }
         }
+        windows.push(window);
         judged_by_unit.push(judged);
         standing_by_unit.push(standing);
     }
@@ -63,8 +74,18 @@ pub(super) fn report(portfolio: &Portfolio, options: &CheckOptions, res: &Resolu
         };
         let requirements = ctx.requirements();
         let met = requirements.iter().filter(|r| r.met).count();
-        let plan = (met < requirements.len()).then(|| ctx.plan(&requirements, judged));
-        let mut findings = Vec::new();
+        let code = unit.unit.code.as_str();
+        let (outcome, decision_finding) = outcome::decide(outcome::Facts {
+            unit: code,
+            recorded: portfolio.outcomes.get(code),
+            requirements: &requirements,
+            prior_units: credit::credits(catalog, &unit.unit.code, &portfolio.prior_units, judgement_date),
+            date: judgement_date,
+        });
+        // A unit credited by credit transfer needs no evidence, so no plan to gather any.
+        let plan = (met < requirements.len() && outcome.code != OutcomeCode::CreditTransfer)
+            .then(|| ctx.plan(&requirements, judged));
+        let mut findings: Vec<Finding> = decision_finding.into_iter().collect();
         for ((i, resolved), s) in mapped.iter().zip(standing) {
             let item = &items[*i];
             s.findings(item, judged, &mut findings);
@@ -101,6 +122,8 @@ pub(super) fn report(portfolio: &Portfolio, options: &CheckOptions, res: &Resolu
             met,
             total: requirements.len(),
             current_since: judged.current_since,
+            currency: windows[u].filter(|w| w.rpl).map(Window::stated),
+            outcome,
             evidence: mapped
                 .iter()
                 .zip(standing)
@@ -181,5 +204,55 @@ pub(super) fn report(portfolio: &Portfolio, options: &CheckOptions, res: &Resolu
                 verifier_role: item.verification.as_ref().and_then(|v| v.role.clone()),
             })
             .collect(),
+        prior_units: portfolio
+            .prior_units
+            .iter()
+            .map(|p| PriorUnitEntry {
+                code: p.code.to_string(),
+                release: p.release,
+                issued_on: p.issued_on,
+                issuer: p.issuer.clone(),
+                document: p.document,
+                verified: p.verified_by.is_some(),
+                verified_by: p.verified_by.clone().filter(|_| names),
+                verified_on: p.verified_on,
+            })
+            .collect(),
+    }
+}
+
+/// A unit's currency window: the policy's, shortened by the unit's own; on the RPL pathway,
+/// where currency matters most, the RPL default when neither sets one.
+fn window(portfolio: &Portfolio, policy: Option<u32>, unit: &CompiledUnit) -> Option<Window> {
+    let rpl = portfolio
+        .outcomes
+        .get(unit.unit.code.as_str())
+        .is_some_and(|o| o.pathway == Pathway::Rpl);
+    let (months, source) = match (policy, unit.unit.currency_months) {
+        (Some(p), Some(u)) if u < p => (u, WindowSource::Unit),
+        (Some(p), _) => (p, WindowSource::Policy),
+        (None, Some(u)) => (u, WindowSource::Unit),
+        (None, None) if rpl => (RPL_DEFAULT_CURRENCY_MONTHS, WindowSource::RplDefault),
+        (None, None) => return None,
+    };
+    Some(Window { months, source, rpl })
+}
+
+/// The currency window a unit is checked with.
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    months: u32,
+    source: WindowSource,
+    /// The unit is on the RPL pathway, so the report states the window.
+    rpl: bool,
+}
+
+impl Window {
+    /// The window as the report states it.
+    fn stated(self) -> CurrencyWindow {
+        CurrencyWindow {
+            months: self.months,
+            source: self.source,
+        }
     }
 }

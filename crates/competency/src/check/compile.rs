@@ -1,7 +1,7 @@
 //! Compiling: a unit's requirements, activity tags and options resolved to small indices,
 //! and its rules to [`Compiled`] rules over those indices. Done once per catalog.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::sync::Arc;
 
 use crate::method::{Environment, Method};
@@ -14,6 +14,9 @@ use crate::unit::{EvidenceKind, Item, Unit};
 #[derive(Debug)]
 pub(super) struct CompiledUnit {
     pub(super) unit: Arc<Unit>,
+    /// The unit as messages name it: its code, or `CODE@RELEASE` when the catalog holds
+    /// several releases of it.
+    pub(super) name: String,
     /// SHA-256 of the unit file, hex.
     pub(super) digest: String,
     pub(super) reqs: Vec<Req>,
@@ -110,15 +113,16 @@ pub(super) struct CFilter {
 }
 
 impl CompiledUnit {
-    pub(super) fn new(shared: Arc<Unit>, digest: &str) -> Self {
+    pub(super) fn new(shared: Arc<Unit>, digest: &str, name: String) -> Self {
         // A second handle to read from while `c` is built.
         let unit = Arc::clone(&shared);
         let unit = &*unit;
         let mut c = CompiledUnit {
             unit: shared,
+            name,
             digest: digest.to_owned(),
             reqs: Vec::new(),
-            claims: HashMap::new(),
+            claims: HashMap::default(),
             claim_names: Vec::new(),
             activities: unit
                 .activities
@@ -126,7 +130,7 @@ impl CompiledUnit {
                 .enumerate()
                 .map(|(i, a)| (a.id.to_string(), i))
                 .collect(),
-            options: HashMap::new(),
+            options: HashMap::default(),
             option_methods: Vec::new(),
             option_names: Vec::new(),
         };

@@ -6,7 +6,7 @@
 //! (counts, values, reasons, item positions); `explain` turns the facts of a requirement that
 //! is not met into its `missing` sentence.
 
-use std::collections::HashSet;
+use crate::hash::HashSet;
 
 use super::compile::{CFilter, Compiled, CompiledUnit, How};
 use super::explain;
@@ -25,7 +25,7 @@ pub(super) struct Ctx<'a> {
     pub(super) counted: Vec<bool>,
     pub(super) standing: &'a [Standing],
     pub(super) values: &'a [ItemValues],
-    pub(super) names: &'a indexmap::IndexSet<String>,
+    pub(super) names: &'a crate::hash::IndexSet<String>,
 }
 
 /// A requirement's outcome: met, the positions of the items that counted and of those that
@@ -247,7 +247,7 @@ impl Ctx<'_> {
                 Outcome::of_rule(tally, matching, Vec::new())
             }
             Compiled::Distinct { field, min, filter } => {
-                let mut seen: HashSet<Key> = HashSet::new();
+                let mut seen: HashSet<Key> = HashSet::default();
                 let mut values: Vec<Key> = Vec::new();
                 let mut evidence = Vec::new();
                 for p in self.matching(filter) {

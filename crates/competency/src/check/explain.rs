@@ -2,6 +2,9 @@
 //! from the structured facts the report carries (`tally`, `not_counted`), so a platform can
 //! write its own from the same fields.
 
+use crate::outcome::{Link, LinkKind, NoCredit, Outcome, OutcomeReason, PriorCredit, PriorRelation};
+use crate::pathway::Pathway;
+use crate::portfolio::Date;
 use crate::report::{NewValues, NotCounted, Reason, Suggestion, Tally};
 use crate::rule::{items, or_list};
 
@@ -206,4 +209,100 @@ pub(super) fn action(item: &str, reason: Reason, would_help: &[String]) -> Strin
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+/// A unit's outcome in plain words: the identifier and its label, then why.
+pub(super) fn outcome(unit: &str, o: &Outcome, date: Date) -> String {
+    let decided = o.decided_on.map(|on| format!(" on {on}")).unwrap_or_default();
+    let why = match o.reason {
+        OutcomeReason::Competent => {
+            format!("the evidence is complete and the assessor recorded competent{decided}")
+        }
+        OutcomeReason::NotYetCompetent => format!("the assessor recorded not yet competent{decided}"),
+        OutcomeReason::RplGranted => format!(
+            "on the RPL pathway, the evidence is complete and the assessor recorded competent{decided}"
+        ),
+        OutcomeReason::RplNotGranted => {
+            format!("on the RPL pathway, the assessor recorded not yet competent{decided}")
+        }
+        OutcomeReason::CreditTransfer => format!("credit transfer is recorded: {}", priors(&o.prior_units)),
+        OutcomeReason::NoDecision => format!(
+            "no final decision is recorded for {unit} (pathway: {})",
+            o.pathway.as_str()
+        ),
+        OutcomeReason::DecidedAfterJudgementDate => late_decision(unit, o, date),
+        OutcomeReason::DecisionContradictsEvidence => contradiction(unit, o),
+    };
+    format!("{} {}: {why}", o.code.as_str(), o.code.label())
+}
+
+/// A recorded decision that the evidence or the units held do not support, and why.
+pub(super) fn contradiction(unit: &str, o: &Outcome) -> String {
+    if o.pathway == Pathway::CreditTransfer {
+        let held = if o.prior_units.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", priors(&o.prior_units))
+        };
+        return format!(
+            "{unit} is recorded as credit transfer, but no verified unit held is {unit} or equivalent to it{held}; the outcome stays 70 until a verified equivalent unit is recorded or the pathway is changed"
+        );
+    }
+    let granted = if o.pathway == Pathway::Rpl {
+        "RPL granted (competent)"
+    } else {
+        "competent"
+    };
+    format!(
+        "{unit} is recorded {granted}, but the evidence is not complete: {} of its requirements {} not met ({}); the outcome stays 70 until the evidence is complete or the decision is corrected",
+        o.unmet.len(),
+        if o.unmet.len() == 1 { "is" } else { "are" },
+        o.unmet.join(", ")
+    )
+}
+
+/// A decision dated after the judgement date.
+pub(super) fn late_decision(unit: &str, o: &Outcome, date: Date) -> String {
+    let what = o.decision.map_or("credit transfer", |d| d.as_str());
+    let on = o.decided_on.map(|d| d.to_string()).unwrap_or_default();
+    format!(
+        "the decision on {unit} ({what}) is dated {on}, after the judgement date {date}, so it had not been made then; the outcome is 70 as of {date}"
+    )
+}
+
+/// The units held, each with how it relates to the claimed unit and whether it gives credit.
+fn priors(list: &[PriorCredit]) -> String {
+    list.iter().map(prior).collect::<Vec<_>>().join("; ")
+}
+
+fn prior(p: &PriorCredit) -> String {
+    let links = p.links.iter().map(link).collect::<Vec<_>>().join(", ");
+    let what = match p.relation {
+        PriorRelation::SameUnit => format!("{} is the unit itself", p.code),
+        PriorRelation::Equivalent => format!("{} is equivalent to it ({links})", p.code),
+        PriorRelation::SupersededNotEquivalent => format!(
+            "{} is linked to it only through a supersession without equivalence ({links})",
+            p.code
+        ),
+    };
+    let credit = match p.no_credit {
+        None => "gives credit",
+        Some(NoCredit::NotEquivalent) => "gives no credit",
+        Some(NoCredit::IssuedAfterJudgementDate) => {
+            "gives no credit: its document is dated after the judgement date"
+        }
+        Some(NoCredit::Unverified) => "gives no credit until its document is verified with the issuer",
+        Some(NoCredit::VerifiedAfterJudgementDate) => {
+            "gives no credit: its document was verified after the judgement date"
+        }
+    };
+    format!("{what}, and {credit}")
+}
+
+fn link(l: &Link) -> String {
+    match l.kind {
+        LinkKind::Equivalent => format!("{} is equivalent to {}", l.from, l.to),
+        LinkKind::Replaces => format!("{} replaces {} without equivalence", l.from, l.to),
+        LinkKind::ReplacedBy => format!("{} is replaced by {} without equivalence", l.from, l.to),
+    }
 }

@@ -10,15 +10,18 @@
 
 mod assemble;
 mod compile;
+mod credit;
 mod evaluate;
 mod explain;
+mod outcome;
 mod plan;
 mod problems;
+mod recorded;
 mod standing;
 mod validate;
 mod values;
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::sync::Arc;
 
 use crate::catalog::Catalog;
@@ -75,7 +78,8 @@ pub struct CheckOptions {
 /// `Sync`, and checks portfolios from any number of threads.
 #[derive(Debug)]
 pub struct Checker<'c> {
-    units: HashMap<UnitCode, CompiledUnit>,
+    /// Every release the catalog holds, compiled, per code in ascending release order.
+    units: HashMap<UnitCode, Vec<CompiledUnit>>,
     catalog: CatalogRef<'c>,
 }
 
@@ -107,28 +111,41 @@ impl std::ops::Deref for CatalogRef<'_> {
 pub type SharedChecker = Checker<'static>;
 
 impl<'c> Checker<'c> {
-    /// Compiles every unit of the catalog, which the checker borrows.
+    /// Compiles every unit of the catalog, every release of each, which the checker borrows.
     pub fn new(catalog: &'c Catalog) -> Self {
         Self::compile(CatalogRef::Borrowed(catalog))
     }
 
-    /// Compiles every unit of a shared catalog, which the checker keeps a handle to: the
+    /// Compiles every unit of a shared catalog, every release of each, which the checker keeps a handle to: the
     /// checker has no borrowed lifetime and can live in an application's state.
     pub fn shared(catalog: Arc<Catalog>) -> Checker<'static> {
         Checker::compile(CatalogRef::Shared(catalog))
     }
 
     fn compile(catalog: CatalogRef<'c>) -> Self {
-        let units = catalog
-            .shared_units()
-            .map(|u| {
-                (
-                    u.code.clone(),
-                    CompiledUnit::new(Arc::clone(u), catalog.digest(&u.code).unwrap_or_default()),
-                )
-            })
-            .collect();
+        let mut units: HashMap<UnitCode, Vec<CompiledUnit>> = HashMap::default();
+        for (unit, digest) in catalog.shared_units() {
+            // Messages name the release only where the catalog holds several.
+            let several = catalog.releases(&unit.code).nth(1).is_some();
+            let name = if several {
+                UnitRef::new(unit.code.clone(), Some(unit.release)).to_string()
+            } else {
+                unit.code.to_string()
+            };
+            units
+                .entry(unit.code.clone())
+                .or_default()
+                .push(CompiledUnit::new(Arc::clone(unit), digest, name));
+        }
         Checker { units, catalog }
+    }
+
+    /// The compiled form of a unit of the catalog (that release of it).
+    fn compiled(&self, unit: &crate::unit::Unit) -> Option<&CompiledUnit> {
+        self.units
+            .get(&unit.code)?
+            .iter()
+            .find(|c| c.unit.release == unit.release)
     }
 
     /// The catalog the checker was compiled from.
@@ -151,6 +168,6 @@ impl<'c> Checker<'c> {
 
     fn check_inner(&self, portfolio: &Portfolio, options: &CheckOptions) -> Result<Report, Vec<Problem>> {
         let resolution = self.validate(portfolio, options)?;
-        Ok(assemble::report(portfolio, options, &resolution))
+        Ok(assemble::report(&self.catalog, portfolio, options, &resolution))
     }
 }

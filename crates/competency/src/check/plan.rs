@@ -448,7 +448,7 @@ impl Ctx<'_> {
 
     /// The items that claim an unmet requirement, or pass its rule's filter, but do not count.
     fn actions(&self, results: &[RequirementResult]) -> Vec<Action> {
-        let position: std::collections::HashMap<&str, usize> = (0..self.mapped.len())
+        let position: crate::hash::HashMap<&str, usize> = (0..self.mapped.len())
             .map(|p| (self.items[self.mapped[p].0].id.as_str(), p))
             .collect();
         let mut by_item: BTreeMap<usize, (Reason, Vec<String>)> = BTreeMap::new();

@@ -41,7 +41,7 @@ impl Problems {
 /// longer than the limit. True when it is usable.
 pub(super) fn identifier(
     value: &str,
-    what: &str,
+    what: &dyn std::fmt::Display,
     limits: &Limits,
     problems: &mut Problems,
     path: impl Fn() -> Path,

@@ -5,13 +5,14 @@
 //! Paths are built only for problems, so a valid portfolio costs no path allocations, and every
 //! loop is linear in the portfolio's size.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 
-use indexmap::IndexSet;
+use crate::hash::IndexSet;
 
 use super::Checker;
 use super::compile::{CompiledUnit, How};
 use super::problems::{Problems, identifier, limit_problem, text_length};
+use super::recorded;
 use super::values::{ItemValues, intern_values};
 use crate::error::{ErrorCode, Problem};
 use crate::limits::Limits;
@@ -94,36 +95,41 @@ impl<'c> Checker<'c> {
         let mut unresolved: Vec<&str> = Vec::new();
         for (i, reference) in portfolio.units.iter().enumerate() {
             match self.catalog.resolve(reference) {
-                Ok(unit) => {
-                    if claimed.iter().any(|c| c.unit.code == unit.code) {
-                        problems.push(
-                            Problem::new(
-                                ErrorCode::DuplicateId,
-                                root.key("units").index(i),
-                                format!("unit {} is claimed twice", unit.code),
-                            )
-                            .help("list each unit once"),
-                        );
-                    } else if let Some(compiled) = self.units.get(&unit.code) {
-                        claimed.push(compiled);
-                    }
-                }
+                Ok(unit) => match claimed.iter().find(|c| c.unit.code == unit.code) {
+                    Some(first) if first.unit.release == unit.release => problems.push(
+                        Problem::new(
+                            ErrorCode::DuplicateId,
+                            root.key("units").index(i),
+                            format!("unit {} is claimed twice", unit.code),
+                        )
+                        .help("list each unit once"),
+                    ),
+                    Some(first) => problems.push(conflicting_releases(
+                        portfolio,
+                        i,
+                        unit.release,
+                        first.unit.release,
+                    )),
+                    None => claimed.extend(self.compiled(unit)),
+                },
                 Err(e) => {
                     unresolved.push(reference.code().as_str());
-                    problems.push(Problem::new(
-                        ErrorCode::UnknownUnit,
-                        root.key("units").index(i),
-                        e.to_string(),
-                    ));
+                    problems.push(
+                        Problem::new(ErrorCode::UnknownUnit, root.key("units").index(i), e.to_string())
+                            .maybe_help(e.help()),
+                    );
                 }
             }
         }
         let selected = self.select(&claimed, options, &mut problems);
+        recorded::outcomes(portfolio, &claimed, &unresolved, &mut problems);
+        recorded::prior_units(portfolio, limits, &mut problems);
         // Evidence items: their own fields, their values interned, their mappings resolved
         // against every claimed unit (so that a typo is caught even when `--unit` narrows the
         // check).
-        let mut ids: HashMap<&str, usize> = HashMap::with_capacity(portfolio.evidence.len());
-        let mut names: IndexSet<String> = IndexSet::new();
+        let mut ids: HashMap<&str, usize> =
+            HashMap::with_capacity_and_hasher(portfolio.evidence.len(), Default::default());
+        let mut names: IndexSet<String> = IndexSet::default();
         let mut values = Vec::with_capacity(portfolio.evidence.len());
         let mut mapped: Vec<Vec<(usize, Resolved)>> = claimed.iter().map(|_| Vec::new()).collect();
         let mut maps_nothing = Vec::new();
@@ -213,13 +219,13 @@ impl<'c> Checker<'c> {
         }
         identifier(
             &portfolio.candidate.id,
-            "the candidate's ID",
+            &"the candidate's ID",
             limits,
             problems,
             || root.key("candidate").key("id"),
         );
         if let Some(assessor) = &portfolio.assessor {
-            identifier(&assessor.id, "the assessor's ID", limits, problems, || {
+            identifier(&assessor.id, &"the assessor's ID", limits, problems, || {
                 root.key("assessor").key("id")
             });
         }
@@ -248,7 +254,21 @@ impl<'c> Checker<'c> {
                         selected.push(slot);
                     }
                 }
-                _ => problems.push(
+                Some(slot) => {
+                    let code = reference.code();
+                    let release = claimed[slot].unit.release;
+                    problems.push(
+                        Problem::new(
+                            ErrorCode::UnknownUnit,
+                            Path::root().key("units"),
+                            format!(
+                                "{reference} was asked for but the portfolio claims release {release} of {code}"
+                            ),
+                        )
+                        .help(format!("ask for {code} or {code}@{release}")),
+                    )
+                }
+                None => problems.push(
                     Problem::new(
                         ErrorCode::UnknownUnit,
                         Path::root().key("units"),
@@ -275,7 +295,7 @@ fn validate_item<'p>(
 ) {
     let at = |key: &'static str| item_path(i).key(key);
     let id = item.id.as_str();
-    if identifier(id, "an evidence item's ID", limits, problems, || at("id")) {
+    if identifier(id, &"an evidence item's ID", limits, problems, || at("id")) {
         // IDs that differ only in spaces at either end look the same in every report.
         if let Some(&first) = ids.get(id.trim()) {
             problems.push(
@@ -352,6 +372,28 @@ fn validate_item<'p>(
     }
 }
 
+/// A unit claimed in a second release (`units[i]`, resolved to `release`) after `first`: a
+/// portfolio is judged against one release of a unit, and its mappings, keyed by code, could
+/// not tell the two apart.
+fn conflicting_releases(portfolio: &Portfolio, i: usize, release: u32, first: u32) -> Problem {
+    let reference = &portfolio.units[i];
+    let code = reference.code();
+    let earlier = portfolio.units[..i]
+        .iter()
+        .find(|r| r.code() == code)
+        .map_or_else(|| code.to_string(), ToString::to_string);
+    Problem::new(
+        ErrorCode::ConflictingReleases,
+        Path::root().key("units").index(i),
+        format!(
+            "{reference} claims release {release} of {code}, but \"{earlier}\" already claims release {first} of it"
+        ),
+    )
+    .help(format!(
+        "claim one release of a unit; to check the evidence against both, check it once with {code}@{first} and once with {code}@{release}"
+    ))
+}
+
 fn unclaimed(i: usize, item: &EvidenceItem, code: &str, claimed: &[&CompiledUnit]) -> Problem {
     Problem::new(
         ErrorCode::UnclaimedUnit,
@@ -422,7 +464,7 @@ impl CompiledUnit {
                         Problem::new(
                             ErrorCode::UnknownActivity,
                             path().key("activities").index(i),
-                            format!("activity `{}` is not declared by {}", shown(tag), self.unit.code),
+                            format!("activity `{}` is not declared by {}", shown(tag), self.name),
                         )
                         .help(self.help_for_unknown(
                             tag,
@@ -443,7 +485,7 @@ impl CompiledUnit {
                         format!(
                             "option `{}` is not in any option list of {}",
                             shown(option),
-                            self.unit.code
+                            self.name
                         ),
                     )
                     .help(self.help_for_unknown(
@@ -469,7 +511,7 @@ impl CompiledUnit {
         Problem::new(
             ErrorCode::UnknownRequirement,
             path,
-            format!("{} is not {what} of {}", shown(id), self.unit.code),
+            format!("{} is not {what} of {}", shown(id), self.name),
         )
         .maybe_help(help)
     }
@@ -481,7 +523,7 @@ impl CompiledUnit {
         declared: impl Iterator<Item = &'a str> + Clone,
         none: &str,
     ) -> String {
-        let code = &self.unit.code;
+        let code = &self.name;
         did_you_mean(name, declared.clone()).unwrap_or_else(|| {
             let all: Vec<&str> = declared.collect();
             if all.is_empty() {

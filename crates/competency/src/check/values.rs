@@ -2,8 +2,8 @@
 //! and interned per portfolio, so that rules compare small indices and one person written two
 //! ways is one client.
 
+use crate::hash::IndexSet;
 use chrono::Datelike;
-use indexmap::IndexSet;
 
 use super::evaluate::Ctx;
 
@@ -94,7 +94,7 @@ fn dedup_keep_order(values: &mut Vec<u32>) {
         }
         *values = kept;
     } else {
-        let mut seen = std::collections::HashSet::with_capacity(values.len());
+        let mut seen = crate::hash::HashSet::with_capacity_and_hasher(values.len(), Default::default());
         values.retain(|v| seen.insert(*v));
     }
 }
@@ -108,7 +108,8 @@ fn value_index(
     problems: &mut Problems,
     path: impl Fn() -> Path,
 ) -> Option<u32> {
-    let label = format!("a value in {what}");
+    // The label is written only when there is a problem to describe.
+    let label = ValueIn(what);
     if !identifier(value, &label, limits, problems, &path) {
         return None;
     }
@@ -118,6 +119,15 @@ fn value_index(
         None => names.insert_full(normal.into_owned()).0,
     };
     Some(index as u32)
+}
+
+/// "a value in clients", for messages.
+struct ValueIn<'a>(&'a str);
+
+impl std::fmt::Display for ValueIn<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "a value in {}", self.0)
+    }
 }
 
 /// A value of a field, comparable across items: an interned index, a method or environment,

@@ -313,24 +313,21 @@ fn arrays_inside_a_rule_pass_the_adapter_and_are_refused_by_the_loader() {
 /// Every shipped unit file and example portfolio reads exactly as plain serde reads it.
 #[test]
 fn shipped_units_and_examples_read_as_with_plain_serde() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let mut read = 0;
-    for dir in ["units", "examples"] {
-        let mut paths: Vec<_> = std::fs::read_dir(root.join(dir))
-            .unwrap()
-            .map(|entry| entry.unwrap().path())
-            .collect();
-        paths.sort();
-        for path in paths {
-            let text = std::fs::read_to_string(&path).unwrap();
-            let format = Format::from_file_name(&path.to_string_lossy());
-            match (dir, format) {
-                ("units", Format::Toml) => drop(same_as_serde::<Unit>(format, &text)),
-                ("examples", _) => drop(same_as_serde::<Portfolio>(format, &text)),
-                _ => continue,
-            }
-            read += 1;
-        }
+    for (_, text) in crate::Catalog::bundled_sources() {
+        drop(same_as_serde::<Unit>(Format::Toml, text));
     }
-    assert_eq!(read, 5 + 12);
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let mut paths: Vec<_> = std::fs::read_dir(examples)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    paths.sort();
+    for path in &paths {
+        let text = std::fs::read_to_string(path).unwrap();
+        drop(same_as_serde::<Portfolio>(
+            Format::from_file_name(&path.to_string_lossy()),
+            &text,
+        ));
+    }
+    assert_eq!((crate::Catalog::bundled_sources().len(), paths.len()), (5, 14));
 }
