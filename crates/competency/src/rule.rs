@@ -225,11 +225,37 @@ pub struct Filter {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activity: Option<Tag>,
     /// The item's method is one of these.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "non_empty"
+    )]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1)))]
     pub method: Vec<Method>,
     /// The item's environment is one of these.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "non_empty"
+    )]
+    #[cfg_attr(feature = "schema", schemars(length(min = 1)))]
     pub environment: Vec<Environment>,
+}
+
+/// A filter list, refused when empty: `method = []` would read as "any method", the opposite of
+/// what someone who wrote a list meant.
+fn non_empty<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    let list = Vec::<T>::deserialize(deserializer)?;
+    if list.is_empty() {
+        return Err(serde::de::Error::custom(
+            "an empty list would take every item; list what the rule asks for, or leave the key out",
+        ));
+    }
+    Ok(list)
 }
 
 impl Filter {

@@ -1,0 +1,85 @@
+//! Runs the checking pipeline up to one phase over a JSON Lines file, once, so that
+//! `scripts/bench-instructions` can count instructions (callgrind) and allocations (dhat) per
+//! phase by difference. A measurement tool, not a test:
+//!
+//! `cargo run --release -p competency --example phase -- PHASE FILE.jsonl`
+//!
+//! Each phase does what the one before it does, and more:
+//! - `read`: read the file (the baseline every other phase subtracts);
+//! - `b1`: read, then `serde_json::from_str::<Portfolio>` each line (the parsing floor);
+//! - `load`: read, then load and compile the bundled catalog;
+//! - `parse`: load, then parse each line with the library (strict, located errors);
+//! - `check`: load, then parse and check each line;
+//! - `full`: load, then check and write each record as `competency batch` does (to a sink).
+//!
+//! Prints the portfolios and evidence items it saw, for per-item figures.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::hint::black_box;
+use std::io::Write;
+
+use competency::{BatchOptions, Catalog, CheckOptions, Checker, Format, Portfolio, Source};
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let (Some(phase), Some(path)) = (args.next(), args.next()) else {
+        eprintln!("usage: phase read|b1|load|parse|check|full FILE.jsonl");
+        std::process::exit(2);
+    };
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        eprintln!("{path}: {e}");
+        std::process::exit(2);
+    });
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let items: usize = match phase.as_str() {
+        "read" => 0,
+        "b1" => lines
+            .iter()
+            .map(|l| serde_json::from_str::<Portfolio>(l).map_or(0, |p| black_box(p).evidence.len()))
+            .sum(),
+        "load" | "parse" | "check" | "full" => {
+            let checker = Checker::new(Catalog::bundled());
+            let options = CheckOptions::default();
+            match phase.as_str() {
+                "load" => 0,
+                "parse" => lines
+                    .iter()
+                    .map(|l| {
+                        Source::new(&path, l, Format::Json)
+                            .parse_with(&options.limits)
+                            .map_or(0, |p| black_box(p).evidence.len())
+                    })
+                    .sum(),
+                "check" => lines
+                    .iter()
+                    .map(|l| {
+                        let report = checker.check_source(&Source::new(&path, l, Format::Json), &options);
+                        report.map_or(0, |r| black_box(r).evidence.len())
+                    })
+                    .sum(),
+                _ => {
+                    let options = BatchOptions {
+                        name: path.clone(),
+                        jobs: 1,
+                        ..BatchOptions::default()
+                    };
+                    let mut out = std::io::BufWriter::with_capacity(256 * 1024, std::io::sink());
+                    for line in checker.check_reader_map(text.as_bytes(), &options, |r| r.to_json_line()) {
+                        let line = line.unwrap_or_default();
+                        let _ = out.write_all(line.as_bytes());
+                    }
+                    let _ = out.flush();
+                    0
+                }
+            }
+        }
+        other => {
+            eprintln!("phase: unknown phase {other:?}");
+            std::process::exit(2);
+        }
+    };
+    println!(
+        "phase {phase}: {} portfolios, {items} evidence items counted",
+        lines.len()
+    );
+}
