@@ -442,6 +442,8 @@ impl Generator {
             judgement_date: Some(judgement),
             policy: base.policy.clone(),
             evidence,
+            outcomes: Default::default(),
+            prior_units: Vec::new(),
         };
         if complete {
             return (portfolio, Kind::Complete);
