@@ -29,7 +29,19 @@ fn filter() -> impl Strategy<Value = Value> {
         proptest::sample::subsequence(Environment::ALL.to_vec(), 0..2),
     )
         .prop_map(|(activity, method, environment)| {
-            json!({ "activity": activity.map(|i| tag("act", i)), "method": method, "environment": environment })
+            // Keys with nothing in them are left out, as a file leaves them out (an empty list
+            // is an error).
+            let mut filter = serde_json::Map::new();
+            if let Some(i) = activity {
+                filter.insert("activity".into(), json!(tag("act", i)));
+            }
+            if !method.is_empty() {
+                filter.insert("method".into(), json!(method));
+            }
+            if !environment.is_empty() {
+                filter.insert("environment".into(), json!(environment));
+            }
+            Value::Object(filter)
         })
 }
 

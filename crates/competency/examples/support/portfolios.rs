@@ -425,26 +425,25 @@ impl Generator {
         for (i, item) in evidence.iter_mut().enumerate() {
             item.id = format!("E{:0width$}", i + 1);
         }
-        let mut portfolio = Portfolio {
-            format: base.format,
-            candidate: Person {
-                id: format!("S{serial:07}"),
-                name: Some(format!("{} {}", rng.pick(&GIVEN), rng.pick(&FAMILY))),
-            },
-            assessor: Some(Person {
-                id: format!("A-{:04}", rng.below(500)),
-                name: Some(format!("{} {}", rng.pick(&GIVEN), rng.pick(&FAMILY))),
-            }),
-            units: chosen
-                .iter()
-                .flat_map(|t| t.portfolio.units.iter().cloned())
-                .collect(),
-            judgement_date: Some(judgement),
-            policy: base.policy.clone(),
-            evidence,
-            outcomes: Default::default(),
-            prior_units: Vec::new(),
-        };
+        // The random draws in the order the generator has always made them (same seed, same
+        // bytes): the candidate's name, then the assessor's number and name.
+        let candidate =
+            Person::new(format!("S{serial:07}")).name(format!("{} {}", rng.pick(&GIVEN), rng.pick(&FAMILY)));
+        let assessor = Person::new(format!("A-{:04}", rng.below(500))).name(format!(
+            "{} {}",
+            rng.pick(&GIVEN),
+            rng.pick(&FAMILY)
+        ));
+        let mut portfolio = Portfolio::new(candidate)
+            .assessor(assessor)
+            .judgement_date(judgement)
+            .policy(base.policy.clone());
+        portfolio.format = base.format;
+        portfolio.units = chosen
+            .iter()
+            .flat_map(|t| t.portfolio.units.iter().cloned())
+            .collect();
+        portfolio.evidence = evidence;
         if complete {
             return (portfolio, Kind::Complete);
         }
