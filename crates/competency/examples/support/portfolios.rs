@@ -442,8 +442,8 @@ impl Generator {
             judgement_date: Some(judgement),
             policy: base.policy.clone(),
             evidence,
-            outcomes: Default::default(),
-            prior_units: Vec::new(),
+            // Anything else a portfolio holds (outcomes, prior units) as the first example has it.
+            ..base.clone()
         };
         if complete {
             return (portfolio, Kind::Complete);
