@@ -61,7 +61,7 @@ pub struct BatchOptions {
     /// Most lines in one chunk. Default 1,024.
     pub chunk_lines: usize,
     /// A chunk ends once its lines hold this many bytes (at least one line is read). Default
-    /// 16 MiB.
+    /// 2 MiB.
     pub chunk_bytes: usize,
 }
 
@@ -72,7 +72,7 @@ impl Default for BatchOptions {
             name: "<stdin>".to_owned(),
             jobs: 1,
             chunk_lines: 1_024,
-            chunk_bytes: 16 * 1024 * 1024,
+            chunk_bytes: 2 * 1024 * 1024,
         }
     }
 }

@@ -425,24 +425,22 @@ impl Generator {
         for (i, item) in evidence.iter_mut().enumerate() {
             item.id = format!("E{:0width$}", i + 1);
         }
-        // The random draws in the order the generator has always made them (same seed, same
-        // bytes): the candidate's name, then the assessor's number and name.
-        let candidate =
+        // Anything a portfolio holds that is not set here (outcomes, prior units) as the first
+        // example has it. The random draws in the order the generator has always made them
+        // (same seed, same bytes): the candidate's name, then the assessor's number and name.
+        let mut portfolio = base.clone();
+        portfolio.candidate =
             Person::new(format!("S{serial:07}")).name(format!("{} {}", rng.pick(&GIVEN), rng.pick(&FAMILY)));
-        let assessor = Person::new(format!("A-{:04}", rng.below(500))).name(format!(
+        portfolio.assessor = Some(Person::new(format!("A-{:04}", rng.below(500))).name(format!(
             "{} {}",
             rng.pick(&GIVEN),
             rng.pick(&FAMILY)
-        ));
-        let mut portfolio = Portfolio::new(candidate)
-            .assessor(assessor)
-            .judgement_date(judgement)
-            .policy(base.policy.clone());
-        portfolio.format = base.format;
+        )));
         portfolio.units = chosen
             .iter()
             .flat_map(|t| t.portfolio.units.iter().cloned())
             .collect();
+        portfolio.judgement_date = Some(judgement);
         portfolio.evidence = evidence;
         if complete {
             return (portfolio, Kind::Complete);
