@@ -14,9 +14,24 @@ use crate::rule::{Field, Filter, RuleType};
 /// the evidence register, `produced_by`, and the unit's sections and element headings.
 pub const REPORT_FORMAT: u32 = 2;
 
-/// The result of a check. Serialises to the stable JSON report.
+/// The result of a check. Serialises to the stable JSON report, and reads back from it (a
+/// platform that stored the JSON gets the same value); a field this library does not know is
+/// skipped, so that a report with a field added later still reads.
+///
+/// ```
+/// use competency::{Catalog, CheckOptions, Checker, Portfolio, Report};
+/// let portfolio = Portfolio::new("S1").claim("CHCMGT006".parse().unwrap());
+/// let report = Checker::new(Catalog::bundled()).check(&portfolio, &CheckOptions::default()).unwrap();
+/// let json = report.to_json();
+/// let read: Report = serde_json::from_str(&json).unwrap();
+/// assert_eq!(read, report);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(description = "The result of a check. Serialises to the stable JSON report.")
+)]
 #[non_exhaustive]
 pub struct Report {
     /// Report format version.
