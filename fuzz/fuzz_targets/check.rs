@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 
 use arbitrary::{Arbitrary, Unstructured};
 use competency::{
-    Catalog, CheckOptions, Date, EvidenceItem, Format, Judgement, Mapping, Method, Person, Policy, Unverified, Portfolio,
+    Catalog, CheckOptions, Date, EvidenceItem, Format, Judgement, Mapping, Method, Policy, Unverified, Portfolio,
     Report, Source, UnitRef, Verification,
 };
 use competency_fuzz::{assert_report, assert_same_result, assert_value_errors, checker, counts};
@@ -195,110 +195,92 @@ fn build(seed: &Seed) -> (Portfolio, CheckOptions) {
                 } else {
                     &vocabs[m.unit as usize % vocabs.len()]
                 };
-                let mapping = Mapping {
-                    covers: m.covers.iter().filter_map(|n| pick(&vocab.claims, *n)).collect(),
-                    activities: m
-                        .activities
-                        .iter()
-                        .filter_map(|n| pick(&vocab.activities, *n))
-                        .collect(),
-                    options: m
-                        .options
-                        .iter()
-                        .filter_map(|n| pick(&vocab.options, *n))
-                        .collect(),
-                };
+                let mut mapping = Mapping::default();
+                mapping.covers = m.covers.iter().filter_map(|n| pick(&vocab.claims, *n)).collect();
+                mapping.activities = m
+                    .activities
+                    .iter()
+                    .filter_map(|n| pick(&vocab.activities, *n))
+                    .collect();
+                mapping.options = m
+                    .options
+                    .iter()
+                    .filter_map(|n| pick(&vocab.options, *n))
+                    .collect();
                 mappings.push((vocab.code.clone(), mapping));
             }
-            EvidenceItem {
-                id: match s.id {
-                    0..=253 => format!("E{position}"),
-                    254 => "E0".to_owned(),
-                    _ => " ".to_owned(),
-                },
-                title: if s.title == 255 {
-                    String::new()
-                } else {
-                    format!("Item {}", s.title)
-                },
-                date,
-                end_date: s.end.map(|d| {
+            let id = match s.id {
+                0..=253 => format!("E{position}"),
+                254 => "E0".to_owned(),
+                _ => " ".to_owned(),
+            };
+            let title = if s.title == 255 {
+                String::new()
+            } else {
+                format!("Item {}", s.title)
+            };
+            let method = Method::ALL[s.method as usize % Method::ALL.len()];
+            let mut item = EvidenceItem::new(id, title, date, method);
+            item.end_date = s.end.map(|d| {
                     let days = if d >= 254 {
                         253 - i16::from(d)
                     } else {
                         i16::from(d) / 4
                     };
-                    day(s.date.saturating_add(days))
-                }),
-                method: Method::ALL[s.method as usize % Method::ALL.len()],
-                environment: match s.environment % 3 {
-                    0 => None,
-                    1 => Some(competency::Environment::Workplace),
-                    _ => Some(competency::Environment::Simulated),
-                },
-                context: s.context.map(|c| format!("context {}", c % 5)),
-                clients: s
-                    .clients
-                    .iter()
-                    .map(|c| {
-                        if *c == 255 {
-                            " ".to_owned()
-                        } else {
-                            format!("C{}", c % 9)
-                        }
-                    })
-                    .collect(),
-                // Some items cover two service periods.
-                service_period: s.service_period.filter(|p| p % 2 == 0).map(|p| format!("2026-Q{}", p % 4 + 1)),
-                service_periods: s
-                    .service_period
-                    .filter(|p| p % 2 == 1)
-                    .map(|p| vec![format!("2026-Q{}", p % 4 + 1), "2025-Q4".to_owned()])
-                    .unwrap_or_default(),
-                judgement: match s.judgement {
-                    0..=191 => Judgement::Satisfactory,
-                    192..=223 => Judgement::NotSatisfactory,
-                    _ => Judgement::Pending,
-                },
-                verification: s.verified.then(|| Verification {
-                    by: "A. Assessor".to_owned(),
-                    role: None,
-                    date: None,
-                }),
-                units: mappings.into_iter().collect(),
-            }
+                day(s.date.saturating_add(days))
+            });
+            item.environment = match s.environment % 3 {
+                0 => None,
+                1 => Some(competency::Environment::Workplace),
+                _ => Some(competency::Environment::Simulated),
+            };
+            item.context = s.context.map(|c| format!("context {}", c % 5));
+            item.clients = s
+                .clients
+                .iter()
+                .map(|c| {
+                    if *c == 255 {
+                        " ".to_owned()
+                    } else {
+                        format!("C{}", c % 9)
+                    }
+                })
+                .collect();
+            // Some items cover two service periods.
+            item.service_period = s.service_period.filter(|p| p % 2 == 0).map(|p| format!("2026-Q{}", p % 4 + 1));
+            item.service_periods = s
+                .service_period
+                .filter(|p| p % 2 == 1)
+                .map(|p| vec![format!("2026-Q{}", p % 4 + 1), "2025-Q4".to_owned()])
+                .unwrap_or_default();
+            item.judgement = match s.judgement {
+                0..=191 => Judgement::Satisfactory,
+                192..=223 => Judgement::NotSatisfactory,
+                _ => Judgement::Pending,
+            };
+            item.verification = s.verified.then(|| Verification::new("A. Assessor"));
+            item.units = mappings.into_iter().collect();
+            item
         })
         .collect();
     let window = u32::from(seed.window_len % 60);
-    let policy = Policy {
-        currency_months: matches!(seed.window, 100..=199 | 255).then_some(window),
-        currency_years: matches!(seed.window, 200..).then_some(window / 12),
-        verify: seed
-            .verify
-            .iter()
-            .map(|m| Method::ALL[*m as usize % Method::ALL.len()])
-            .collect(),
-        unverified: if seed.window_len % 2 == 0 { Unverified::Warn } else { Unverified::Exclude },
-    };
-    let portfolio = Portfolio {
-        format: if seed.format < 255 { 1 } else { 2 },
-        candidate: Person {
-            id: format!("S{}", seed.candidate),
-            name: None,
-        },
-        assessor: None,
-        units,
-        judgement_date: seed.judgement_date.map(day),
-        policy,
-        evidence,
-        outcomes: Default::default(),
-        prior_units: Vec::new(),
-    };
-    let options = CheckOptions {
-        as_of: seed.as_of.map(day),
-        units: seed.only.iter().map(unit_ref).collect(),
-        ..CheckOptions::default()
-    };
+    let mut policy = Policy::default();
+    policy.currency_months = matches!(seed.window, 100..=199 | 255).then_some(window);
+    policy.currency_years = matches!(seed.window, 200..).then_some(window / 12);
+    policy.verify = seed
+        .verify
+        .iter()
+        .map(|m| Method::ALL[*m as usize % Method::ALL.len()])
+        .collect();
+    policy.unverified = if seed.window_len % 2 == 0 { Unverified::Warn } else { Unverified::Exclude };
+    let mut portfolio = Portfolio::new(format!("S{}", seed.candidate)).policy(policy);
+    portfolio.format = if seed.format < 255 { 1 } else { 2 };
+    portfolio.units = units;
+    portfolio.judgement_date = seed.judgement_date.map(day);
+    portfolio.evidence = evidence;
+    let mut options = CheckOptions::default();
+    options.as_of = seed.as_of.map(day);
+    options.units = seed.only.iter().map(unit_ref).collect();
     (portfolio, options)
 }
 

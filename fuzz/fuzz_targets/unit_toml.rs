@@ -4,7 +4,7 @@
 #![no_main]
 
 use competency::{
-    Catalog, CheckOptions, Checker, Date, EvidenceItem, Format, Judgement, Mapping, Method, Person, Policy,
+    Catalog, CheckOptions, Checker, Date, EvidenceItem, Format, Judgement, Method,
     Portfolio, Source, Unit, UnitRef,
 };
 use competency_fuzz::{assert_report, assert_text_errors};
@@ -69,48 +69,27 @@ fn check_everything(unit: &Unit, catalog: &Catalog) {
     covers.extend(unit.knowledge_items().iter().map(|i| i.id.to_string()));
     covers.extend(unit.skill_items().iter().map(|i| i.id.to_string()));
     covers.extend(unit.conditions.iter().map(|c| c.id.to_string()));
-    let mapping = Mapping {
-        covers,
-        activities: unit.activities.iter().map(|a| a.id.to_string()).collect(),
-        options: unit
-            .option_lists
-            .iter()
-            .flat_map(|l| l.options.iter().map(|o| o.id.to_string()))
-            .collect(),
-    };
+    let option_ids: Vec<String> = unit
+        .option_lists
+        .iter()
+        .flat_map(|l| l.options.iter().map(|o| o.id.to_string()))
+        .collect();
+    let activities: Vec<String> = unit.activities.iter().map(|a| a.id.to_string()).collect();
     let date: Date = "2026-01-15".parse().expect("a date");
-    let item = |id: &str, judgement| EvidenceItem {
-        id: id.to_owned(),
-        title: "Everything".to_owned(),
-        date,
-        end_date: None,
-        method: Method::Observation,
-        environment: None,
-        context: Some("work".to_owned()),
-        clients: vec!["C1".to_owned(), "C2".to_owned()],
-        service_period: None,
-        service_periods: Vec::new(),
-        judgement,
-        verification: None,
-        units: [(unit.code.to_string(), mapping.clone())].into_iter().collect(),
+    let item = |id: &str, judgement| {
+        EvidenceItem::new(id, "Everything", date, Method::Observation)
+            .context("work")
+            .clients(["C1", "C2"])
+            .judgement(judgement)
+            .covers(&unit.code, covers.clone())
+            .activities(&unit.code, activities.clone())
+            .options(&unit.code, option_ids.clone())
     };
-    let portfolio = Portfolio {
-        format: 1,
-        candidate: Person {
-            id: "S1".to_owned(),
-            name: None,
-        },
-        assessor: None,
-        units: vec![UnitRef::new(unit.code.clone(), Some(unit.release))],
-        judgement_date: Some("2026-02-01".parse().expect("a date")),
-        policy: Policy::default(),
-        evidence: vec![
-            item("E1", Judgement::Satisfactory),
-            item("E2", Judgement::Pending),
-        ],
-        outcomes: Default::default(),
-        prior_units: Vec::new(),
-    };
+    let portfolio = Portfolio::new("S1")
+        .claim(UnitRef::new(unit.code.clone(), Some(unit.release)))
+        .judgement_date("2026-02-01".parse().expect("a date"))
+        .item(item("E1", Judgement::Satisfactory))
+        .item(item("E2", Judgement::Pending));
     let checker = Checker::new(catalog);
     let options = CheckOptions::default();
     let report = checker

@@ -350,7 +350,7 @@ pub fn fuzz_portfolio_text(data: &[u8], format: Format) {
     };
     let name = match format {
         Format::Toml => "fuzz.toml",
-        Format::Json => "fuzz.json",
+        _ => "fuzz.json",
     };
     let checker = checker();
     let options = CheckOptions::default();
@@ -362,10 +362,8 @@ pub fn fuzz_portfolio_text(data: &[u8], format: Format) {
             // The same portfolio as a value checks the same way. The judgement date is pinned
             // to the first check's, unless that one was defaulted to today (then the second
             // defaults too, and both say so).
-            let options = CheckOptions {
-                as_of: (!report.judgement_date_defaulted).then_some(report.judgement_date),
-                ..CheckOptions::default()
-            };
+            let mut options = CheckOptions::default();
+            options.as_of = (!report.judgement_date_defaulted).then_some(report.judgement_date);
             let again = checker.check(&portfolio, &options);
             assert_same_result(&result, &again, "check_source vs check");
             round_trip(&portfolio);

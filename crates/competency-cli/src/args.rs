@@ -51,14 +51,14 @@ pub(crate) struct LimitArgs {
 
 impl LimitArgs {
     pub(crate) fn limits(&self) -> Limits {
-        Limits {
-            input_bytes: self.max_input_bytes,
-            toml_input_bytes: self.max_toml_bytes,
-            evidence_items: self.max_items,
-            values_per_item: self.max_values,
-            string_chars: self.max_string,
-            errors: self.max_errors,
-        }
+        let mut limits = Limits::default();
+        limits.input_bytes = self.max_input_bytes;
+        limits.toml_input_bytes = self.max_toml_bytes;
+        limits.evidence_items = self.max_items;
+        limits.values_per_item = self.max_values;
+        limits.string_chars = self.max_string;
+        limits.errors = self.max_errors;
+        limits
     }
 }
 
@@ -157,7 +157,7 @@ pub(crate) enum Command {
 
 /// The names `schema` takes, from the library's list of documents.
 fn document_names() -> clap::builder::PossibleValuesParser {
-    clap::builder::PossibleValuesParser::new(competency::schema::Document::ALL.map(|d| d.name()))
+    clap::builder::PossibleValuesParser::new(competency::schema::Document::ALL.iter().map(|d| d.name()))
 }
 
 /// The portfolio to check and how: shared by `check` and `matrix`.

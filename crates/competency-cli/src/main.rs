@@ -225,12 +225,10 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
                 Some(path) if path.as_os_str() != "-" => path.display().to_string(),
                 _ => STDIN_NAME.to_owned(),
             };
-            let options = BatchOptions {
-                check,
-                name,
-                jobs: *jobs,
-                ..BatchOptions::default()
-            };
+            let mut options = BatchOptions::default();
+            options.check = check;
+            options.name = name;
+            options.jobs = *jobs;
             let io = batch::Io {
                 input: input.as_ref(),
                 output: output.as_ref(),
@@ -283,15 +281,12 @@ fn resolve<'c>(catalog: &'c Catalog, code: &str) -> Result<&'c competency::Unit,
 }
 
 fn check_options(as_of: Option<&str>, units: &[String], limits: Limits) -> Result<CheckOptions, Failure> {
-    let mut options = CheckOptions {
-        limits,
-        ..CheckOptions::default()
-    };
+    let mut options = CheckOptions::default();
+    options.limits = limits;
     if let Some(date) = as_of {
-        options.as_of = Some(
-            date.parse()
-                .map_err(|e: String| Failure(format!("error: --as-of: {}", escape::line(&e))))?,
-        );
+        options.as_of = Some(date.parse().map_err(|e: competency::DateError| {
+            Failure(format!("error: --as-of: {}", escape::line(&e.to_string())))
+        })?);
     }
     for code in units {
         options.units.push(code.parse().map_err(|e: competency::IdError| {

@@ -40,6 +40,7 @@ pub fn unit_blocks(lineage: &Lineage<'_>) -> Vec<Block> {
                 (RelationKind::Replaces, false) => "Replaces",
                 (RelationKind::CoAssess, _) => "May be co-assessed with",
                 (RelationKind::Related, _) => "Related",
+                (other, _) => other.as_str(),
             };
             let title = r.title.as_deref().map(|t| format!(" {t}")).unwrap_or_default();
             (0, format!("{what}: {}{title}", r.code))

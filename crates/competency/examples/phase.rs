@@ -58,11 +58,9 @@ fn main() {
                     })
                     .sum(),
                 _ => {
-                    let options = BatchOptions {
-                        name: path.clone(),
-                        jobs: 1,
-                        ..BatchOptions::default()
-                    };
+                    let mut options = BatchOptions::default();
+                    options.name = path.clone();
+                    options.jobs = 1;
                     let mut out = std::io::BufWriter::with_capacity(256 * 1024, std::io::sink());
                     for line in checker.check_reader_map(text.as_bytes(), &options, |r| r.to_json_line()) {
                         let line = line.unwrap_or_default();

@@ -229,6 +229,7 @@ fn measure_block(checker: &Checker<'_>, options: &BatchOptions, text: &str, runs
             Verdict::Complete => counts.complete += 1,
             Verdict::Incomplete => counts.incomplete += 1,
             Verdict::Invalid => counts.invalid += 1,
+            other => unreachable!("a verdict this harness does not count: {other:?}"),
         }
     }
     let mut times = Times {
@@ -288,11 +289,9 @@ fn whole_file(path: &str, args: &Args) {
     let file = std::fs::File::open(path).unwrap_or_else(|e| usage(&format!("{path}: {e}")));
     let mut reader = std::io::BufReader::with_capacity(1 << 20, file);
     let checker = Checker::new(Catalog::bundled());
-    let options = BatchOptions {
-        name: path.to_owned(),
-        jobs: 1,
-        ..BatchOptions::default()
-    };
+    let mut options = BatchOptions::default();
+    options.name = path.to_owned();
+    options.jobs = 1;
     println!("== whole file, single thread ==");
     println!("file: {path}");
     println!("load average at start: {}", load_average());
@@ -416,10 +415,8 @@ fn sizes(generator: &Generator, runs: u32) {
     );
     println!("load average at start: {}", load_average());
     let checker = Checker::new(Catalog::bundled());
-    let options = BatchOptions {
-        jobs: 1,
-        ..BatchOptions::default()
-    };
+    let mut options = BatchOptions::default();
+    options.jobs = 1;
     println!(
         "{:>6} {:>11} {:>11} {:>11} {:>11} {:>11} {:>9} {:>9} {:>12} {:>12} {:>9}",
         "items",
@@ -445,10 +442,8 @@ fn sizes(generator: &Generator, runs: u32) {
             .iter()
             .map(|p| toml::to_string(p).expect("a portfolio serialises to TOML"))
             .collect();
-        let limits = competency::Limits {
-            toml_input_bytes: usize::MAX,
-            ..competency::Limits::default()
-        };
+        let mut limits = competency::Limits::default();
+        limits.toml_input_bytes = usize::MAX;
         for t in &tomls {
             Source::new("p.toml", t, Format::Toml)
                 .parse_with(&limits)

@@ -28,6 +28,7 @@
 use std::io::{self, BufRead, Read};
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde::{Deserialize, Deserializer};
 
 use crate::check::{CheckOptions, Checker};
 use crate::error::{ErrorCode, LoadErrors};
@@ -36,8 +37,18 @@ use crate::load::{Format, file_error};
 use crate::portfolio::Source;
 use crate::report::Report;
 
-/// How a batch is read and checked.
+/// How a batch is read and checked. Start from the defaults and set the fields you need
+/// (the struct is `#[non_exhaustive]`):
+///
+/// ```
+/// use competency::BatchOptions;
+/// let mut options = BatchOptions::default();
+/// options.name = "portfolios.jsonl".to_owned();
+/// options.jobs = 0;
+/// options.check.include_names = true;
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct BatchOptions {
     /// The options for each portfolio; `check.limits.input_bytes` bounds each line.
     pub check: CheckOptions,
@@ -70,6 +81,7 @@ impl Default for BatchOptions {
 /// [`Limits::input_bytes`] + 1 of them; `length` is the whole line's length, so a line longer
 /// than the limit is known without being held.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Line {
     /// 1-based line number in the input.
     pub number: u64,
@@ -88,6 +100,7 @@ impl Line {
 /// The result for one portfolio line: `{"line": N, "report": {...}}` or
 /// `{"line": N, "errors": [...]}` in JSON.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Record {
     /// 1-based line number in the input.
     pub line: u64,
@@ -123,6 +136,30 @@ impl Serialize for Record {
             Err(errors) => map.serialize_entry("errors", errors)?,
         }
         map.end()
+    }
+}
+
+/// Reads a record back from its JSON line: an object with `line` and one of `report` and
+/// `errors`.
+impl<'de> Deserialize<'de> for Record {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Fields {
+            line: u64,
+            report: Option<Box<Report>>,
+            errors: Option<LoadErrors>,
+        }
+        let Fields { line, report, errors } = Fields::deserialize(deserializer)?;
+        let result = match (report, errors) {
+            (Some(report), None) => Ok(report),
+            (None, Some(errors)) => Err(errors),
+            _ => {
+                return Err(serde::de::Error::custom(
+                    "a record has exactly one of `report` and `errors`",
+                ));
+            }
+        };
+        Ok(Record { line, result })
     }
 }
 
@@ -170,6 +207,7 @@ impl schemars::JsonSchema for Record {
 
 /// How one portfolio fared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Verdict {
     /// Every unit checked is complete.
     Complete,
@@ -181,6 +219,7 @@ pub enum Verdict {
 
 /// Counts over a batch so far.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Summary {
     /// Portfolios (records) handed out.
     pub portfolios: u64,

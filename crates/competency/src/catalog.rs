@@ -557,7 +557,8 @@ pub fn read_portfolio(path: &FsPath, limits: &crate::limits::Limits) -> Result<V
 ///
 /// ```
 /// use competency::{Format, Limits, read_portfolio_from};
-/// let limits = Limits { input_bytes: 4, ..Limits::default() };
+/// let mut limits = Limits::default();
+/// limits.input_bytes = 4;
 /// let err = read_portfolio_from(&b"{\"format\": 1}"[..], "<stdin>", Format::Json, &limits).unwrap_err();
 /// assert_eq!(err.errors()[0].code().as_str(), "limit-exceeded");
 /// ```
@@ -619,6 +620,7 @@ fn toml_files(dir: &FsPath) -> std::io::Result<Vec<PathBuf>> {
 
 /// A unit of one catalog whose code another already held ([`Catalog::extended`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Overlap {
     /// The unit code.
     pub code: UnitCode,
@@ -641,13 +643,16 @@ pub enum OverlapKind {
 
 /// Why a unit reference does not resolve.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ResolveError {
     /// The text is not a unit reference.
+    #[non_exhaustive]
     Invalid {
         /// What is wrong with it.
         message: String,
     },
     /// No unit with that code.
+    #[non_exhaustive]
     UnknownUnit {
         /// The reference.
         reference: UnitRef,
@@ -655,6 +660,7 @@ pub enum ResolveError {
         suggestion: Option<String>,
     },
     /// The catalog holds other releases of the unit, not the one asked for.
+    #[non_exhaustive]
     ReleaseMismatch {
         /// The reference.
         reference: UnitRef,

@@ -155,6 +155,13 @@ crate::schema::string_schema!(UnitRef, "UnitRef", {
     "examples": ["CHCMGT006", "CHCMGT006@2"]
 });
 
+/// A reference to whichever release of the unit the catalog holds.
+impl From<UnitCode> for UnitRef {
+    fn from(code: UnitCode) -> Self {
+        UnitRef::new(code, None)
+    }
+}
+
 impl FromStr for UnitRef {
     type Err = IdError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {

@@ -22,6 +22,7 @@
 struct ReadmeDoctests;
 
 mod batch;
+mod builder;
 mod catalog;
 mod check;
 mod error;
@@ -64,15 +65,15 @@ pub use outcome::{
 };
 pub use pathway::{Decision, Pathway, PriorDocument, PriorUnit, UnitOutcome};
 pub use portfolio::{
-    Date, EvidenceItem, Judgement, Mapping, PORTFOLIO_FORMAT, Person, Policy, Portfolio, Source, Unverified,
-    Verification,
+    Date, DateError, EvidenceItem, Judgement, Mapping, PORTFOLIO_FORMAT, Person, Policy, Portfolio, Source,
+    Unverified, Verification,
 };
 pub use report::{
-    Action, Blocked, Closest, ElementHeading, Finding, FindingCode, ItemStatus, NewValues, NotCounted, Plan,
-    ProducedBy, REPORT_FORMAT, Reason, RegisterEntry, Report, RequirementKind, RequirementResult, Severity,
-    Span, Suggestion, Tally, UnitReport,
+    Action, Blocked, Closest, Counted, ElementHeading, Finding, FindingCode, ItemStatus, NewValues,
+    NotCounted, Plan, ProducedBy, REPORT_FORMAT, Reason, RegisterEntry, Report, RequirementKind,
+    RequirementResult, Severity, Span, Suggestion, Tally, UnitReport,
 };
-pub use rule::{Field, Filter, RequirementId, Rule, Scope};
+pub use rule::{Field, Filter, RequirementId, Rule, RuleType, Scope};
 pub use suggest::{suggest, suggest_criterion};
 pub use text::is_hidden_char;
 pub use unit::{

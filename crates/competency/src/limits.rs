@@ -7,12 +7,17 @@ use crate::load::Format;
 /// an out-of-memory. The defaults are far above any real portfolio (an RTO's largest runs to a
 /// few hundred items); a platform with larger documents raises them.
 ///
+/// Start from the defaults and change the bounds you need (the struct is `#[non_exhaustive]`,
+/// so that a bound can be added without breaking programs):
+///
 /// ```
 /// use competency::Limits;
-/// let limits = Limits { evidence_items: 50_000, ..Limits::default() };
+/// let mut limits = Limits::default();
+/// limits.evidence_items = 50_000;
 /// assert_eq!(limits.input_bytes, 64 * 1024 * 1024);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Limits {
     /// Bytes of JSON portfolio text. Default 64 MiB (a JSON portfolio of 100,000 items is
     /// about 22 MB and peaks at about 8 bytes of memory per byte).

@@ -22,6 +22,7 @@ use crate::unit::{RelationKind, Unit};
 /// assert_eq!(lineage.equivalent_to()[0].as_str(), "PSPMNGT606A");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Lineage<'c> {
     /// The release described.
     pub unit: &'c Unit,

@@ -14,6 +14,7 @@ use crate::unit_rules::validate_unit;
 
 /// The two file formats documents can be written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Format {
     /// TOML, for people.
     Toml,

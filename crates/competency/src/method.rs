@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Method {
     /// The assessor watched the candidate perform.
     Observation,
@@ -35,7 +36,7 @@ pub enum Method {
 
 impl Method {
     /// Every method, in documentation order.
-    pub const ALL: [Method; 11] = [
+    pub const ALL: &'static [Method] = &[
         Method::Observation,
         Method::Questioning,
         Method::ThirdPartyReport,
@@ -77,6 +78,7 @@ impl fmt::Display for Method {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Environment {
     /// A real workplace.
     Workplace,
@@ -86,7 +88,7 @@ pub enum Environment {
 
 impl Environment {
     /// Both environments.
-    pub const ALL: [Environment; 2] = [Environment::Workplace, Environment::Simulated];
+    pub const ALL: &'static [Environment] = &[Environment::Workplace, Environment::Simulated];
 
     /// The kebab-case name used in files.
     pub fn as_str(self) -> &'static str {

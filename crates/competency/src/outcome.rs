@@ -2,7 +2,7 @@
 //! (NAT00120) that the assessor's recorded decision supports, with the facts behind it; and
 //! what the report says of the units the candidate already holds.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::pathway::{Decision, Pathway, PriorDocument};
 use crate::portfolio::Date;
@@ -14,8 +14,9 @@ use crate::portfolio::Date;
 pub const RPL_DEFAULT_CURRENCY_MONTHS: u32 = 60;
 
 /// The outcome identifier the recorded decision supports, with why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Outcome {
     /// The AVETMISS NAT00120 value: `"20"`, `"30"`, `"51"`, `"52"`, `"60"` or `"70"`.
     pub code: OutcomeCode,
@@ -31,19 +32,20 @@ pub struct Outcome {
     pub decided_on: Option<Date>,
     /// For a decision of competent that the evidence does not support: the requirements not
     /// met, in unit order.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unmet: Vec<String>,
     /// The units held (`prior_units`) that are this unit, are equivalent to it, or are linked
     /// to it by supersession, with whether each gives credit.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub prior_units: Vec<PriorCredit>,
     /// The outcome in plain words.
     pub text: String,
 }
 
 /// A value of the AVETMISS "Outcome identifier – national" that the check can suggest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub enum OutcomeCode {
     /// 20: competency achieved/pass.
     #[serde(rename = "20")]
@@ -67,7 +69,7 @@ pub enum OutcomeCode {
 
 impl OutcomeCode {
     /// Every code the check suggests, in numeric order.
-    pub const ALL: [OutcomeCode; 6] = [
+    pub const ALL: &'static [OutcomeCode] = &[
         OutcomeCode::CompetencyAchieved,
         OutcomeCode::CompetencyNotAchieved,
         OutcomeCode::RplGranted,
@@ -103,9 +105,10 @@ impl OutcomeCode {
 }
 
 /// Why a unit has the outcome it has, as a stable code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum OutcomeReason {
     /// 20: the evidence is complete and the assessor recorded competent.
     Competent,
@@ -143,8 +146,9 @@ impl OutcomeReason {
 }
 
 /// A unit held, as it bears on one claimed unit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PriorCredit {
     /// The code of the unit held.
     pub code: String,
@@ -155,7 +159,7 @@ pub struct PriorCredit {
     pub relation: PriorRelation,
     /// The catalog's relations from the claimed unit to the unit held, in order; empty for
     /// the same unit.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub links: Vec<Link>,
     /// True when it gives credit for the claimed unit.
     pub credit: bool,
@@ -165,9 +169,10 @@ pub struct PriorCredit {
 }
 
 /// How a unit held relates to a claimed unit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum PriorRelation {
     /// The same code (any release: a unit keeps its code only while its outcomes are
     /// unchanged).
@@ -190,8 +195,9 @@ impl PriorRelation {
 }
 
 /// One relation the catalog records between two units.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Link {
     /// The unit the relation is read from.
     pub from: String,
@@ -202,9 +208,10 @@ pub struct Link {
 }
 
 /// A relation between two units, as credit transfer reads it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum LinkKind {
     /// Equivalent ("is equivalent to", or "replaces and is equivalent to"), either way.
     Equivalent,
@@ -226,9 +233,10 @@ impl LinkKind {
 }
 
 /// Why a unit held gives no credit for a claimed unit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum NoCredit {
     /// It is linked to the claimed unit only through a supersession without equivalence.
     NotEquivalent,
@@ -253,8 +261,9 @@ impl NoCredit {
 }
 
 /// The currency window a unit on the RPL pathway was checked with, and where it came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct CurrencyWindow {
     /// The window in months before the judgement date.
     pub months: u32,
@@ -263,9 +272,10 @@ pub struct CurrencyWindow {
 }
 
 /// Where a currency window came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum WindowSource {
     /// The portfolio's policy.
     Policy,
@@ -287,8 +297,9 @@ impl WindowSource {
 }
 
 /// A unit the candidate holds, as the portfolio records it, for the report's register.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct PriorUnitEntry {
     /// The unit's code.
     pub code: String,

@@ -11,6 +11,7 @@ use crate::portfolio::Date;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct UnitOutcome {
     /// How the unit is being achieved. Default: assessment.
     #[serde(default, skip_serializing_if = "Pathway::is_default")]
@@ -27,6 +28,7 @@ pub struct UnitOutcome {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Pathway {
     /// Training and assessment: evidence gathered now.
     #[default]
@@ -78,6 +80,7 @@ impl Decision {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct PriorUnit {
     /// The unit's code as the document gives it.
     pub code: UnitCode,
@@ -102,6 +105,7 @@ pub struct PriorUnit {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum PriorDocument {
     /// A statement of attainment.
     StatementOfAttainment,

@@ -20,14 +20,43 @@ use crate::strict;
 /// The portfolio format version this library reads.
 pub const PORTFOLIO_FORMAT: u32 = 1;
 
-/// A candidate's evidence portfolio.
+/// A candidate's evidence portfolio: read from a file with [`Source`], or built in code,
+/// starting from [`Portfolio::new`], with a method per key:
+///
+/// ```
+/// use competency::{Catalog, Checker, CheckOptions, Date, EvidenceItem, Judgement, Method, Portfolio};
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let date = |text: &str| text.parse::<Date>();
+/// let portfolio = Portfolio::new("S1")
+///     .claim("CHCMGT006".parse()?)
+///     .judgement_date(date("2026-11-20")?)
+///     .item(
+///         EvidenceItem::new("E1", "Service agreement", date("2026-10-01")?, Method::WorkplaceDocument)
+///             .clients(["C1"])
+///             .judgement(Judgement::Satisfactory)
+///             .covers("CHCMGT006", ["2.7"])
+///             .activities("CHCMGT006", ["service-agreement"]),
+///     );
+/// let report = Checker::new(Catalog::bundled()).check(&portfolio, &CheckOptions::default())?;
+/// let unit = &report.units[0];
+/// let criterion = unit.requirements.iter().find(|r| r.id == "2.7").unwrap();
+/// assert!(criterion.met);
+/// assert_eq!(criterion.evidence, ["E1"]);
+/// let pe2 = unit.requirements.iter().find(|r| r.id == "PE2").unwrap();
+/// assert_eq!(
+///     pe2.missing.as_deref(),
+///     Some("1 of 3 distinct clients among items tagged service-agreement: C1; 2 more needed")
+/// );
+/// # Ok(()) }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(
     feature = "schema",
     derive(schemars::JsonSchema),
-    schemars(transform = schema_key_property)
+    schemars(description = "A candidate's evidence portfolio.", transform = schema_key_property)
 )]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Portfolio {
     /// Format version; must be 1.
     #[cfg_attr(feature = "schema", schemars(extend("const" = PORTFOLIO_FORMAT)))]
@@ -74,6 +103,7 @@ fn schema_key_property(schema: &mut schemars::Schema) {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Person {
     /// An identifier (student number, staff number).
     pub id: String,
@@ -86,6 +116,7 @@ pub struct Person {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Policy {
     /// Evidence older than this many months before the judgement date is not current.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -106,6 +137,7 @@ pub struct Policy {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Unverified {
     /// It counts, and an `unverified` warning says so.
     #[default]
@@ -115,6 +147,14 @@ pub enum Unverified {
 }
 
 impl Unverified {
+    /// The kebab-case name used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unverified::Warn => "warn",
+            Unverified::Exclude => "exclude",
+        }
+    }
+
     fn is_default(&self) -> bool {
         *self == Unverified::Warn
     }
@@ -132,6 +172,7 @@ impl Policy {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EvidenceItem {
     /// Unique within the portfolio.
     pub id: String,
@@ -185,6 +226,7 @@ impl EvidenceItem {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Mapping {
     /// Criteria (`3.5`) and other requirement IDs (`PE1`, `K2.3`) the item demonstrates.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -211,6 +253,7 @@ impl Mapping {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Judgement {
     /// Satisfactory: the item counts.
     Satisfactory,
@@ -220,10 +263,22 @@ pub enum Judgement {
     Pending,
 }
 
+impl Judgement {
+    /// The kebab-case name used in files and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Judgement::Satisfactory => "satisfactory",
+            Judgement::NotSatisfactory => "not-satisfactory",
+            Judgement::Pending => "pending",
+        }
+    }
+}
+
 /// Who verified an item as the candidate's own work.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Verification {
     /// Their name.
     pub by: String,
@@ -286,8 +341,16 @@ impl From<chrono::NaiveDate> for Date {
     }
 }
 
+/// Why a string is not a [`Date`]: not `YYYY-MM-DD`, or not a day of the calendar.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{shown:?} is not a date: write YYYY-MM-DD, such as 2026-03-31")]
+pub struct DateError {
+    /// The text, cut short when long (a hostile document's "date" can be megabytes).
+    shown: String,
+}
+
 impl std::str::FromStr for Date {
-    type Err = String;
+    type Err = DateError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         // Exactly four digits, a hyphen, two, a hyphen, two: no sign, no longer year. Parsed
         // directly, since a format string costs more than the rest of reading an item.
@@ -301,11 +364,8 @@ impl std::str::FromStr for Date {
             .then(|| Some((digits(0..4)?, digits(5..7)?, digits(8..10)?)))
             .flatten()
             .and_then(|(y, m, d)| chrono::NaiveDate::from_ymd_opt(y as i32, m, d));
-        date.map(Date).ok_or_else(|| {
-            format!(
-                "{:?} is not a date: write YYYY-MM-DD, such as 2026-03-31",
-                crate::text::shown(s)
-            )
+        date.map(Date).ok_or_else(|| DateError {
+            shown: crate::text::shown(s).into_owned(),
         })
     }
 }

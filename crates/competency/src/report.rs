@@ -3,20 +3,36 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::method::{Environment, Method};
 use crate::outcome::{CurrencyWindow, Outcome, PriorUnitEntry};
 use crate::portfolio::{Date, Judgement};
-use crate::rule::{Field, Filter};
+use crate::rule::{Field, Filter, RuleType};
 
 /// The report format version. 2 added the structured gaps (`tally`, `not_counted`, reasons),
 /// the evidence register, `produced_by`, and the unit's sections and element headings.
 pub const REPORT_FORMAT: u32 = 2;
 
-/// The result of a check. Serialises to the stable JSON report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+/// The result of a check. Serialises to the stable JSON report, and reads back from it (a
+/// platform that stored the JSON gets the same value); a field this library does not know is
+/// skipped, so that a report with a field added later still reads.
+///
+/// ```
+/// use competency::{Catalog, CheckOptions, Checker, Portfolio, Report};
+/// let portfolio = Portfolio::new("S1").claim("CHCMGT006".parse().unwrap());
+/// let report = Checker::new(Catalog::bundled()).check(&portfolio, &CheckOptions::default()).unwrap();
+/// let json = report.to_json();
+/// let read: Report = serde_json::from_str(&json).unwrap();
+/// assert_eq!(read, report);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(description = "The result of a check. Serialises to the stable JSON report.")
+)]
+#[non_exhaustive]
 pub struct Report {
     /// Report format version.
     #[cfg_attr(feature = "schema", schemars(extend("const" = REPORT_FORMAT)))]
@@ -38,7 +54,7 @@ pub struct Report {
     pub judgement_date: Date,
     /// True when the portfolio gave no judgement date (and no `as_of` was given), so that the
     /// check used the day it ran: the report is then not reproducible on another day.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub judgement_date_defaulted: bool,
     /// The earliest date evidence may have and still be current, when the policy sets a window.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -52,23 +68,35 @@ pub struct Report {
     /// The evidence register: every item of the portfolio, in portfolio order.
     pub evidence: Vec<RegisterEntry>,
     /// The units the candidate holds (`prior_units`), in portfolio order.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub prior_units: Vec<PriorUnitEntry>,
 }
 
 /// The tool and unit files that produced a report.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ProducedBy {
     /// The tool's name: `competency`.
-    pub tool: &'static str,
+    pub tool: String,
     /// The library's version.
-    pub version: &'static str,
+    pub version: String,
+}
+
+impl ProducedBy {
+    /// This library: `competency` at the version it was built as.
+    pub fn this_library() -> Self {
+        ProducedBy {
+            tool: "competency".to_owned(),
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+        }
+    }
 }
 
 /// One evidence item as the assessor recorded it, for the register.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct RegisterEntry {
     /// Item ID.
     pub id: String,
@@ -111,8 +139,9 @@ impl RegisterEntry {
 }
 
 /// The result for one unit.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct UnitReport {
     /// Unit code.
     pub code: String,
@@ -155,39 +184,41 @@ pub struct UnitReport {
 
 /// What would complete a unit's evidence: as few new items as the planner can find, what to do
 /// with items that do not count, and the requirements new evidence cannot meet.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Plan {
     /// New items that, added together, meet every unmet requirement that evidence can meet.
     pub items: Vec<Suggestion>,
     /// Items already in the portfolio that do not count, and what would make them count.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<Action>,
     /// Requirements that adding evidence cannot meet, with why.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub blocked: Vec<Blocked>,
 }
 
 /// One new evidence item to add. Every constraint given must hold for it to do its part.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Suggestion {
     /// The unmet requirements this item helps meet.
     pub serves: Vec<String>,
     /// Requirement IDs it should claim in `covers`.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub covers: Vec<String>,
     /// Activity tags it should carry.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub activities: Vec<String>,
     /// Options it should be tagged with.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub options: Vec<String>,
     /// It is gathered by one of these methods (empty: any method).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub methods: Vec<Method>,
     /// It is produced in one of these environments (empty: any, or none recorded).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub environments: Vec<Environment>,
     /// Clients it involves that no counted item of the requirement has.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -204,29 +235,31 @@ pub struct Suggestion {
     /// The last day it may be dated (the judgement date, or earlier for a spread in time).
     pub date_to: Date,
     /// Dates it may not have: dates the requirement already has.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_on: Vec<Date>,
     /// The policy requires verification of every method it may be gathered by.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub verified: bool,
     /// The item in plain words.
     pub text: String,
 }
 
 /// How many new values of a field an item needs, and the values that would not be new.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NewValues {
     /// How many distinct new values.
     pub count: u32,
     /// Values already counted.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub other_than: Vec<String>,
 }
 
 /// An item that does not count, and what would make it count.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Action {
     /// Item ID.
     pub item: String,
@@ -239,8 +272,9 @@ pub struct Action {
 }
 
 /// A requirement that new evidence cannot meet.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Blocked {
     /// The requirement.
     pub requirement: String,
@@ -249,8 +283,9 @@ pub struct Blocked {
 }
 
 /// Whether an item mapped to a unit counted towards it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ItemStatus {
     /// Item ID.
     pub id: String,
@@ -262,8 +297,9 @@ pub struct ItemStatus {
 }
 
 /// An element's number and title.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct ElementHeading {
     /// The element number.
     pub id: String,
@@ -272,8 +308,9 @@ pub struct ElementHeading {
 }
 
 /// Why an item does not count, as a stable code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 #[serde(rename_all = "kebab-case")]
 pub enum Reason {
     /// Dated after the judgement date.
@@ -313,8 +350,9 @@ impl Reason {
 }
 
 /// An item that claimed a requirement, or passed its rule's filter, but did not count.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct NotCounted {
     /// Item ID.
     pub item: String,
@@ -324,18 +362,19 @@ pub struct NotCounted {
 
 /// What a rule counted: the numbers behind a `missing` sentence, so that a platform can show
 /// "2 of 3 clients" without parsing English.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Tally {
     /// The rule's type, as in the unit file: `count`, `distinct`, `options`, `per-item`,
     /// `spread`, `covers`, `all`, `any`.
     #[serde(rename = "type")]
-    pub rule: &'static str,
+    pub rule: RuleType,
     /// Whether this rule (or part) holds.
     pub met: bool,
     /// What is counted: `items`, a field's plural (`clients`, `contexts`, `service periods`,
     /// `dates`, `methods`, `environments`), `options`, `requirements`, or `parts`.
-    pub counts: &'static str,
+    pub counts: Counted,
     /// For `distinct` and `per-item`: the field whose values are counted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<Field>,
@@ -344,15 +383,15 @@ pub struct Tally {
     /// How many the rule needs.
     pub need: u32,
     /// The rule's filter, when it has one.
-    #[serde(rename = "where", skip_serializing_if = "Filter::is_empty")]
+    #[serde(rename = "where", default, skip_serializing_if = "Filter::is_empty")]
     pub filter: Filter,
     /// What counted, in first-seen order: the distinct values, the options shown, the dates,
     /// or, for `count`, `per-item` and `covers`, the item or requirement IDs.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
     /// What could still count: the options not yet shown (`options`), the requirements not
     /// yet met (`covers`).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub remaining: Vec<String>,
     /// For `options`: the option list.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -367,16 +406,85 @@ pub struct Tally {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub span_days: Option<Span>,
     /// For `all` and `any`: each part.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<Tally>,
     /// The items this rule's filter selects that do not count, with why.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_counted: Vec<NotCounted>,
 }
 
-/// The item that came closest to a `per-item` rule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// What a tally's `have` and `need` count. Written as in the report's plain words, so
+/// `service periods` has a space.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+#[serde(rename_all = "kebab-case")]
+pub enum Counted {
+    /// Evidence items (`count`, `per-item`).
+    Items,
+    /// Distinct clients (`distinct` on `client`).
+    Clients,
+    /// Distinct contexts (`distinct` on `context`).
+    Contexts,
+    /// Distinct service periods (`distinct` on `service-period`).
+    #[serde(rename = "service periods")]
+    ServicePeriods,
+    /// Distinct dates (`distinct` on `date`, `spread`).
+    Dates,
+    /// Distinct methods (`distinct` on `method`).
+    Methods,
+    /// Distinct environments (`distinct` on `environment`).
+    Environments,
+    /// Options of a list (`options`).
+    Options,
+    /// Requirements met (`covers`).
+    Requirements,
+    /// Parts that hold (`all`, `any`).
+    Parts,
+}
+
+impl Counted {
+    /// The word the report writes: `items`, `service periods`, ...
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Counted::Items => "items",
+            Counted::Clients => "clients",
+            Counted::Contexts => "contexts",
+            Counted::ServicePeriods => "service periods",
+            Counted::Dates => "dates",
+            Counted::Methods => "methods",
+            Counted::Environments => "environments",
+            Counted::Options => "options",
+            Counted::Requirements => "requirements",
+            Counted::Parts => "parts",
+        }
+    }
+}
+
+/// What a `distinct` rule on a field counts: the field's values.
+impl From<Field> for Counted {
+    fn from(field: Field) -> Self {
+        match field {
+            Field::Client => Counted::Clients,
+            Field::Context => Counted::Contexts,
+            Field::Method => Counted::Methods,
+            Field::Environment => Counted::Environments,
+            Field::ServicePeriod => Counted::ServicePeriods,
+            Field::Date => Counted::Dates,
+        }
+    }
+}
+
+impl fmt::Display for Counted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The item that came closest to a `per-item` rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Closest {
     /// Item ID.
     pub item: String,
@@ -385,8 +493,9 @@ pub struct Closest {
 }
 
 /// Days between the first and last date, against the days needed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Span {
     /// Days the items span.
     pub have: i64,
@@ -395,8 +504,9 @@ pub struct Span {
 }
 
 /// One requirement's result.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct RequirementResult {
     /// A criterion's own number (`3.5`), or the requirement's ID in the unit file.
     pub id: String,
@@ -413,7 +523,7 @@ pub struct RequirementResult {
     pub evidence: Vec<String>,
     /// The items that claimed it or passed its rule's filter but did not count, in portfolio
     /// order, with why.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_counted: Vec<NotCounted>,
     /// For a requirement decided by a rule: what the rule counted.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -424,8 +534,9 @@ pub struct RequirementResult {
 }
 
 /// The kinds of requirement a report lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 #[serde(rename_all = "kebab-case")]
 pub enum RequirementKind {
     /// A performance criterion.
@@ -463,8 +574,9 @@ impl RequirementKind {
 }
 
 /// A finding under the rules of evidence.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 pub struct Finding {
     /// Stable code, documented in `docs/findings.md`.
     pub code: FindingCode,
@@ -479,8 +591,9 @@ pub struct Finding {
 }
 
 /// How much a finding matters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 #[serde(rename_all = "kebab-case")]
 pub enum Severity {
     /// For information; nothing to fix.
@@ -491,9 +604,21 @@ pub enum Severity {
     Error,
 }
 
+impl Severity {
+    /// The kebab-case name used in reports: `info`, `warning`, `error`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
 /// The stable code of a finding. `docs/findings.md` has one heading per code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
 #[serde(rename_all = "kebab-case")]
 pub enum FindingCode {
     /// Older than the currency window (rule of evidence: current).

@@ -36,8 +36,10 @@ use crate::method::{Environment, Method};
     )
 )]
 #[serde(tag = "type", rename_all = "kebab-case", deny_unknown_fields)]
+#[non_exhaustive]
 pub enum Rule {
     /// At least `min` items match the filter.
+    #[non_exhaustive]
     Count {
         /// How many items are needed.
         min: u32,
@@ -46,6 +48,7 @@ pub enum Rule {
         filter: Filter,
     },
     /// The items matching the filter show at least `min` distinct values of `field`.
+    #[non_exhaustive]
     Distinct {
         /// The field whose values are counted.
         field: Field,
@@ -56,6 +59,7 @@ pub enum Rule {
         filter: Filter,
     },
     /// The items matching the filter show at least `min` distinct options of a declared list.
+    #[non_exhaustive]
     Options {
         /// The option list, declared in the unit's `[[option_lists]]`.
         list: Tag,
@@ -67,6 +71,7 @@ pub enum Rule {
     },
     /// At least `min` items matching the filter each show `min_values` distinct values of
     /// `field` on their own (one meeting that involves three clients).
+    #[non_exhaustive]
     PerItem {
         /// The field whose values are counted within one item.
         field: Field,
@@ -81,6 +86,7 @@ pub enum Rule {
     },
     /// The items matching the filter are spread over time: on at least `min_dates` distinct
     /// dates, and/or with at least `min_span_days` days from the first to the last.
+    #[non_exhaustive]
     Spread {
         /// Distinct dates needed.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -93,6 +99,7 @@ pub enum Rule {
         filter: Filter,
     },
     /// Every listed requirement (or every requirement of a kind) of the same unit is met.
+    #[non_exhaustive]
     Covers {
         /// A whole kind of requirement.
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -102,11 +109,13 @@ pub enum Rule {
         ids: Vec<RequirementId>,
     },
     /// Every sub-rule holds.
+    #[non_exhaustive]
     All {
         /// The sub-rules.
         rules: Vec<Rule>,
     },
     /// At least one sub-rule holds.
+    #[non_exhaustive]
     Any {
         /// The sub-rules.
         rules: Vec<Rule>,
@@ -132,17 +141,17 @@ fn one() -> u32 {
 }
 
 impl Rule {
-    /// The rule's `type` as written in files.
-    pub fn type_name(&self) -> &'static str {
+    /// The rule's `type`.
+    pub fn rule_type(&self) -> RuleType {
         match self {
-            Rule::Count { .. } => "count",
-            Rule::Distinct { .. } => "distinct",
-            Rule::Options { .. } => "options",
-            Rule::PerItem { .. } => "per-item",
-            Rule::Spread { .. } => "spread",
-            Rule::Covers { .. } => "covers",
-            Rule::All { .. } => "all",
-            Rule::Any { .. } => "any",
+            Rule::Count { .. } => RuleType::Count,
+            Rule::Distinct { .. } => RuleType::Distinct,
+            Rule::Options { .. } => RuleType::Options,
+            Rule::PerItem { .. } => RuleType::PerItem,
+            Rule::Spread { .. } => RuleType::Spread,
+            Rule::Covers { .. } => RuleType::Covers,
+            Rule::All { .. } => RuleType::All,
+            Rule::Any { .. } => RuleType::Any,
         }
     }
 
@@ -159,11 +168,58 @@ impl Rule {
     }
 }
 
+/// A rule's shape: the `type` of a rule in a unit file, and of a tally in a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[non_exhaustive]
+#[serde(rename_all = "kebab-case")]
+pub enum RuleType {
+    /// At least `min` items match the filter.
+    Count,
+    /// The matching items show `min` distinct values of a field.
+    Distinct,
+    /// The matching items show `min` distinct options of a declared list.
+    Options,
+    /// At least `min` matching items each show `min_values` distinct values of a field.
+    PerItem,
+    /// The matching items are spread over distinct dates, or over a span of days.
+    Spread,
+    /// Listed requirements of the same unit, or every one of a kind, are met.
+    Covers,
+    /// Every sub-rule holds.
+    All,
+    /// At least one sub-rule holds.
+    Any,
+}
+
+impl RuleType {
+    /// The kebab-case name used in files and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleType::Count => "count",
+            RuleType::Distinct => "distinct",
+            RuleType::Options => "options",
+            RuleType::PerItem => "per-item",
+            RuleType::Spread => "spread",
+            RuleType::Covers => "covers",
+            RuleType::All => "all",
+            RuleType::Any => "any",
+        }
+    }
+}
+
+impl fmt::Display for RuleType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Which evidence items a rule looks at. Every condition given must hold; an empty filter
 /// takes every item that counts for the unit.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Filter {
     /// The item is tagged with this activity, declared in the unit's `[[activities]]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -213,6 +269,7 @@ impl Filter {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Field {
     /// The pseudonymous clients the item involves.
     Client,
@@ -265,6 +322,7 @@ impl fmt::Display for Field {
     schemars(description = "A whole kind of requirement, for a `covers` rule.")
 )]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Scope {
     /// Every performance criterion.
     Criteria,
@@ -272,6 +330,17 @@ pub enum Scope {
     Knowledge,
     /// Every skill item.
     Skills,
+}
+
+impl Scope {
+    /// The kebab-case name used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Criteria => "criteria",
+            Scope::Knowledge => "knowledge",
+            Scope::Skills => "skills",
+        }
+    }
 }
 
 /// The ID of any requirement of a unit: a criterion's number (`3.5`) or another requirement's
@@ -349,14 +418,7 @@ impl<'de> Deserialize<'de> for RequirementId {
 impl Field {
     /// The plural noun for counts in plain words ("3 distinct clients").
     pub fn plural(self) -> &'static str {
-        match self {
-            Field::Client => "clients",
-            Field::Context => "contexts",
-            Field::Method => "methods",
-            Field::Environment => "environments",
-            Field::ServicePeriod => "service periods",
-            Field::Date => "dates",
-        }
+        crate::report::Counted::from(self).as_str()
     }
 }
 

@@ -30,6 +30,7 @@ use crate::unit::Unit;
 
 /// A document the library reads or writes, with a JSON Schema.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Document {
     /// An evidence portfolio, TOML or JSON (docs/portfolio-format.md).
     Portfolio,
@@ -45,7 +46,7 @@ pub enum Document {
 
 impl Document {
     /// Every document, in the order the documentation lists them.
-    pub const ALL: [Document; 5] = [
+    pub const ALL: &'static [Document] = &[
         Document::Portfolio,
         Document::Unit,
         Document::Report,
@@ -67,7 +68,7 @@ impl Document {
 
     /// The document whose [`name`](Document::name) this is.
     pub fn from_name(name: &str) -> Option<Document> {
-        Document::ALL.into_iter().find(|d| d.name() == name)
+        Document::ALL.iter().copied().find(|d| d.name() == name)
     }
 
     /// The schema's file name in `docs/schema/`, which is also its `$id`:
@@ -157,7 +158,7 @@ mod tests {
 
     #[test]
     fn names_round_trip_and_are_the_file_names() {
-        for document in Document::ALL {
+        for &document in Document::ALL {
             assert_eq!(Document::from_name(document.name()), Some(document));
             assert!(document.file_name().starts_with(document.name()));
         }

@@ -16,6 +16,7 @@ use crate::rule::Rule;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Unit {
     /// National code, such as `CHCMGT006`.
     pub code: UnitCode,
@@ -94,6 +95,7 @@ pub struct Unit {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Status {
     /// Current.
     Current,
@@ -105,6 +107,7 @@ pub enum Status {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct HistoryEntry {
     /// Release number.
     pub release: u32,
@@ -116,6 +119,7 @@ pub struct HistoryEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Relation {
     /// How the units relate.
     pub kind: RelationKind,
@@ -141,6 +145,7 @@ impl Relation {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum RelationKind {
     /// "This unit is equivalent to ...".
     EquivalentTo,
@@ -152,10 +157,23 @@ pub enum RelationKind {
     Related,
 }
 
+impl RelationKind {
+    /// The kebab-case name used in files.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RelationKind::EquivalentTo => "equivalent-to",
+            RelationKind::Replaces => "replaces",
+            RelationKind::CoAssess => "co-assess",
+            RelationKind::Related => "related",
+        }
+    }
+}
+
 /// An activity tag that evidence items carry ("service-agreement").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Activity {
     /// The tag.
     pub id: Tag,
@@ -167,6 +185,7 @@ pub struct Activity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct OptionList {
     /// The list's tag.
     pub id: Tag,
@@ -184,6 +203,7 @@ pub struct OptionList {
     schemars(description = "One option of an option list.")
 )]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct OptionItem {
     /// The option's tag.
     pub id: Tag,
@@ -202,6 +222,7 @@ pub struct OptionItem {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Element {
     /// The element number.
     pub id: ElementId,
@@ -215,6 +236,7 @@ pub struct Element {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Criterion {
     /// The criterion's number, exactly as the source gives it.
     pub id: CriterionId,
@@ -229,6 +251,7 @@ pub struct Criterion {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct EvidenceRequirement {
     /// Stable ID, such as `PE1` or `CA4`.
     pub id: ItemId,
@@ -245,6 +268,7 @@ pub struct EvidenceRequirement {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum EvidenceKind {
     /// 2012 Standards performance evidence.
     Performance,
@@ -272,6 +296,7 @@ impl EvidenceKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct ItemSection {
     /// The source's heading ("Knowledge Evidence", "Required knowledge", ...).
     pub heading: String,
@@ -286,6 +311,7 @@ pub struct ItemSection {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Item {
     /// Stable ID, such as `K3` or `K3.2` for the second sub-item of `K3`.
     pub id: ItemId,
@@ -300,6 +326,7 @@ pub struct Item {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Condition {
     /// Stable ID, such as `AC1`.
     pub id: ItemId,
@@ -320,6 +347,7 @@ pub struct Condition {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum ConditionKind {
     /// Where assessment happens (workplace, simulated environment).
     Environment,
@@ -335,6 +363,7 @@ pub enum ConditionKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct RangeVariable {
     /// The variable's tag, which criteria point at.
     pub id: Tag,
@@ -352,6 +381,7 @@ pub struct RangeVariable {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Strength {
     /// "must comply with", "will be".
     Must,
@@ -367,10 +397,12 @@ pub enum Strength {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Entry {
     /// A plain line.
     Text(String),
     /// A line with sub-items.
+    #[non_exhaustive]
     Nested {
         /// The line.
         text: String,
@@ -399,6 +431,7 @@ impl Entry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct FoundationSkill {
     /// The skill ("Reading skills to:").
     pub skill: String,
@@ -410,6 +443,7 @@ pub struct FoundationSkill {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct KeyCompetency {
     /// The competency ("Communicating ideas and information").
     pub name: String,
@@ -423,6 +457,7 @@ pub struct KeyCompetency {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Note {
     /// The source's heading.
     pub heading: String,

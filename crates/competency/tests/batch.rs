@@ -4,15 +4,7 @@
 use std::io::BufReader;
 use std::sync::Arc;
 
-use competency::{BatchOptions, Catalog, Checker, Limits, Record, SharedChecker, Verdict};
-
-/// A checker that owns its catalog can live in an application's state and cross threads.
-const _: () = {
-    const fn send_sync<T: Send + Sync>() {}
-    send_sync::<SharedChecker>();
-    send_sync::<Checker<'static>>();
-    send_sync::<Record>();
-};
+use competency::{BatchOptions, Catalog, Checker, Record, SharedChecker, Verdict};
 
 fn complete() -> serde_json::Value {
     serde_json::from_str(include_str!("../../../examples/CHCMGT006-complete.json")).unwrap()
@@ -60,10 +52,8 @@ fn jsonl(records: &[Record]) -> String {
 fn sequential_and_parallel_give_the_same_records_in_input_order() {
     let checker = Checker::new(Catalog::bundled());
     let text = mixed();
-    let sequential = BatchOptions {
-        chunk_lines: 16,
-        ..BatchOptions::default()
-    };
+    let mut sequential = BatchOptions::default();
+    sequential.chunk_lines = 16;
     let expected = checker.check_jsonl(&text, &sequential);
     let blank = text.lines().filter(|l| l.trim().is_empty()).count();
     assert_eq!(expected.len(), 200 - blank);
@@ -80,11 +70,9 @@ fn sequential_and_parallel_give_the_same_records_in_input_order() {
     }
     let expected = jsonl(&expected);
     for (jobs, chunk_lines) in [(2, 16), (2, 1), (0, 1_024), (3, 7)] {
-        let options = BatchOptions {
-            jobs,
-            chunk_lines,
-            ..BatchOptions::default()
-        };
+        let mut options = BatchOptions::default();
+        options.jobs = jobs;
+        options.chunk_lines = chunk_lines;
         assert_eq!(
             jsonl(&checker.check_jsonl(&text, &options)),
             expected,
@@ -116,17 +104,9 @@ fn an_over_long_line_is_an_error_record_and_the_next_line_is_checked() {
     let limit = kinds[0].len() + 10;
     let long = format!(r#"{{"format": 1, "padding": "{}"}}"#, "x".repeat(limit * 5));
     let text = format!("{}\n{long}\r\n{}\n", kinds[1], kinds[0]);
-    let options = BatchOptions {
-        check: competency::CheckOptions {
-            limits: Limits {
-                input_bytes: limit,
-                ..Limits::default()
-            },
-            ..Default::default()
-        },
-        name: "in.jsonl".to_owned(),
-        ..BatchOptions::default()
-    };
+    let mut options = BatchOptions::default();
+    options.check.limits.input_bytes = limit;
+    options.name = "in.jsonl".to_owned();
     let reader = BufReader::with_capacity(100, text.as_bytes());
     let mut records = checker.check_reader(reader, &options);
     let got: Vec<Record> = records.by_ref().map(Result::unwrap).collect();

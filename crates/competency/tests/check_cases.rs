@@ -8,7 +8,7 @@
 
 mod support;
 
-use competency::{Catalog, CheckOptions, Checker, Format, Source};
+use competency::{Catalog, CheckOptions, Checker, Format, Report, Source};
 
 #[test]
 fn every_case_gives_its_expected_report_or_errors() {
@@ -54,6 +54,29 @@ fn every_case_gives_its_expected_report_or_errors() {
         failures.extend(support::check_expected(&dir.join(file), &actual));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Every expected report reads back into a [`Report`] (a platform reading our JSON) that
+/// writes the same bytes.
+#[test]
+fn every_expected_report_reads_back_and_writes_the_same_json() {
+    let mut reports = 0;
+    for dir in support::case_dirs("check") {
+        let Ok(text) = std::fs::read_to_string(dir.join("expected.json")) else {
+            continue;
+        };
+        let report: Report = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+        let original: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            serde_json::to_value(&report).unwrap(),
+            original,
+            "{}",
+            dir.display()
+        );
+        assert_eq!(report.to_json(), text, "{}", dir.display());
+        reports += 1;
+    }
+    assert!(reports >= 100, "only {reports} expected reports");
 }
 
 /// The bundled units plus those of the directory a case's `units.txt` names, if it has one.

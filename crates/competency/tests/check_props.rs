@@ -3,7 +3,6 @@
 #![allow(clippy::unwrap_used)]
 
 use competency::*;
-use indexmap::IndexMap;
 use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
 
@@ -69,33 +68,26 @@ fn item(code: &'static str, id: usize) -> impl Strategy<Value = EvidenceItem> {
                     + chrono::Days::new(u64::from(day) * 5))
                 .into();
                 let end = (len > 2).then(|| Date::from(date.naive() + chrono::Days::new(u64::from(len))));
-                let mut units = IndexMap::new();
-                units.insert(
-                    code.to_owned(),
-                    Mapping {
-                        covers,
-                        activities,
-                        options,
-                    },
-                );
-                EvidenceItem {
-                    id: format!("E{id}"),
-                    title: format!("Item {id}"),
-                    date,
-                    end_date: end,
-                    method,
-                    environment,
-                    context: context.map(str::to_owned),
-                    clients: clients.into_iter().map(str::to_owned).collect(),
-                    // Some items cover two service periods.
-                    service_period: period.filter(|_| len % 2 == 0).map(str::to_owned),
-                    service_periods: period
-                        .filter(|_| len % 2 == 1)
-                        .map(|p| vec![p.to_owned(), "P4".to_owned()])
-                        .unwrap_or_default(),
-                    judgement,
-                    verification: None,
-                    units,
+                let mut item = EvidenceItem::new(format!("E{id}"), format!("Item {id}"), date, method)
+                    .clients(clients)
+                    .judgement(judgement)
+                    .covers(code, covers)
+                    .activities(code, activities)
+                    .options(code, options);
+                if let Some(end) = end {
+                    item = item.end_date(end);
+                }
+                if let Some(environment) = environment {
+                    item = item.environment(environment);
+                }
+                if let Some(context) = context {
+                    item = item.context(context);
+                }
+                // Some items cover two service periods.
+                match period {
+                    Some(p) if len % 2 == 0 => item.service_period(p),
+                    Some(p) => item.service_periods([p, "P4"]),
+                    None => item,
                 }
             },
         )
@@ -105,28 +97,22 @@ fn portfolio() -> impl Strategy<Value = Portfolio> {
     select(UNITS.to_vec()).prop_flat_map(|code| {
         (0..12usize).prop_flat_map(move |n| {
             let items: Vec<_> = (0..n).map(|i| item(code, i)).collect();
-            (items, proptest::option::of(1..3u32)).prop_map(move |(evidence, years)| Portfolio {
-                format: 1,
-                candidate: Person {
-                    id: "S1".into(),
-                    name: None,
-                },
-                assessor: None,
-                units: vec![code.parse().unwrap()],
-                judgement_date: Some("2026-10-01".parse().unwrap()),
-                policy: Policy {
-                    currency_months: None,
-                    currency_years: years,
-                    verify: vec![Method::ThirdPartyReport],
-                    unverified: if n % 2 == 0 {
-                        Unverified::Warn
-                    } else {
-                        Unverified::Exclude
-                    },
-                },
-                evidence,
-                outcomes: Default::default(),
-                prior_units: Vec::new(),
+            (items, proptest::option::of(1..3u32)).prop_map(move |(evidence, years)| {
+                let mut policy =
+                    Policy::default()
+                        .verify(Method::ThirdPartyReport)
+                        .unverified(if n % 2 == 0 {
+                            Unverified::Warn
+                        } else {
+                            Unverified::Exclude
+                        });
+                // In years, as a file may give it.
+                policy.currency_years = years;
+                let portfolio = Portfolio::new("S1")
+                    .claim(code.parse().unwrap())
+                    .judgement_date("2026-10-01".parse().unwrap())
+                    .policy(policy);
+                evidence.into_iter().fold(portfolio, Portfolio::item)
             })
         })
     })
@@ -185,11 +171,10 @@ proptest! {
         let code = p.units[0].code().to_string();
         let mapping = extra.units.swap_remove_index(0).map(|(_, m)| m).unwrap_or_default();
         let (ids, acts, opts) = vocabulary(unit(&code));
-        extra.units.insert(code, Mapping {
-            covers: mapping.covers.into_iter().filter(|c| ids.contains(c)).collect(),
-            activities: mapping.activities.into_iter().filter(|a| acts.contains(a)).collect(),
-            options: mapping.options.into_iter().filter(|o| opts.contains(o)).collect(),
-        });
+        let extra = extra
+            .covers(&code, mapping.covers.into_iter().filter(|c| ids.contains(c)))
+            .activities(&code, mapping.activities.into_iter().filter(|a| acts.contains(a)))
+            .options(&code, mapping.options.into_iter().filter(|o| opts.contains(o)));
         more.evidence.push(extra);
         let after = checker().check(&more, &CheckOptions::default()).unwrap();
         for ((id, was), (_, now)) in verdicts(&before).into_iter().zip(verdicts(&after)) {
@@ -233,36 +218,30 @@ fn items_from_plan(report: &Report, used_dates: &mut Vec<Date>) -> Vec<EvidenceI
             );
             used_dates.push(date);
             let count = |v: &Option<NewValues>| v.as_ref().map_or(0, |v| v.count);
-            let mut units = IndexMap::new();
-            units.insert(
-                unit.code.clone(),
-                Mapping {
-                    covers: s.covers.clone(),
-                    activities: s.activities.clone(),
-                    options: s.options.clone(),
-                },
-            );
-            out.push(EvidenceItem {
-                id: next("PLAN-"),
-                title: s.text.clone(),
-                date,
-                end_date: None,
-                method: s.methods.first().copied().unwrap_or(Method::Observation),
-                environment: s.environments.first().copied(),
-                context: s.context.as_ref().map(|_| next("PLAN-CONTEXT-")),
-                clients: (0..count(&s.clients)).map(|_| next("PLAN-CLIENT-")).collect(),
-                service_period: None,
-                service_periods: (0..count(&s.service_periods))
-                    .map(|_| next("PLAN-PERIOD-"))
-                    .collect(),
-                judgement: Judgement::Satisfactory,
-                verification: Some(Verification {
-                    by: "Assessor".into(),
-                    role: None,
-                    date: None,
-                }),
-                units,
-            });
+            let method = s.methods.first().copied().unwrap_or(Method::Observation);
+            let mut item = EvidenceItem::new(next("PLAN-"), s.text.clone(), date, method)
+                .clients(
+                    (0..count(&s.clients))
+                        .map(|_| next("PLAN-CLIENT-"))
+                        .collect::<Vec<_>>(),
+                )
+                .service_periods(
+                    (0..count(&s.service_periods))
+                        .map(|_| next("PLAN-PERIOD-"))
+                        .collect::<Vec<_>>(),
+                )
+                .judgement(Judgement::Satisfactory)
+                .verification(Verification::new("Assessor"))
+                .covers(&unit.code, s.covers.clone())
+                .activities(&unit.code, s.activities.clone())
+                .options(&unit.code, s.options.clone());
+            if let Some(&environment) = s.environments.first() {
+                item = item.environment(environment);
+            }
+            if s.context.is_some() {
+                item = item.context(next("PLAN-CONTEXT-"));
+            }
+            out.push(item);
         }
     }
     out

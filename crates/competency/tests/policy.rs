@@ -153,10 +153,8 @@ fn a_defaulted_judgement_date_is_flagged_and_explained() {
 }
 
 fn errors_with(limits: Limits, text: &str, format: Format) -> Vec<(ErrorCode, String)> {
-    let options = CheckOptions {
-        limits,
-        ..CheckOptions::default()
-    };
+    let mut options = CheckOptions::default();
+    options.limits = limits;
     Checker::new(Catalog::bundled())
         .check_source(&Source::new("p", text, format), &options)
         .unwrap_err()
@@ -193,17 +191,10 @@ fn each_limit_gives_a_located_error() {
     );
     // A JSON document is bound by `input_bytes` only.
     let json = r#"{"format": 1, "candidate": {"id": "S1"}, "units": ["CHCMGT006"]}"#;
-    let limits = Limits {
-        toml_input_bytes: 10,
-        ..Limits::default()
-    };
-    let report = Checker::new(Catalog::bundled()).check_source(
-        &Source::new("p.json", json, Format::Json),
-        &CheckOptions {
-            limits,
-            ..CheckOptions::default()
-        },
-    );
+    let mut options = CheckOptions::default();
+    options.limits.toml_input_bytes = 10;
+    let report =
+        Checker::new(Catalog::bundled()).check_source(&Source::new("p.json", json, Format::Json), &options);
     assert!(report.is_ok());
 }
 
@@ -213,10 +204,8 @@ fn validation_stops_at_the_error_limit() {
     for _ in 0..50 {
         text.push_str("[[evidence]]\nid = \"E1\"\ntitle = \"t\"\ndate = 2026-01-01\nmethod = \"observation\"\njudgement = \"pending\"\n");
     }
-    let limits = Limits {
-        errors: 10,
-        ..Limits::default()
-    };
+    let mut limits = Limits::default();
+    limits.errors = 10;
     let errors = errors_with(limits, &text, Format::Toml);
     assert_eq!(errors.len(), 11);
     assert_eq!(

@@ -7,30 +7,45 @@ use proptest::collection::vec;
 use proptest::option;
 use proptest::prelude::*;
 use proptest::sample::select;
+use serde_json::{Value, json};
 
 /// Text with the characters that stress TOML escaping: quotes, backslashes, newlines, Unicode.
 fn text() -> impl Strategy<Value = String> {
     "[A-Za-z][ -~\n\"\\\\é’–]{0,30}"
 }
 
-fn tag(prefix: &'static str, i: usize) -> Tag {
-    format!("{prefix}-{i}").parse().unwrap()
+fn tag(prefix: &'static str, i: usize) -> String {
+    format!("{prefix}-{i}")
 }
 
-fn filter() -> impl Strategy<Value = Filter> {
+// The unit is written as the JSON a unit file's TOML reads as: its types are `#[non_exhaustive]`
+// (they gain keys as the format does), so outside the library they are read, not written as
+// literals.
+
+fn filter() -> impl Strategy<Value = Value> {
     (
         option::of(0..2usize),
         proptest::sample::subsequence(Method::ALL.to_vec(), 0..3),
         proptest::sample::subsequence(Environment::ALL.to_vec(), 0..2),
     )
-        .prop_map(|(activity, method, environment)| Filter {
-            activity: activity.map(|i| tag("act", i)),
-            method,
-            environment,
+        .prop_map(|(activity, method, environment)| {
+            // Keys with nothing in them are left out, as a file leaves them out (an empty list
+            // is an error).
+            let mut filter = serde_json::Map::new();
+            if let Some(i) = activity {
+                filter.insert("activity".into(), json!(tag("act", i)));
+            }
+            if !method.is_empty() {
+                filter.insert("method".into(), json!(method));
+            }
+            if !environment.is_empty() {
+                filter.insert("environment".into(), json!(environment));
+            }
+            Value::Object(filter)
         })
 }
 
-fn leaf_rule() -> impl Strategy<Value = Rule> {
+fn leaf_rule() -> impl Strategy<Value = Value> {
     let field = prop_oneof![
         Just(Field::Client),
         Just(Field::Context),
@@ -38,17 +53,19 @@ fn leaf_rule() -> impl Strategy<Value = Rule> {
         Just(Field::Date)
     ];
     prop_oneof![
-        (1..5u32, filter()).prop_map(|(min, filter)| Rule::Count { min, filter }),
-        (field.clone(), 1..5u32, filter()).prop_map(|(field, min, filter)| Rule::Distinct {
-            field,
-            min,
-            filter
-        }),
-        (1..=3u32, filter()).prop_map(|(min, filter)| Rule::Options {
-            list: tag("list", 0),
-            min,
-            filter
-        }),
+        (1..5u32, filter()).prop_map(|(min, filter)| json!({ "type": "count", "min": min, "where": filter })),
+        (field.clone(), 1..5u32, filter()).prop_map(|(field, min, filter)| json!({
+            "type": "distinct",
+            "field": field,
+            "min": min,
+            "where": filter
+        })),
+        (1..=3u32, filter()).prop_map(|(min, filter)| json!({
+            "type": "options",
+            "list": tag("list", 0),
+            "min": min,
+            "where": filter
+        })),
         // Only clients and service periods can be many on one item.
         (
             select(vec![Field::Client, Field::ServicePeriod]),
@@ -56,42 +73,42 @@ fn leaf_rule() -> impl Strategy<Value = Rule> {
             1..3u32,
             filter()
         )
-            .prop_map(|(field, min_values, min, filter)| Rule::PerItem {
-                field,
-                min_values,
-                min,
-                filter
-            }),
-        (1..5u32, option::of(1..90u32), filter()).prop_map(|(d, span, filter)| Rule::Spread {
-            min_dates: Some(d),
-            min_span_days: span,
-            filter
-        }),
-        prop_oneof![Just(Scope::Criteria), Just(Scope::Knowledge)].prop_map(|of| Rule::Covers {
-            of: Some(of),
-            ids: vec!["K1".parse().unwrap()]
-        }),
+            .prop_map(|(field, min_values, min, filter)| json!({
+                "type": "per-item",
+                "field": field,
+                "min_values": min_values,
+                "min": min,
+                "where": filter
+            })),
+        (1..5u32, option::of(1..90u32), filter()).prop_map(|(d, span, filter)| json!({
+            "type": "spread",
+            "min_dates": d,
+            "min_span_days": span,
+            "where": filter
+        })),
+        prop_oneof![Just(Scope::Criteria), Just(Scope::Knowledge)]
+            .prop_map(|of| json!({ "type": "covers", "of": of, "ids": ["K1"] })),
     ]
 }
 
-fn rule() -> impl Strategy<Value = Rule> {
+fn rule() -> impl Strategy<Value = Value> {
     leaf_rule().prop_recursive(2, 8, 3, |inner| {
         prop_oneof![
-            vec(inner.clone(), 1..3).prop_map(|rules| Rule::All { rules }),
-            vec(inner, 1..3).prop_map(|rules| Rule::Any { rules }),
+            vec(inner.clone(), 1..3).prop_map(|rules| json!({ "type": "all", "rules": rules })),
+            vec(inner, 1..3).prop_map(|rules| json!({ "type": "any", "rules": rules })),
         ]
     })
 }
 
-fn entry() -> impl Strategy<Value = Entry> {
+fn entry() -> impl Strategy<Value = Value> {
     prop_oneof![
-        text().prop_map(Entry::Text),
-        (text(), vec(text().prop_map(Entry::Text), 1..3))
-            .prop_map(|(text, items)| Entry::Nested { text, items }),
+        text().prop_map(Value::String),
+        (text(), vec(text().prop_map(Value::String), 1..3))
+            .prop_map(|(text, items)| json!({ "text": text, "items": items })),
     ]
 }
 
-fn elements() -> impl Strategy<Value = Vec<Element>> {
+fn elements() -> impl Strategy<Value = Vec<Value>> {
     // Strictly increasing criterion numbers with gaps, as sources have (CHCMGT006 skips 3.4).
     vec((text(), vec((1..3u32, text()), 1..4)), 1..4).prop_map(|elements| {
         elements
@@ -99,49 +116,34 @@ fn elements() -> impl Strategy<Value = Vec<Element>> {
             .enumerate()
             .map(|(e, (title, criteria))| {
                 let mut number = 0;
-                Element {
-                    id: (e + 1).to_string().parse().unwrap(),
-                    title,
-                    criteria: criteria
-                        .into_iter()
-                        .map(|(gap, text)| {
-                            number += gap;
-                            Criterion {
-                                id: format!("{}.{number}", e + 1).parse().unwrap(),
-                                text,
-                                range: vec![],
-                            }
-                        })
-                        .collect(),
-                }
+                let criteria: Vec<Value> = criteria
+                    .into_iter()
+                    .map(|(gap, text)| {
+                        number += gap;
+                        json!({ "id": format!("{}.{number}", e + 1), "text": text })
+                    })
+                    .collect();
+                json!({ "id": (e + 1).to_string(), "title": title, "criteria": criteria })
             })
             .collect()
     })
 }
 
-fn knowledge() -> impl Strategy<Value = ItemSection> {
+fn knowledge() -> impl Strategy<Value = Value> {
     (text(), option::of(text()), vec((text(), vec(text(), 0..3)), 1..4)).prop_map(|(heading, lead, items)| {
-        ItemSection {
-            heading,
-            lead,
-            items: items
-                .into_iter()
-                .enumerate()
-                .map(|(i, (text, children))| Item {
-                    id: format!("K{}", i + 1).parse().unwrap(),
-                    text,
-                    items: children
-                        .into_iter()
-                        .enumerate()
-                        .map(|(j, text)| Item {
-                            id: format!("K{}.{}", i + 1, j + 1).parse().unwrap(),
-                            text,
-                            items: vec![],
-                        })
-                        .collect(),
-                })
-                .collect(),
-        }
+        let items: Vec<Value> = items
+            .into_iter()
+            .enumerate()
+            .map(|(i, (text, children))| {
+                let children: Vec<Value> = children
+                    .into_iter()
+                    .enumerate()
+                    .map(|(j, text)| json!({ "id": format!("K{}.{}", i + 1, j + 1), "text": text }))
+                    .collect();
+                json!({ "id": format!("K{}", i + 1), "text": text, "items": children })
+            })
+            .collect();
+        json!({ "heading": heading, "lead": lead, "items": items })
     })
 }
 
@@ -166,88 +168,56 @@ fn unit() -> impl Strategy<Value = Unit> {
             let (code, title, release, descriptor, sectors, field) = meta;
             let (elements, knowledge, evidence) = body;
             let (range, options, notes) = extra;
-            Unit {
-                code: code.parse().unwrap(),
-                title,
-                release,
-                status: (release % 2 == 0).then_some(Status::Current),
-                competency_field: field,
-                sectors,
-                descriptor,
-                application: None,
-                licensing: None,
-                currency_months: (release % 3 == 0).then_some(24),
-                prerequisites: None,
-                history: vec![HistoryEntry {
-                    release,
-                    text: "Primary release.".into(),
-                }],
-                relations: vec![Relation {
-                    kind: RelationKind::Replaces,
-                    code: "XYZABC001A".parse().unwrap(),
-                    title: None,
-                    equivalent: true,
-                }],
-                activities: (0..2)
-                    .map(|i| Activity {
-                        id: tag("act", i),
-                        text: format!("activity {i}"),
+            let options: Vec<Value> = options
+                .into_iter()
+                .enumerate()
+                .map(|(i, text)| json!({ "id": tag("opt", i), "text": text, "methods": ["observation"] }))
+                .collect();
+            let evidence: Vec<Value> = evidence
+                .into_iter()
+                .enumerate()
+                .map(|(i, (text, rule))| {
+                    json!({ "id": format!("PE{}", i + 1), "kind": "performance", "text": text, "rule": rule })
+                })
+                .collect();
+            let range: Vec<Value> = range
+                .into_iter()
+                .enumerate()
+                .map(|(i, (text, items))| {
+                    json!({
+                        "id": tag("var", i),
+                        "term": format!("Term {i}"),
+                        "strength": "may",
+                        "text": text,
+                        "items": items
                     })
-                    .collect(),
-                option_lists: vec![OptionList {
-                    id: tag("list", 0),
-                    text: "options".into(),
-                    options: options
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, text)| OptionItem {
-                            id: tag("opt", i),
-                            text,
-                            items: vec![],
-                            methods: vec![Method::Observation],
-                        })
-                        .collect(),
-                }],
-                elements,
-                evidence: evidence
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, (text, rule))| EvidenceRequirement {
-                        id: format!("PE{}", i + 1).parse().unwrap(),
-                        kind: EvidenceKind::Performance,
-                        text,
-                        rule,
-                    })
-                    .collect(),
-                knowledge: Some(knowledge),
-                skills: None,
-                conditions: vec![],
-                range: range
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, (text, items))| RangeVariable {
-                        id: tag("var", i),
-                        term: format!("Term {i}"),
-                        strength: Strength::May,
-                        text,
-                        items,
-                    })
-                    .collect(),
-                foundation_skills: vec![],
-                key_competencies: vec![KeyCompetency {
-                    name: "Solving problems".into(),
-                    level: 2,
-                    text: "to fix things".into(),
-                }],
-                notes: notes
-                    .into_iter()
-                    .map(|(heading, items)| Note {
-                        heading,
-                        text: Some("Guidance.".into()),
-                        items,
-                    })
-                    .collect(),
-            }
+                })
+                .collect();
+            let notes: Vec<Value> = notes
+                .into_iter()
+                .map(|(heading, items)| json!({ "heading": heading, "text": "Guidance.", "items": items }))
+                .collect();
+            let unit = json!({
+                "code": code,
+                "title": title,
+                "release": release,
+                "status": (release % 2 == 0).then_some("current"),
+                "competency_field": field,
+                "sectors": sectors,
+                "descriptor": descriptor,
+                "currency_months": (release % 3 == 0).then_some(24),
+                "history": [{ "release": release, "text": "Primary release." }],
+                "relations": [{ "kind": "replaces", "code": "XYZABC001A", "equivalent": true }],
+                "activities": (0..2).map(|i| json!({ "id": tag("act", i), "text": format!("activity {i}") })).collect::<Vec<_>>(),
+                "option_lists": [{ "id": tag("list", 0), "text": "options", "options": options }],
+                "elements": elements,
+                "evidence": evidence,
+                "knowledge": knowledge,
+                "range": range,
+                "key_competencies": [{ "name": "Solving problems", "level": 2, "text": "to fix things" }],
+                "notes": notes,
+            });
+            serde_json::from_value(unit).unwrap()
         })
 }
 

@@ -53,7 +53,11 @@ pub fn rows(report: &Report) -> Vec<Vec<String>> {
             for row in &group.rows {
                 let r = row.req;
                 let (have, need, counts) = match &r.tally {
-                    Some(t) => (t.have.to_string(), t.need.to_string(), t.counts.to_owned()),
+                    Some(t) => (
+                        t.have.to_string(),
+                        t.need.to_string(),
+                        t.counts.as_str().to_owned(),
+                    ),
                     None => Default::default(),
                 };
                 let mut cells = vec![

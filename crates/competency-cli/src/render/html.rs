@@ -432,7 +432,7 @@ fn register_table<'r>(
                                 td.nowrap { (register::period(e)) }
                                 td { (e.method.as_str()) }
                                 td { (e.environment.map_or("", |v| v.as_str())) }
-                                td { (super::judgement(e.judgement)) }
+                                td { (e.judgement.as_str()) }
                                 td { (t(&e.verification())) }
                             } @else {
                                 td colspan="6" {}
@@ -456,7 +456,7 @@ fn finding_list(list: &[Finding]) -> Markup {
         ul.findings {
             @for g in findings::grouped(list) {
                 li {
-                    strong { (g.code.as_str()) } " (" (findings::severity(g.severity)) "): "
+                    strong { (g.code.as_str()) } " (" (g.severity.as_str()) "): "
                     @if g.items.is_empty() {
                         (t(&g.messages.join(" ")))
                     } @else {

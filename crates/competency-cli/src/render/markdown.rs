@@ -311,7 +311,7 @@ fn register_table<'r>(
                 register::period(e),
                 e.method.as_str().to_owned(),
                 e.environment.map_or("", |v| v.as_str()).to_owned(),
-                super::judgement(e.judgement).to_owned(),
+                e.judgement.as_str().to_owned(),
                 cell(&e.verification()),
             ]),
             None => cells.extend(std::iter::repeat_n(String::new(), 6)),
@@ -350,7 +350,7 @@ fn finding_list(doc: &mut Doc, list: &[Finding]) {
         out.push_str(&format!(
             "- **{}** ({}): {}\n",
             g.code,
-            findings::severity(g.severity),
+            g.severity.as_str(),
             text(&what)
         ));
     }

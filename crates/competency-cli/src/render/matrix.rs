@@ -8,7 +8,9 @@
 
 use std::collections::HashMap;
 
-use competency::{Reason, RegisterEntry, Report, RequirementKind, RequirementResult, Tally, UnitReport};
+use competency::{
+    Reason, RegisterEntry, Report, RequirementKind, RequirementResult, RuleType, Tally, UnitReport,
+};
 
 use super::register::{self, Standing};
 
@@ -176,19 +178,19 @@ fn of_unit<'r>(unit: &'r UnitReport, index: &HashMap<&str, &'r RegisterEntry>) -
 /// `0/1 parts (1/3 contexts or 1/3 dates)` for `any`.
 pub fn count(tally: &Tally) -> String {
     match tally.rule {
-        "all" | "any" => {
+        RuleType::All | RuleType::Any => {
             let parts: Vec<String> = tally.parts.iter().map(count).collect();
-            let joiner = if tally.rule == "any" { " or " } else { "; " };
+            let joiner = if tally.rule == RuleType::Any { " or " } else { "; " };
             format!("{}/{} parts ({})", tally.have, tally.need, parts.join(joiner))
         }
-        "per-item" => {
+        RuleType::PerItem => {
             let each = match (tally.per_item, tally.field) {
                 (Some(n), Some(field)) => format!(" with {n} {}", field.plural()),
                 _ => String::new(),
             };
             format!("{}/{} items{each}", tally.have, tally.need)
         }
-        "spread" => {
+        RuleType::Spread => {
             let mut parts = Vec::new();
             if tally.need > 0 || tally.span_days.is_none() {
                 parts.push(format!("{}/{} dates", tally.have, tally.need));

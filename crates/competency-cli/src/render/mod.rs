@@ -17,7 +17,7 @@ pub mod register;
 pub mod text;
 
 use competency::{
-    CurrencyWindow, Judgement, Outcome, PriorDocument, PriorUnitEntry, Report, RequirementKind, WindowSource,
+    CurrencyWindow, Outcome, PriorDocument, PriorUnitEntry, Report, RequirementKind, WindowSource,
 };
 
 /// What every report says of itself, in every format.
@@ -104,6 +104,7 @@ pub fn rpl_window(window: CurrencyWindow, since: Option<competency::Date>) -> St
         WindowSource::Policy => "set by the policy",
         WindowSource::Unit => "set by the unit",
         WindowSource::RplDefault => "the RPL default: neither the policy nor the unit sets one",
+        other => other.as_str(),
     };
     let from = since
         .map(|d| format!(", evidence dated on or after {d}"))
@@ -117,6 +118,7 @@ pub fn document(document: PriorDocument) -> &'static str {
         PriorDocument::StatementOfAttainment => "statement of attainment",
         PriorDocument::RecordOfResults => "record of results",
         PriorDocument::VetTranscript => "VET transcript",
+        other => other.as_str(),
     }
 }
 
@@ -154,15 +156,6 @@ pub fn prior_cells(entry: &PriorUnitEntry) -> [String; 7] {
     ]
 }
 
-/// The assessor's judgement of an item, as the portfolio writes it.
-pub fn judgement(judgement: Judgement) -> &'static str {
-    match judgement {
-        Judgement::Satisfactory => "satisfactory",
-        Judgement::NotSatisfactory => "not-satisfactory",
-        Judgement::Pending => "pending",
-    }
-}
-
 /// The heading of a section of requirements other than criteria.
 pub fn section(kind: RequirementKind) -> &'static str {
     match kind {
@@ -174,6 +167,7 @@ pub fn section(kind: RequirementKind) -> &'static str {
         RequirementKind::Knowledge => "Knowledge evidence",
         RequirementKind::Skill => "Required skills",
         RequirementKind::Condition => "Assessment conditions",
+        other => other.as_str(),
     }
 }
 

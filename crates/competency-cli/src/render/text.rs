@@ -156,7 +156,7 @@ fn severity(style: Style, severity: Severity) -> String {
     match severity {
         Severity::Error => style.bad("error"),
         Severity::Warning => style.warn("warning"),
-        Severity::Info => style.dim("info"),
+        _ => style.dim(severity.as_str()),
     }
 }
 

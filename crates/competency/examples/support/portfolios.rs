@@ -425,26 +425,23 @@ impl Generator {
         for (i, item) in evidence.iter_mut().enumerate() {
             item.id = format!("E{:0width$}", i + 1);
         }
-        let mut portfolio = Portfolio {
-            format: base.format,
-            candidate: Person {
-                id: format!("S{serial:07}"),
-                name: Some(format!("{} {}", rng.pick(&GIVEN), rng.pick(&FAMILY))),
-            },
-            assessor: Some(Person {
-                id: format!("A-{:04}", rng.below(500)),
-                name: Some(format!("{} {}", rng.pick(&GIVEN), rng.pick(&FAMILY))),
-            }),
-            units: chosen
-                .iter()
-                .flat_map(|t| t.portfolio.units.iter().cloned())
-                .collect(),
-            judgement_date: Some(judgement),
-            policy: base.policy.clone(),
-            evidence,
-            // Anything else a portfolio holds (outcomes, prior units) as the first example has it.
-            ..base.clone()
-        };
+        // Anything a portfolio holds that is not set here (outcomes, prior units) as the first
+        // example has it. The random draws in the order the generator has always made them
+        // (same seed, same bytes): the candidate's name, then the assessor's number and name.
+        let mut portfolio = base.clone();
+        portfolio.candidate =
+            Person::new(format!("S{serial:07}")).name(format!("{} {}", rng.pick(&GIVEN), rng.pick(&FAMILY)));
+        portfolio.assessor = Some(Person::new(format!("A-{:04}", rng.below(500))).name(format!(
+            "{} {}",
+            rng.pick(&GIVEN),
+            rng.pick(&FAMILY)
+        )));
+        portfolio.units = chosen
+            .iter()
+            .flat_map(|t| t.portfolio.units.iter().cloned())
+            .collect();
+        portfolio.judgement_date = Some(judgement);
+        portfolio.evidence = evidence;
         if complete {
             return (portfolio, Kind::Complete);
         }

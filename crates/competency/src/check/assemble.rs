@@ -171,10 +171,7 @@ pub(super) fn report(
     let names = options.include_names;
     Report {
         format: REPORT_FORMAT,
-        produced_by: ProducedBy {
-            tool: "competency",
-            version: env!("CARGO_PKG_VERSION"),
-        },
+        produced_by: ProducedBy::this_library(),
         candidate: portfolio.candidate.id.clone(),
         candidate_name: portfolio.candidate.name.clone().filter(|_| names),
         assessor: portfolio.assessor.as_ref().map(|a| a.id.clone()),

@@ -14,7 +14,8 @@ use super::standing::Standing;
 use super::validate::Resolved;
 use super::values::{ItemValues, Key};
 use crate::portfolio::{Date, EvidenceItem};
-use crate::report::{Closest, NotCounted, RequirementResult, Span, Tally};
+use crate::report::{Closest, Counted, NotCounted, RequirementResult, Span, Tally};
+use crate::rule::RuleType;
 
 /// Everything one unit's evaluation reads. Positions (`p`) index `mapped`: the items mapped to
 /// this unit, in portfolio order.
@@ -211,9 +212,9 @@ impl Ctx<'_> {
 
     fn tally(
         &self,
-        rule: &'static str,
+        rule: RuleType,
         met: bool,
-        counts: &'static str,
+        counts: Counted,
         have: u32,
         need: u32,
         filter: &CFilter,
@@ -242,7 +243,7 @@ impl Ctx<'_> {
             Compiled::Count { min, filter } => {
                 let matching = self.matching(filter);
                 let n = matching.len() as u32;
-                let mut tally = self.tally("count", n >= *min, "items", n, *min, filter);
+                let mut tally = self.tally(RuleType::Count, n >= *min, Counted::Items, n, *min, filter);
                 tally.values = matching.iter().map(|p| self.item(*p).id.clone()).collect();
                 Outcome::of_rule(tally, matching, Vec::new())
             }
@@ -263,7 +264,7 @@ impl Ctx<'_> {
                     }
                 }
                 let n = values.len() as u32;
-                let mut tally = self.tally("distinct", n >= *min, field.plural(), n, *min, filter);
+                let mut tally = self.tally(RuleType::Distinct, n >= *min, (*field).into(), n, *min, filter);
                 tally.field = Some(*field);
                 tally.values = self.key_texts(*field, &values);
                 Outcome::of_rule(tally, evidence, Vec::new())
@@ -299,7 +300,7 @@ impl Ctx<'_> {
                         .collect()
                 };
                 let n = shown.iter().filter(|s| **s).count() as u32;
-                let mut tally = self.tally("options", n >= *min, "options", n, *min, filter);
+                let mut tally = self.tally(RuleType::Options, n >= *min, Counted::Options, n, *min, filter);
                 tally.values = names(true);
                 tally.remaining = names(false);
                 tally.list = Some(list.clone());
@@ -322,7 +323,7 @@ impl Ctx<'_> {
                     }
                 }
                 let n = qualifying.len() as u32;
-                let mut tally = self.tally("per-item", n >= *min, "items", n, *min, filter);
+                let mut tally = self.tally(RuleType::PerItem, n >= *min, Counted::Items, n, *min, filter);
                 tally.field = Some(*field);
                 tally.per_item = Some(*min_values);
                 tally.values = qualifying.iter().map(|p| self.item(*p).id.clone()).collect();
@@ -353,7 +354,7 @@ impl Ctx<'_> {
                 let need = min_dates.unwrap_or(0);
                 let span_days = min_span_days.map(|need| Span { have: span, need });
                 let met = n >= need && span_days.is_none_or(|s| s.have >= i64::from(s.need));
-                let mut tally = self.tally("spread", met, "dates", n, need, filter);
+                let mut tally = self.tally(RuleType::Spread, met, Counted::Dates, n, need, filter);
                 tally.values = dates.iter().map(Date::to_string).collect();
                 tally.span_days = span_days;
                 Outcome::of_rule(tally, matching, Vec::new())
@@ -374,9 +375,9 @@ impl Ctx<'_> {
                 }
                 let (have, need) = (met_ids.len() as u32, reqs.len() as u32);
                 let mut tally = self.tally(
-                    "covers",
+                    RuleType::Covers,
                     unmet.is_empty(),
-                    "requirements",
+                    Counted::Requirements,
                     have,
                     need,
                     &CFilter::default(),
@@ -407,9 +408,9 @@ impl Ctx<'_> {
                 );
                 let need = if any { 1 } else { outcomes.len() as u32 };
                 let mut tally = self.tally(
-                    if any { "any" } else { "all" },
+                    if any { RuleType::Any } else { RuleType::All },
                     met,
-                    "parts",
+                    Counted::Parts,
                     held,
                     need,
                     &CFilter::default(),

@@ -6,7 +6,7 @@ use crate::outcome::{Link, LinkKind, NoCredit, Outcome, OutcomeReason, PriorCred
 use crate::pathway::Pathway;
 use crate::portfolio::Date;
 use crate::report::{NewValues, NotCounted, Reason, Suggestion, Tally};
-use crate::rule::{items, or_list};
+use crate::rule::{RuleType, items, or_list};
 
 /// A requirement an item must claim, unmet.
 pub(super) fn claimed(not_counted: &[NotCounted]) -> String {
@@ -38,7 +38,7 @@ fn reasons(not_counted: &[NotCounted]) -> String {
 /// naming the items it selects that do not count.
 pub(super) fn rule(t: &Tally) -> String {
     let mut out = rule_inner(t);
-    if !t.not_counted.is_empty() && !matches!(t.rule, "covers" | "all" | "any") {
+    if !t.not_counted.is_empty() && !matches!(t.rule, RuleType::Covers | RuleType::All | RuleType::Any) {
         out.push_str(&format!(" (not counted: {})", reasons(&t.not_counted)));
     }
     out
@@ -49,18 +49,20 @@ fn rule_inner(t: &Tally) -> String {
     let (have, need) = (t.have, t.need);
     let more = need.saturating_sub(have);
     match t.rule {
-        "count" if have == 0 => format!("no items{words} yet; {need} needed"),
-        "count" => format!(
+        RuleType::Count if have == 0 => format!("no items{words} yet; {need} needed"),
+        RuleType::Count => format!(
             "{have} of {need} items{words}: {}; {more} more needed",
             t.values.join(", ")
         ),
-        "distinct" if have == 0 => format!("0 of {need} distinct {} among items{words}; none yet", t.counts),
-        "distinct" => format!(
+        RuleType::Distinct if have == 0 => {
+            format!("0 of {need} distinct {} among items{words}; none yet", t.counts)
+        }
+        RuleType::Distinct => format!(
             "{have} of {need} distinct {} among items{words}: {}; {more} more needed",
             t.counts,
             t.values.join(", ")
         ),
-        "options" => format!(
+        RuleType::Options => format!(
             "{have} of {need} options of {} shown{}; {more} more needed from: {}",
             t.list.as_deref().unwrap_or_default(),
             if have == 0 {
@@ -70,7 +72,7 @@ fn rule_inner(t: &Tally) -> String {
             },
             t.remaining.join(", ")
         ),
-        "per-item" => {
+        RuleType::PerItem => {
             let plural = t.field.map_or("values", |f| f.plural());
             let mut out = format!(
                 "{have} of {need} {}{words} involving at least {} distinct {plural}{}",
@@ -94,7 +96,7 @@ fn rule_inner(t: &Tally) -> String {
             }
             out
         }
-        "spread" => {
+        RuleType::Spread => {
             let mut parts = Vec::new();
             if have < need {
                 parts.push(format!(
@@ -111,15 +113,15 @@ fn rule_inner(t: &Tally) -> String {
             }
             parts.join("; ")
         }
-        "covers" => format!("not yet met: {}", t.remaining.join(", ")),
-        "all" => t
+        RuleType::Covers => format!("not yet met: {}", t.remaining.join(", ")),
+        RuleType::All => t
             .parts
             .iter()
             .filter(|p| !p.met)
             .map(rule)
             .collect::<Vec<_>>()
             .join("; and "),
-        "any" => format!(
+        RuleType::Any => format!(
             "one of these is needed: {}",
             t.parts
                 .iter()
@@ -127,7 +129,6 @@ fn rule_inner(t: &Tally) -> String {
                 .collect::<Vec<_>>()
                 .join(" or ")
         ),
-        other => format!("rule {other} not met"),
     }
 }
 

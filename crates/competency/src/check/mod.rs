@@ -35,7 +35,20 @@ use compile::CompiledUnit;
 pub(crate) use validate::MAX_CURRENCY_MONTHS;
 
 /// Options for one check.
+///
+/// Start from the defaults and set the fields you need, so that a program keeps compiling
+/// when an option is added (the struct is `#[non_exhaustive]`: it cannot be written as a
+/// literal outside this crate):
+///
+/// ```
+/// use competency::{CheckOptions, Date};
+/// let mut options = CheckOptions::default();
+/// options.as_of = Some("2026-11-20".parse::<Date>().unwrap());
+/// options.limits.evidence_items = 500;
+/// options.include_names = true;
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CheckOptions {
     /// The judgement date; overrides the portfolio's. Default: the portfolio's, else today.
     pub as_of: Option<Date>,

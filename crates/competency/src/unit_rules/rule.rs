@@ -202,7 +202,7 @@ impl Validator<'_> {
                     self.push(Problem::new(
                         ErrorCode::EmptyList,
                         path.key("rules"),
-                        format!("an `{}` rule has no sub-rules", rule.type_name()),
+                        format!("an `{}` rule has no sub-rules", rule.rule_type()),
                     ));
                 }
                 for (i, sub) in rules.iter().enumerate() {
