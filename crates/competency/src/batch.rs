@@ -25,7 +25,7 @@
 //! assert!(!records[1].result.as_ref().unwrap().complete);
 //! ```
 
-use std::io::{self, BufRead, Read};
+use std::io::{self, BufRead};
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde::{Deserialize, Deserializer};
@@ -33,6 +33,7 @@ use serde::{Deserialize, Deserializer};
 use crate::check::{CheckOptions, Checker};
 use crate::error::{ErrorCode, LoadErrors};
 use crate::limits::Limits;
+use crate::lines::{BoundedLines, Line};
 use crate::load::{Format, file_error};
 use crate::portfolio::Source;
 use crate::report::Report;
@@ -74,26 +75,6 @@ impl Default for BatchOptions {
             chunk_lines: 1_024,
             chunk_bytes: 2 * 1024 * 1024,
         }
-    }
-}
-
-/// One line of input: its number and its bytes without the line ending, at most
-/// [`Limits::input_bytes`] + 1 of them; `length` is the whole line's length, so a line longer
-/// than the limit is known without being held.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Line {
-    /// 1-based line number in the input.
-    pub number: u64,
-    /// The line's bytes (the first `limit + 1` of an over-long line).
-    pub bytes: Vec<u8>,
-    /// The whole line's length in bytes, without the line ending.
-    pub length: u64,
-}
-
-impl Line {
-    fn is_blank(&self) -> bool {
-        self.length == self.bytes.len() as u64 && self.bytes.iter().all(u8::is_ascii_whitespace)
     }
 }
 
@@ -254,130 +235,6 @@ impl Summary {
             Verdict::Complete => self.complete += 1,
             Verdict::Incomplete => self.incomplete += 1,
             Verdict::Invalid => self.invalid += 1,
-        }
-    }
-}
-
-/// Lines of a reader, each held to at most `limit + 1` bytes: the rest of a longer line is read
-/// and dropped (its length is still counted). `\n` ends a line, and a `\r` before it is
-/// dropped; a UTF-8 byte order mark at the start of the input is dropped.
-#[derive(Debug)]
-pub struct BoundedLines<R> {
-    reader: R,
-    keep: usize,
-    number: u64,
-    bytes_read: u64,
-    done: bool,
-}
-
-impl<R: BufRead> BoundedLines<R> {
-    /// Lines of `reader`, keeping at most `limit + 1` bytes of each.
-    pub fn new(reader: R, limit: usize) -> Self {
-        BoundedLines {
-            reader,
-            keep: limit.saturating_add(1),
-            number: 0,
-            bytes_read: 0,
-            done: false,
-        }
-    }
-
-    /// Bytes read so far, line endings included.
-    pub fn bytes_read(&self) -> u64 {
-        self.bytes_read
-    }
-
-    fn read_line(&mut self) -> io::Result<Option<Line>> {
-        let mut bytes = Vec::new();
-        // The kept bytes and the line ending (and a byte order mark before the first line),
-        // found by the standard library's fast search.
-        let bom_room = if self.number == 0 { 3 } else { 0 };
-        let cap = (self.keep as u64).saturating_add(1 + bom_room);
-        let read = (&mut self.reader).take(cap).read_until(b'\n', &mut bytes)? as u64;
-        if read == 0 {
-            return Ok(None);
-        }
-        self.bytes_read += read;
-        let ended = bytes.last() == Some(&b'\n');
-        if ended {
-            bytes.pop();
-        }
-        if self.number == 0 && bytes.starts_with(b"\xEF\xBB\xBF") {
-            bytes.drain(..3);
-            if bytes.is_empty() && !ended {
-                // The input was a byte order mark and nothing else: no line.
-                self.done = true;
-                return Ok(None);
-            }
-        }
-        let mut length = bytes.len() as u64;
-        let mut last = bytes.last().copied();
-        bytes.truncate(self.keep);
-        if !ended && read == cap {
-            // Perhaps longer still: the rest is read and dropped, but counted.
-            let (rest, rest_last) = self.skip_line()?;
-            length += rest;
-            last = rest_last.or(last);
-        }
-        if last == Some(b'\r') {
-            if length == bytes.len() as u64 {
-                bytes.pop();
-            }
-            length -= 1;
-        }
-        self.number += 1;
-        Ok(Some(Line {
-            number: self.number,
-            bytes,
-            length,
-        }))
-    }
-
-    /// Reads the rest of an over-long line and drops it: how many bytes it held before the
-    /// line ending, and the last of them.
-    fn skip_line(&mut self) -> io::Result<(u64, Option<u8>)> {
-        let mut length = 0;
-        let mut last = None;
-        loop {
-            let buf = match self.reader.fill_buf() {
-                Ok(buf) => buf,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
-            if buf.is_empty() {
-                return Ok((length, last));
-            }
-            let (content, used, ended) = match buf.iter().position(|&b| b == b'\n') {
-                Some(i) => (&buf[..i], i + 1, true),
-                None => (buf, buf.len(), false),
-            };
-            last = content.last().copied().or(last);
-            length += content.len() as u64;
-            self.reader.consume(used);
-            self.bytes_read += used as u64;
-            if ended {
-                return Ok((length, last));
-            }
-        }
-    }
-}
-
-impl<R: BufRead> Iterator for BoundedLines<R> {
-    type Item = io::Result<Line>;
-    fn next(&mut self) -> Option<io::Result<Line>> {
-        if self.done {
-            return None;
-        }
-        match self.read_line() {
-            Ok(Some(line)) => Some(Ok(line)),
-            Ok(None) => {
-                self.done = true;
-                None
-            }
-            Err(e) => {
-                self.done = true;
-                Some(Err(e))
-            }
         }
     }
 }

@@ -1,6 +1,5 @@
 //! A set of validated units: the bundled five, or a directory of unit files.
 
-use std::fmt;
 use std::path::{Path as FsPath, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -10,6 +9,8 @@ use crate::error::{ErrorCode, LoadError, LoadErrors, Problem};
 use crate::ids::{UnitCode, UnitRef};
 use crate::load::{Format, decode, file_error, load_unit, locate};
 use crate::path::Path;
+use crate::read::{UNIT_FILE_BYTES, read_limited};
+use crate::resolve::ResolveError;
 use crate::suggest::suggest;
 use crate::unit::{RelationKind, Unit};
 
@@ -540,72 +541,6 @@ fn sha256_hex(bytes: &[u8]) -> String {
         })
 }
 
-/// A portfolio file's bytes, read no further than its format's input limit: a file that cannot
-/// be read is an `io` error, one over the limit a `limit-exceeded` error, both naming the file.
-pub fn read_portfolio(path: &FsPath, limits: &crate::limits::Limits) -> Result<Vec<u8>, LoadErrors> {
-    let name = path.display().to_string();
-    let format = crate::load::Format::from_file_name(&name);
-    match std::fs::File::open(path) {
-        Ok(file) => read_portfolio_from(file, &name, format, limits),
-        Err(e) => Err(read_error(&name, &e)),
-    }
-}
-
-/// A portfolio's bytes from a reader (standard input, say), read no further than the limit
-/// for `format`: over it is a `limit-exceeded` error, a read failure an `io` error, each
-/// naming `name`.
-///
-/// ```
-/// use competency::{Format, Limits, read_portfolio_from};
-/// let mut limits = Limits::default();
-/// limits.input_bytes = 4;
-/// let err = read_portfolio_from(&b"{\"format\": 1}"[..], "<stdin>", Format::Json, &limits).unwrap_err();
-/// assert_eq!(err.errors()[0].code().as_str(), "limit-exceeded");
-/// ```
-pub fn read_portfolio_from(
-    reader: impl std::io::Read,
-    name: &str,
-    format: crate::load::Format,
-    limits: &crate::limits::Limits,
-) -> Result<Vec<u8>, LoadErrors> {
-    use std::io::Read;
-    let limit = limits.input_bytes_for(format);
-    let mut bytes = Vec::new();
-    match reader.take(limit as u64 + 1).read_to_end(&mut bytes) {
-        Ok(_) if bytes.len() <= limit => Ok(bytes),
-        Ok(_) => Err(LoadErrors::from(file_error(
-            ErrorCode::LimitExceeded,
-            name,
-            format!("the portfolio is over the limit of {limit} bytes for {}", format.name()),
-            Some("split it, or raise the limit (--max-input-bytes or --max-toml-bytes on the command line, `Limits` in the library)".to_owned()),
-        ))),
-        Err(e) => Err(read_error(name, &e)),
-    }
-}
-
-fn read_error(name: &str, e: &std::io::Error) -> LoadErrors {
-    LoadErrors::from(file_error(
-        ErrorCode::Io,
-        name,
-        format!("cannot read the portfolio: {e}"),
-        None,
-    ))
-}
-
-/// The largest unit file read: real ones are tens of kilobytes.
-pub const UNIT_FILE_BYTES: usize = 4 * 1024 * 1024;
-
-/// A file's bytes, or `None` when it is longer than `limit` (without reading past the limit,
-/// so that `/dev/zero` or a huge file costs no more than the limit).
-pub fn read_limited(path: &FsPath, limit: usize) -> std::io::Result<Option<Vec<u8>>> {
-    use std::io::Read;
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)?
-        .take(limit as u64 + 1)
-        .read_to_end(&mut bytes)?;
-    Ok((bytes.len() <= limit).then_some(bytes))
-}
-
 fn toml_files(dir: &FsPath) -> std::io::Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
@@ -639,92 +574,4 @@ pub enum OverlapKind {
     Replaced,
     /// The catalog held other releases; the new one was added next to them.
     Added,
-}
-
-/// Why a unit reference does not resolve.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ResolveError {
-    /// The text is not a unit reference.
-    #[non_exhaustive]
-    Invalid {
-        /// What is wrong with it.
-        message: String,
-    },
-    /// No unit with that code.
-    #[non_exhaustive]
-    UnknownUnit {
-        /// The reference.
-        reference: UnitRef,
-        /// A near-miss code in the catalog.
-        suggestion: Option<String>,
-    },
-    /// The catalog holds other releases of the unit, not the one asked for.
-    #[non_exhaustive]
-    ReleaseMismatch {
-        /// The reference.
-        reference: UnitRef,
-        /// The releases the catalog holds, ascending.
-        available: Vec<u32>,
-    },
-}
-
-impl fmt::Display for ResolveError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ResolveError::Invalid { message } => f.write_str(message),
-            ResolveError::UnknownUnit {
-                reference,
-                suggestion,
-            } => {
-                write!(f, "unit {} is not in the catalog", reference.code())?;
-                if let Some(s) = suggestion {
-                    write!(f, "; did you mean {s}?")?;
-                }
-                Ok(())
-            }
-            ResolveError::ReleaseMismatch { reference, available } => {
-                let releases = match available.as_slice() {
-                    [one] => format!("release {one}"),
-                    [rest @ .., last] => format!(
-                        "releases {} and {last}",
-                        rest.iter().map(u32::to_string).collect::<Vec<_>>().join(", ")
-                    ),
-                    [] => "no release".to_owned(),
-                };
-                write!(
-                    f,
-                    "{reference} asks for release {}, but the catalog holds {releases} of {}",
-                    reference.release().unwrap_or_default(),
-                    reference.code()
-                )
-            }
-        }
-    }
-}
-
-impl ResolveError {
-    /// What to write instead, when the tool can tell: for a release the catalog lacks, the
-    /// references that resolve.
-    pub fn help(&self) -> Option<String> {
-        match self {
-            ResolveError::ReleaseMismatch { reference, available } => {
-                let code = reference.code();
-                let named: Vec<String> = available.iter().map(|r| format!("{code}@{r}")).collect();
-                Some(format!(
-                    "name a release the catalog holds ({}), or {code} alone for the latest",
-                    named.join(", ")
-                ))
-            }
-            ResolveError::Invalid { .. } | ResolveError::UnknownUnit { .. } => None,
-        }
-    }
-}
-
-impl std::error::Error for ResolveError {}
-
-impl From<LoadError> for LoadErrors {
-    fn from(error: LoadError) -> Self {
-        LoadErrors::new(vec![error])
-    }
 }

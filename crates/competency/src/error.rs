@@ -382,3 +382,9 @@ impl fmt::Display for LoadErrors {
         Ok(())
     }
 }
+
+impl From<LoadError> for LoadErrors {
+    fn from(error: LoadError) -> Self {
+        LoadErrors::new(vec![error])
+    }
+}

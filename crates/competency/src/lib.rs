@@ -30,13 +30,16 @@ mod hash;
 mod ids;
 mod limits;
 mod lineage;
+mod lines;
 mod load;
 mod method;
 mod outcome;
 mod path;
 mod pathway;
 mod portfolio;
+mod read;
 mod report;
+mod resolve;
 mod rule;
 #[cfg(feature = "schema")]
 pub mod schema;
@@ -47,16 +50,14 @@ mod text;
 mod unit;
 mod unit_rules;
 
-pub use batch::{BatchOptions, BoundedLines, Line, Record, Records, Summary, Verdict};
-pub use catalog::{
-    Catalog, Overlap, OverlapKind, ResolveError, UNIT_FILE_BYTES, read_limited, read_portfolio,
-    read_portfolio_from,
-};
+pub use batch::{BatchOptions, Record, Records, Summary, Verdict};
+pub use catalog::{Catalog, Overlap, OverlapKind};
 pub use check::{CheckOptions, Checker, SharedChecker};
 pub use error::{ErrorCode, LoadError, LoadErrors};
 pub use ids::{CriterionId, ElementId, IdError, ItemId, Tag, UnitCode, UnitRef};
 pub use limits::Limits;
 pub use lineage::Lineage;
+pub use lines::{BoundedLines, Line};
 pub use load::Format;
 pub use method::{Environment, Method};
 pub use outcome::{
@@ -68,11 +69,13 @@ pub use portfolio::{
     Date, DateError, EvidenceItem, Judgement, Mapping, PORTFOLIO_FORMAT, Person, Policy, Portfolio, Source,
     Unverified, Verification,
 };
+pub use read::{UNIT_FILE_BYTES, read_limited, read_portfolio, read_portfolio_from};
 pub use report::{
     Action, Blocked, Closest, Counted, ElementHeading, Finding, FindingCode, ItemStatus, NewValues,
     NotCounted, Plan, ProducedBy, REPORT_FORMAT, Reason, RegisterEntry, Report, RequirementKind,
     RequirementResult, Severity, Span, Suggestion, Tally, UnitReport,
 };
+pub use resolve::ResolveError;
 pub use rule::{Field, Filter, RequirementId, Rule, RuleType, Scope};
 pub use suggest::{suggest, suggest_criterion};
 pub use text::is_hidden_char;

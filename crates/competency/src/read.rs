@@ -1,0 +1,75 @@
+//! Reading a document's bytes without reading past a limit, so that `/dev/zero` or a huge
+//! file costs no more than the limit: portfolios (from a file or a reader) and unit files.
+
+use std::io::Read;
+use std::path::Path as FsPath;
+
+use crate::error::{ErrorCode, LoadErrors};
+use crate::limits::Limits;
+use crate::load::{Format, file_error};
+
+/// A portfolio file's bytes, read no further than its format's input limit: a file that cannot
+/// be read is an `io` error, one over the limit a `limit-exceeded` error, both naming the file.
+pub fn read_portfolio(path: &FsPath, limits: &Limits) -> Result<Vec<u8>, LoadErrors> {
+    let name = path.display().to_string();
+    let format = Format::from_file_name(&name);
+    match std::fs::File::open(path) {
+        Ok(file) => read_portfolio_from(file, &name, format, limits),
+        Err(e) => Err(read_error(&name, &e)),
+    }
+}
+
+/// A portfolio's bytes from a reader (standard input, say), read no further than the limit
+/// for `format`: over it is a `limit-exceeded` error, a read failure an `io` error, each
+/// naming `name`.
+///
+/// ```
+/// use competency::{Format, Limits, read_portfolio_from};
+/// let mut limits = Limits::default();
+/// limits.input_bytes = 4;
+/// let err = read_portfolio_from(&b"{\"format\": 1}"[..], "<stdin>", Format::Json, &limits).unwrap_err();
+/// assert_eq!(err.errors()[0].code().as_str(), "limit-exceeded");
+/// ```
+pub fn read_portfolio_from(
+    reader: impl Read,
+    name: &str,
+    format: Format,
+    limits: &Limits,
+) -> Result<Vec<u8>, LoadErrors> {
+    let limit = limits.input_bytes_for(format);
+    match read_up_to(reader, limit) {
+        Ok(Some(bytes)) => Ok(bytes),
+        Ok(None) => Err(LoadErrors::from(file_error(
+            ErrorCode::LimitExceeded,
+            name,
+            format!("the portfolio is over the limit of {limit} bytes for {}", format.name()),
+            Some("split it, or raise the limit (--max-input-bytes or --max-toml-bytes on the command line, `Limits` in the library)".to_owned()),
+        ))),
+        Err(e) => Err(read_error(name, &e)),
+    }
+}
+
+fn read_error(name: &str, e: &std::io::Error) -> LoadErrors {
+    LoadErrors::from(file_error(
+        ErrorCode::Io,
+        name,
+        format!("cannot read the portfolio: {e}"),
+        None,
+    ))
+}
+
+/// The largest unit file read: real ones are tens of kilobytes.
+pub const UNIT_FILE_BYTES: usize = 4 * 1024 * 1024;
+
+/// A file's bytes, or `None` when it is longer than `limit` (without reading past the limit,
+/// so that `/dev/zero` or a huge file costs no more than the limit).
+pub fn read_limited(path: &FsPath, limit: usize) -> std::io::Result<Option<Vec<u8>>> {
+    read_up_to(std::fs::File::open(path)?, limit)
+}
+
+/// A reader's bytes, or `None` when there are more than `limit`: at most `limit + 1` are read.
+fn read_up_to(reader: impl Read, limit: usize) -> std::io::Result<Option<Vec<u8>>> {
+    let mut bytes = Vec::new();
+    reader.take(limit as u64 + 1).read_to_end(&mut bytes)?;
+    Ok((bytes.len() <= limit).then_some(bytes))
+}
