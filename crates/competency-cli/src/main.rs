@@ -415,12 +415,12 @@ fn display_name(path: &std::path::Path) -> String {
 
 /// Reads, parses, validates and checks one portfolio: a file, in the format its extension
 /// says, or standard input (`-`) in `stdin_format`.
-fn check_one(
-    checker: &Checker<'_>,
+fn check_one<'c>(
+    checker: &'c Checker<'_>,
     path: &std::path::Path,
     stdin_format: Format,
     options: &CheckOptions,
-) -> Result<competency::Report, LoadErrors> {
+) -> Result<competency::Report<'c>, LoadErrors> {
     let name = display_name(path);
     let (bytes, format) = if is_stdin(path) {
         let stdin = std::io::stdin().lock();
@@ -439,7 +439,7 @@ fn check_one(
 }
 
 /// One report in the view asked for.
-fn render(view: View, report: &competency::Report, name: &str) -> String {
+fn render(view: View, report: &competency::Report<'_>, name: &str) -> String {
     match view {
         View::Check(CheckFormat::Json) => report.to_json(),
         View::Check(CheckFormat::Markdown) => render::markdown::record(report, name),

@@ -43,9 +43,9 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
 }
 
 /// One portfolio's result: its report, or the errors that stopped it (as printed).
-pub enum Checked {
+pub enum Checked<'c> {
     /// The portfolio validated.
-    Report(Box<Report>),
+    Report(Box<Report<'c>>),
     /// It did not: the errors.
     Invalid(LoadErrors),
 }
@@ -73,7 +73,7 @@ const HEADER: [&str; 8] = [
     "outcome_reason",
 ];
 
-fn rows(results: &[(String, Checked)]) -> Vec<Row> {
+fn rows(results: &[(String, Checked<'_>)]) -> Vec<Row> {
     let mut out = Vec::new();
     for (file, checked) in results {
         match checked {
@@ -124,7 +124,7 @@ fn cells(row: &Row) -> [&str; 8] {
 }
 
 /// The summary as a text table for a terminal.
-pub fn text(results: &[(String, Checked)]) -> String {
+pub fn text(results: &[(String, Checked<'_>)]) -> String {
     let rows = rows(results);
     let table: Vec<Vec<String>> = std::iter::once(HEADER.map(str::to_owned).to_vec())
         .chain(
@@ -145,7 +145,7 @@ pub fn text(results: &[(String, Checked)]) -> String {
 }
 
 /// The summary as a Markdown table.
-pub fn markdown(results: &[(String, Checked)]) -> String {
+pub fn markdown(results: &[(String, Checked<'_>)]) -> String {
     let mut out = format!(
         "## Summary of {} portfolios\n\n| {} |\n|{}\n",
         results.len(),
@@ -161,7 +161,7 @@ pub fn markdown(results: &[(String, Checked)]) -> String {
 
 /// The summary as CSV: the header above, one row per unit of each portfolio, one row per
 /// invalid portfolio.
-pub fn csv(results: &[(String, Checked)]) -> String {
+pub fn csv(results: &[(String, Checked<'_>)]) -> String {
     let mut table = vec![HEADER.map(str::to_owned).to_vec()];
     for row in rows(results) {
         table.push(cells(&row).iter().map(|c| escape::csv_cell(c)).collect());
@@ -173,7 +173,7 @@ pub fn csv(results: &[(String, Checked)]) -> String {
 /// { "file", "errors" }], "summary": [{ "file", "candidate", "unit", "met", "total",
 /// "verdict", "outcome", "outcome_reason" }] }`, the errors as `--format json` gives them
 /// elsewhere.
-pub fn json(results: &[(String, Checked)]) -> String {
+pub fn json(results: &[(String, Checked<'_>)]) -> String {
     #[derive(serde::Serialize)]
     struct Doc<'a> {
         reports: Vec<Entry<'a>>,
@@ -183,7 +183,7 @@ pub fn json(results: &[(String, Checked)]) -> String {
     struct Entry<'a> {
         file: &'a str,
         #[serde(skip_serializing_if = "Option::is_none")]
-        report: Option<&'a Report>,
+        report: Option<&'a Report<'a>>,
         #[serde(skip_serializing_if = "Option::is_none")]
         errors: Option<&'a LoadErrors>,
     }
@@ -260,7 +260,7 @@ pub fn output_path(dir: &Path, file: &Path, extension: &str, taken: &mut Vec<Pat
 }
 
 /// The exit code of a run: the worst of its portfolios.
-pub fn exit_code(results: &[(String, Checked)]) -> u8 {
+pub fn exit_code(results: &[(String, Checked<'_>)]) -> u8 {
     results
         .iter()
         .map(|(_, c)| match c {

@@ -144,12 +144,12 @@ fn as_json(text: &str, format: Format) -> Option<Value> {
 
 /// Checks a portfolio with the library as the command line does (default options, bundled
 /// units); its text as JSON when it is TOML or JSON at all.
-fn load_portfolio(path: &Path) -> (Option<Value>, Result<competency::Report, LoadErrors>) {
+fn load_portfolio(path: &Path) -> (Option<Value>, Result<competency::Report<'static>, LoadErrors>) {
     let bytes = std::fs::read(path).unwrap();
     let name = name(path);
     let format = Format::from_file_name(&name);
     let result = Source::from_bytes(&name, &bytes, format)
-        .and_then(|source| Checker::new(Catalog::bundled()).check_source(&source, &CheckOptions::default()));
+        .and_then(|source| Checker::bundled().check_source(&source, &CheckOptions::default()));
     let value = std::str::from_utf8(&bytes).ok().and_then(|t| as_json(t, format));
     (value, result)
 }
@@ -316,7 +316,7 @@ fn every_report_and_error_document_the_library_gives_is_valid() {
         let bytes = std::fs::read(&path).unwrap();
         let name = name(&path);
         let result = Source::from_bytes(&name, &bytes, Format::from_file_name(&name))
-            .and_then(|source| Checker::new(Catalog::bundled()).check_source(&source, &names));
+            .and_then(|source| Checker::bundled().check_source(&source, &names));
         match result {
             Ok(report) => {
                 let value: Value = serde_json::from_str(&report.to_json()).unwrap();

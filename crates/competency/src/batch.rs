@@ -32,7 +32,6 @@ use serde::{Deserialize, Deserializer};
 
 use crate::check::{CheckOptions, Checker};
 use crate::error::{ErrorCode, LoadErrors};
-use crate::limits::Limits;
 use crate::lines::{BoundedLines, Line};
 use crate::load::{Format, file_error};
 use crate::portfolio::Source;
@@ -82,14 +81,14 @@ impl Default for BatchOptions {
 /// `{"line": N, "errors": [...]}` in JSON.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct Record {
+pub struct Record<'a> {
     /// 1-based line number in the input.
     pub line: u64,
     /// The report, or the located errors (line and column inside this line's portfolio).
-    pub result: Result<Box<Report>, LoadErrors>,
+    pub result: Result<Box<Report<'a>>, LoadErrors>,
 }
 
-impl Record {
+impl Record<'_> {
     /// How the portfolio fared.
     pub fn verdict(&self) -> Verdict {
         match &self.result {
@@ -108,7 +107,7 @@ impl Record {
     }
 }
 
-impl Serialize for Record {
+impl Serialize for Record<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(2))?;
         map.serialize_entry("line", &self.line)?;
@@ -122,12 +121,12 @@ impl Serialize for Record {
 
 /// Reads a record back from its JSON line: an object with `line` and one of `report` and
 /// `errors`.
-impl<'de> Deserialize<'de> for Record {
+impl<'de> Deserialize<'de> for Record<'_> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]
-        struct Fields {
+        struct Fields<'a> {
             line: u64,
-            report: Option<Box<Report>>,
+            report: Option<Box<Report<'a>>>,
             errors: Option<LoadErrors>,
         }
         let Fields { line, report, errors } = Fields::deserialize(deserializer)?;
@@ -146,7 +145,7 @@ impl<'de> Deserialize<'de> for Record {
 
 // Written by hand, as its `Serialize` is: one of two closed objects.
 #[cfg(feature = "schema")]
-impl schemars::JsonSchema for Record {
+impl schemars::JsonSchema for Record<'_> {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "Record".into()
     }
@@ -157,7 +156,7 @@ impl schemars::JsonSchema for Record {
             "type": "integer",
             "minimum": 1
         });
-        let mut report = generator.subschema_for::<Report>();
+        let mut report = generator.subschema_for::<Report<'static>>();
         report.insert(
             "description".to_owned(),
             "The portfolio's report, as `check --format json` gives it.".into(),
@@ -241,14 +240,15 @@ impl Summary {
 
 /// What a worker turns a record into (the record itself, or for instance its JSON line, so
 /// that writing it out is done on the worker threads too).
-type MapFn<'a, T> = Box<dyn Fn(Record) -> T + Send + Sync + 'a>;
+type MapFn<'a, T> = Box<dyn Fn(Record<'a>) -> T + Send + Sync + 'a>;
 
 /// The records of a batch, in input order, checked a chunk at a time. Each item is a mapped
 /// record, or the read error that ended the input (after the records of every line read
 /// before it).
-pub struct Records<'a, 'c, I, T = Record> {
+pub struct Records<'a, 'c, I, T = Record<'a>> {
     checker: &'a Checker<'c>,
-    options: &'a BatchOptions,
+    /// A copy, so that records borrow only from the checker.
+    options: BatchOptions,
     input: I,
     map: MapFn<'a, T>,
     ready: std::vec::IntoIter<(Verdict, T)>,
@@ -275,14 +275,14 @@ where
 {
     fn new(
         checker: &'a Checker<'c>,
-        options: &'a BatchOptions,
+        options: &BatchOptions,
         input: I,
         map: MapFn<'a, T>,
         bytes_of: fn(&I) -> Option<u64>,
     ) -> Self {
         Records {
             checker,
-            options,
+            options: options.clone(),
             input,
             map,
             ready: Vec::new().into_iter(),
@@ -341,7 +341,7 @@ where
             self.summary.bytes = bytes;
         }
         let work = |line: &Line| {
-            let record = check_line(self.checker, line, self.options);
+            let record = check_line(self.checker, line, &self.options);
             (record.verdict(), (self.map)(record))
         };
         #[cfg(feature = "parallel")]
@@ -380,7 +380,7 @@ where
 }
 
 /// Checks one line's portfolio (JSON); an over-long line is a `limit-exceeded` error.
-fn check_line(checker: &Checker<'_>, line: &Line, options: &BatchOptions) -> Record {
+fn check_line<'k>(checker: &'k Checker<'_>, line: &Line, options: &BatchOptions) -> Record<'k> {
     let limit = options.check.limits.input_bytes_for(Format::Json);
     let result = if line.length > limit as u64 || line.bytes.len() > limit {
         Err(LoadErrors::from(file_error(
@@ -409,9 +409,9 @@ const LIMIT_HELP: &str =
 /// In-memory lines, numbered from 1, each held to the limit like a reader's.
 fn owned_lines<S: AsRef<[u8]>>(
     lines: impl IntoIterator<Item = S>,
-    limits: &Limits,
+    limit: usize,
 ) -> impl Iterator<Item = io::Result<Line>> {
-    let keep = limits.input_bytes_for(Format::Json).saturating_add(1);
+    let keep = limit.saturating_add(1);
     lines.into_iter().zip(1u64..).map(move |(line, number)| {
         let bytes = line.as_ref();
         let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
@@ -426,12 +426,12 @@ fn owned_lines<S: AsRef<[u8]>>(
 impl<'c> Checker<'c> {
     /// Checks a JSON Lines text: one record per portfolio line, in input order (blank lines
     /// have none).
-    pub fn check_jsonl(&self, text: &str, options: &BatchOptions) -> Vec<Record> {
+    pub fn check_jsonl(&self, text: &str, options: &BatchOptions) -> Vec<Record<'_>> {
         self.check_jsonl_bytes(text.as_bytes(), options)
     }
 
     /// Checks JSON Lines bytes; a line that is not UTF-8 is an `encoding` error record.
-    pub fn check_jsonl_bytes(&self, bytes: &[u8], options: &BatchOptions) -> Vec<Record> {
+    pub fn check_jsonl_bytes(&self, bytes: &[u8], options: &BatchOptions) -> Vec<Record<'_>> {
         // Reading from a slice cannot fail.
         self.check_reader(bytes, options).filter_map(Result::ok).collect()
     }
@@ -441,7 +441,7 @@ impl<'c> Checker<'c> {
     pub fn check_lines<'a, S, L>(
         &'a self,
         lines: L,
-        options: &'a BatchOptions,
+        options: &BatchOptions,
     ) -> Records<'a, 'c, impl Iterator<Item = io::Result<Line>> + use<'a, S, L>>
     where
         S: AsRef<[u8]>,
@@ -450,7 +450,7 @@ impl<'c> Checker<'c> {
         Records::new(
             self,
             options,
-            owned_lines(lines, &options.check.limits),
+            owned_lines(lines, options.check.limits.input_bytes_for(Format::Json)),
             Box::new(|record| record),
             |_| None,
         )
@@ -461,7 +461,7 @@ impl<'c> Checker<'c> {
     pub fn check_reader<'a, R: BufRead>(
         &'a self,
         reader: R,
-        options: &'a BatchOptions,
+        options: &BatchOptions,
     ) -> Records<'a, 'c, BoundedLines<R>> {
         self.check_reader_map(reader, options, |record| record)
     }
@@ -472,8 +472,8 @@ impl<'c> Checker<'c> {
     pub fn check_reader_map<'a, R: BufRead, T: Send>(
         &'a self,
         reader: R,
-        options: &'a BatchOptions,
-        map: impl Fn(Record) -> T + Send + Sync + 'a,
+        options: &BatchOptions,
+        map: impl Fn(Record<'a>) -> T + Send + Sync + 'a,
     ) -> Records<'a, 'c, BoundedLines<R>, T> {
         let limit = options.check.limits.input_bytes_for(Format::Json);
         Records::new(

@@ -24,7 +24,7 @@ pub const PORTFOLIO_FORMAT: u32 = 1;
 /// starting from [`Portfolio::new`], with a method per key:
 ///
 /// ```
-/// use competency::{Catalog, Checker, CheckOptions, Date, EvidenceItem, Judgement, Method, Portfolio};
+/// use competency::{Checker, CheckOptions, Date, EvidenceItem, Judgement, Method, Portfolio};
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let date = |text: &str| text.parse::<Date>();
 /// let portfolio = Portfolio::new("S1")
@@ -37,7 +37,7 @@ pub const PORTFOLIO_FORMAT: u32 = 1;
 ///             .covers("CHCMGT006", ["2.7"])
 ///             .activities("CHCMGT006", ["service-agreement"]),
 ///     );
-/// let report = Checker::new(Catalog::bundled()).check(&portfolio, &CheckOptions::default())?;
+/// let report = Checker::bundled().check(&portfolio, &CheckOptions::default())?;
 /// let unit = &report.units[0];
 /// let criterion = unit.requirements.iter().find(|r| r.id == "2.7").unwrap();
 /// assert!(criterion.met);
@@ -370,15 +370,40 @@ impl std::str::FromStr for Date {
     }
 }
 
+impl Date {
+    /// `YYYY-MM-DD` written directly, for years 0 to 9999 (every date a document can hold);
+    /// a format string costs more than the rest of writing a register entry.
+    fn ymd(self) -> Option<[u8; 10]> {
+        use chrono::Datelike;
+        let year = u32::try_from(self.0.year()).ok().filter(|y| *y <= 9999)?;
+        let mut out = *b"0000-00-00";
+        for (at, value, width) in [(0, year, 4), (5, self.0.month(), 2), (8, self.0.day(), 2)] {
+            let mut v = value;
+            for slot in out[at..at + width].iter_mut().rev() {
+                *slot = b'0' + (v % 10) as u8;
+                v /= 10;
+            }
+        }
+        Some(out)
+    }
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.format("%Y-%m-%d"))
+        match self.ymd() {
+            Some(bytes) => f.write_str(std::str::from_utf8(&bytes).map_err(|_| fmt::Error)?),
+            // Only a computed date can fall outside (a window reaching before year 0).
+            None => write!(f, "{}", self.0.format("%Y-%m-%d")),
+        }
     }
 }
 
 impl Serialize for Date {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
+        match self.ymd().as_ref().map(|b| std::str::from_utf8(b)) {
+            Some(Ok(text)) => serializer.serialize_str(text),
+            _ => serializer.collect_str(self),
+        }
     }
 }
 

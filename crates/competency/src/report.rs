@@ -1,6 +1,7 @@
 //! The result of checking a portfolio: per unit, every requirement met or not with the
 //! evidence that counted and what is missing; and findings under the rules of evidence.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -19,9 +20,9 @@ pub const REPORT_FORMAT: u32 = 2;
 /// skipped, so that a report with a field added later still reads.
 ///
 /// ```
-/// use competency::{Catalog, CheckOptions, Checker, Portfolio, Report};
+/// use competency::{CheckOptions, Checker, Portfolio, Report};
 /// let portfolio = Portfolio::new("S1").claim("CHCMGT006".parse().unwrap());
-/// let report = Checker::new(Catalog::bundled()).check(&portfolio, &CheckOptions::default()).unwrap();
+/// let report = Checker::bundled().check(&portfolio, &CheckOptions::default()).unwrap();
 /// let json = report.to_json();
 /// let read: Report = serde_json::from_str(&json).unwrap();
 /// assert_eq!(read, report);
@@ -33,7 +34,7 @@ pub const REPORT_FORMAT: u32 = 2;
     schemars(description = "The result of a check. Serialises to the stable JSON report.")
 )]
 #[non_exhaustive]
-pub struct Report {
+pub struct Report<'a> {
     /// Report format version.
     #[cfg_attr(feature = "schema", schemars(extend("const" = REPORT_FORMAT)))]
     pub format: u32,
@@ -62,7 +63,7 @@ pub struct Report {
     /// True when every unit checked is complete.
     pub complete: bool,
     /// One entry per unit checked, in the portfolio's order.
-    pub units: Vec<UnitReport>,
+    pub units: Vec<UnitReport<'a>>,
     /// Findings about items that concern no single unit (an item that maps to nothing).
     pub findings: Vec<Finding>,
     /// The evidence register: every item of the portfolio, in portfolio order.
@@ -142,15 +143,15 @@ impl RegisterEntry {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
-pub struct UnitReport {
+pub struct UnitReport<'a> {
     /// Unit code.
-    pub code: String,
+    pub code: Cow<'a, str>,
     /// Release checked against.
     pub release: u32,
     /// Unit title.
-    pub title: String,
+    pub title: Cow<'a, str>,
     /// SHA-256 of the unit file's bytes, in lower-case hex: which text of the unit was used.
-    pub source_sha256: String,
+    pub source_sha256: Cow<'a, str>,
     /// True only when every requirement is met.
     pub complete: bool,
     /// How many requirements are met.
@@ -170,10 +171,10 @@ pub struct UnitReport {
     /// The items mapped to this unit, in portfolio order, and whether each counted.
     pub evidence: Vec<ItemStatus>,
     /// The unit's elements, for grouping criteria under their headings.
-    pub elements: Vec<ElementHeading>,
+    pub elements: Vec<ElementHeading<'a>>,
     /// Every requirement in unit order: criteria, evidence requirements, knowledge, skills,
     /// then the assessment conditions that evidence can show.
-    pub requirements: Vec<RequirementResult>,
+    pub requirements: Vec<RequirementResult<'a>>,
     /// Findings under the rules of evidence for items mapped to this unit.
     pub findings: Vec<Finding>,
     /// For a unit whose evidence is not yet complete and that is not credited by credit
@@ -300,11 +301,11 @@ pub struct ItemStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
-pub struct ElementHeading {
+pub struct ElementHeading<'a> {
     /// The element number.
-    pub id: String,
+    pub id: Cow<'a, str>,
     /// Its title, as the source words it.
-    pub title: String,
+    pub title: Cow<'a, str>,
 }
 
 /// Why an item does not count, as a stable code.
@@ -507,18 +508,18 @@ pub struct Span {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
-pub struct RequirementResult {
+pub struct RequirementResult<'a> {
     /// A criterion's own number (`3.5`), or the requirement's ID in the unit file.
-    pub id: String,
+    pub id: Cow<'a, str>,
     /// What kind of requirement it is.
     pub kind: RequirementKind,
     /// The source wording.
-    pub text: String,
+    pub text: Cow<'a, str>,
     /// Whether the evidence meets it.
     pub met: bool,
     /// The element a criterion belongs to.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub element: Option<String>,
+    pub element: Option<Cow<'a, str>>,
     /// The items that counted towards it, in portfolio order.
     pub evidence: Vec<String>,
     /// The items that claimed it or passed its rule's filter but did not count, in portfolio
@@ -685,7 +686,7 @@ impl fmt::Display for FindingCode {
     }
 }
 
-impl Report {
+impl Report<'_> {
     /// The report as pretty-printed JSON, ending in a newline; the same input always gives
     /// the same bytes.
     pub fn to_json(&self) -> String {
@@ -693,5 +694,86 @@ impl Report {
         let mut out = serde_json::to_string_pretty(self).unwrap_or_default();
         out.push('\n');
         out
+    }
+
+    /// The report with every borrowed text copied, so that it outlives the checker that
+    /// made it (a report borrows the units' wording from its checker rather than copying it
+    /// for every portfolio).
+    ///
+    /// ```
+    /// use competency::{Catalog, CheckOptions, Checker, Portfolio, Report};
+    /// let portfolio = Portfolio::new("S1").claim("CHCMGT006".parse().unwrap());
+    /// let report: Report<'static> = {
+    ///     let checker = Checker::new(Catalog::bundled());
+    ///     checker.check(&portfolio, &CheckOptions::default()).unwrap().into_owned()
+    /// };
+    /// assert_eq!(report.units[0].code, "CHCMGT006");
+    /// ```
+    pub fn into_owned(self) -> Report<'static> {
+        Report {
+            units: self.units.into_iter().map(UnitReport::into_owned).collect(),
+            format: self.format,
+            produced_by: self.produced_by,
+            candidate: self.candidate,
+            candidate_name: self.candidate_name,
+            assessor: self.assessor,
+            assessor_name: self.assessor_name,
+            judgement_date: self.judgement_date,
+            judgement_date_defaulted: self.judgement_date_defaulted,
+            current_since: self.current_since,
+            complete: self.complete,
+            findings: self.findings,
+            evidence: self.evidence,
+            prior_units: self.prior_units,
+        }
+    }
+}
+
+/// A borrowed text made owned.
+fn owned(text: Cow<'_, str>) -> Cow<'static, str> {
+    Cow::Owned(text.into_owned())
+}
+
+impl UnitReport<'_> {
+    /// The unit's report with every borrowed text copied (see [`Report::into_owned`]).
+    pub fn into_owned(self) -> UnitReport<'static> {
+        UnitReport {
+            code: owned(self.code),
+            title: owned(self.title),
+            source_sha256: owned(self.source_sha256),
+            elements: self
+                .elements
+                .into_iter()
+                .map(|e| ElementHeading {
+                    id: owned(e.id),
+                    title: owned(e.title),
+                })
+                .collect(),
+            requirements: self
+                .requirements
+                .into_iter()
+                .map(|r| RequirementResult {
+                    id: owned(r.id),
+                    text: owned(r.text),
+                    element: r.element.map(owned),
+                    kind: r.kind,
+                    met: r.met,
+                    evidence: r.evidence,
+                    not_counted: r.not_counted,
+                    tally: r.tally,
+                    missing: r.missing,
+                })
+                .collect(),
+            release: self.release,
+            complete: self.complete,
+            met: self.met,
+            total: self.total,
+            current_since: self.current_since,
+            currency: self.currency,
+            outcome: self.outcome,
+            evidence: self.evidence,
+            findings: self.findings,
+            plan: self.plan,
+        }
     }
 }

@@ -3,7 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-use competency::{Catalog, CheckOptions, Checker, Format, LoadErrors, Report, Source};
+use competency::{CheckOptions, Checker, Format, LoadErrors, Report, Source};
 use proptest::prelude::*;
 use proptest::sample::select;
 use serde_json::Value;
@@ -144,8 +144,8 @@ fn assert_sound(result: &Result<Report, LoadErrors>) -> Result<(), TestCaseError
     Ok(())
 }
 
-fn check(text: &str, format: Format) -> Result<Report, LoadErrors> {
-    Checker::new(Catalog::bundled()).check_source(&Source::new("p", text, format), &CheckOptions::default())
+fn check(text: &str, format: Format) -> Result<Report<'static>, LoadErrors> {
+    Checker::bundled().check_source(&Source::new("p", text, format), &CheckOptions::default())
 }
 
 /// The example portfolios, in file-name order.
@@ -197,7 +197,7 @@ proptest! {
         // An edit may split a character: such bytes are an encoding error, also located.
         match Source::from_bytes("p", &bytes, *format) {
             Ok(source) => assert_sound(
-                &Checker::new(Catalog::bundled()).check_source(&source, &CheckOptions::default()),
+                &Checker::bundled().check_source(&source, &CheckOptions::default()),
             )?,
             Err(errors) => assert_sound(&Err(errors))?,
         }

@@ -87,7 +87,7 @@ fn batch_records_read_back_from_their_lines() {
     .unwrap();
     let complete: serde_json::Value = serde_json::from_str(&complete).unwrap();
     let input = format!("{complete}\n{{\"format\": 1}}\n");
-    let records = Checker::new(Catalog::bundled()).check_jsonl(&input, &BatchOptions::default());
+    let records = Checker::bundled().check_jsonl(&input, &BatchOptions::default());
     assert_eq!(records.len(), 2);
     assert!(records[0].result.is_ok() && records[1].result.is_err());
     for record in records {

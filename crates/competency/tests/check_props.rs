@@ -118,15 +118,15 @@ fn portfolio() -> impl Strategy<Value = Portfolio> {
     })
 }
 
-fn checker() -> Checker<'static> {
-    Checker::new(Catalog::bundled())
+fn checker() -> &'static Checker<'static> {
+    Checker::bundled()
 }
 
 fn verdicts(report: &Report) -> Vec<(String, bool)> {
     report
         .units
         .iter()
-        .flat_map(|u| u.requirements.iter().map(|r| (r.id.clone(), r.met)))
+        .flat_map(|u| u.requirements.iter().map(|r| (r.id.to_string(), r.met)))
         .collect()
 }
 
@@ -260,7 +260,7 @@ proptest! {
         for (was, now) in before.units.iter().zip(&after.units) {
             let blocked = was.plan.as_ref().is_some_and(|plan| !plan.blocked.is_empty());
             if !blocked {
-                let unmet: Vec<&str> = now.requirements.iter().filter(|r| !r.met).map(|r| r.id.as_str()).collect();
+                let unmet: Vec<&str> = now.requirements.iter().filter(|r| !r.met).map(|r| &*r.id).collect();
                 prop_assert!(now.complete, "{} still lacks {:?} after the plan {:#?}\n{}", now.code, unmet, was.plan.as_ref().map(|p| p.items.iter().map(|s| s.text.clone()).collect::<Vec<_>>()), now.requirements.iter().filter(|r| !r.met).map(|r| format!("{}: {:?}", r.id, r.missing)).collect::<Vec<_>>().join("\n"));
             }
         }

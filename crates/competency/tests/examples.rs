@@ -5,17 +5,17 @@
 #![allow(clippy::unwrap_used)]
 
 use competency::{
-    Catalog, CheckOptions, Checker, Format, OutcomeCode, PriorRelation, RPL_DEFAULT_CURRENCY_MONTHS, Report,
-    Source, WindowSource,
+    CheckOptions, Checker, Format, OutcomeCode, PriorRelation, RPL_DEFAULT_CURRENCY_MONTHS, Report, Source,
+    WindowSource,
 };
 
-fn check(name: &str) -> Report {
+fn check(name: &str) -> Report<'static> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../examples")
         .join(name);
     let text = std::fs::read_to_string(&path).unwrap();
     let source = Source::new(name, &text, Format::from_file_name(name));
-    Checker::new(Catalog::bundled())
+    Checker::bundled()
         .check_source(&source, &CheckOptions::default())
         .unwrap_or_else(|e| panic!("{name}: {e}"))
 }

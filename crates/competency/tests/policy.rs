@@ -48,13 +48,14 @@ units.CHCMGT006 = {{ covers = ["2.7"] }}
     )
 }
 
-fn check(catalog: &Catalog, text: &str) -> competency::Report {
+fn check(catalog: &Catalog, text: &str) -> competency::Report<'static> {
     Checker::new(catalog)
         .check_source(
             &Source::new("p.toml", text, Format::Toml),
             &CheckOptions::default(),
         )
         .unwrap()
+        .into_owned()
 }
 
 fn counted(report: &competency::Report) -> bool {
@@ -155,7 +156,7 @@ fn a_defaulted_judgement_date_is_flagged_and_explained() {
 fn errors_with(limits: Limits, text: &str, format: Format) -> Vec<(ErrorCode, String)> {
     let mut options = CheckOptions::default();
     options.limits = limits;
-    Checker::new(Catalog::bundled())
+    Checker::bundled()
         .check_source(&Source::new("p", text, format), &options)
         .unwrap_err()
         .errors()
@@ -193,8 +194,7 @@ fn each_limit_gives_a_located_error() {
     let json = r#"{"format": 1, "candidate": {"id": "S1"}, "units": ["CHCMGT006"]}"#;
     let mut options = CheckOptions::default();
     options.limits.toml_input_bytes = 10;
-    let report =
-        Checker::new(Catalog::bundled()).check_source(&Source::new("p.json", json, Format::Json), &options);
+    let report = Checker::bundled().check_source(&Source::new("p.json", json, Format::Json), &options);
     assert!(report.is_ok());
 }
 
@@ -224,7 +224,7 @@ fn one_item_with_many_clients_counts_each_once() {
 "clients": [{}], "judgement": "satisfactory", "units": {{"CHCMGT006": {{"activities": ["service-agreement"]}}}}}}]}}"#,
         clients.join(", ")
     );
-    let report = Checker::new(Catalog::bundled())
+    let report = Checker::bundled()
         .check_source(
             &Source::new("p.json", &text, Format::Json),
             &CheckOptions::default(),

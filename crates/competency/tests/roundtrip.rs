@@ -232,3 +232,19 @@ proptest! {
         prop_assert_eq!(serde_json::from_str::<Unit>(&json).unwrap(), unit);
     }
 }
+
+proptest! {
+    /// Dates are written without a format string; what is written is chrono's `%Y-%m-%d`, for
+    /// every date a document can hold and for computed ones beyond (a window before year 0).
+    #[test]
+    fn any_date_writes_as_chrono_does(days in -800_000i32..4_000_000) {
+        let naive = chrono::NaiveDate::from_num_days_from_ce_opt(days).unwrap();
+        let date = Date::from(naive);
+        let expected = naive.format("%Y-%m-%d").to_string();
+        prop_assert_eq!(date.to_string(), expected.clone());
+        prop_assert_eq!(serde_json::to_string(&date).unwrap(), format!("\"{expected}\""));
+        if (0..=9999).contains(&chrono::Datelike::year(&naive)) {
+            prop_assert_eq!(expected.parse::<Date>().unwrap(), date);
+        }
+    }
+}

@@ -4,15 +4,15 @@
 
 #![allow(clippy::unwrap_used)]
 
-use competency::{Catalog, CheckOptions, Checker, Format, LoadErrors, Report, Source};
+use competency::{CheckOptions, Checker, Format, LoadErrors, Report, Source};
 
-fn check(text: &str, format: Format) -> Result<Report, LoadErrors> {
+fn check(text: &str, format: Format) -> Result<Report<'static>, LoadErrors> {
     let name = if format == Format::Json {
         "p.json"
     } else {
         "p.toml"
     };
-    Checker::new(Catalog::bundled()).check_source(&Source::new(name, text, format), &CheckOptions::default())
+    Checker::bundled().check_source(&Source::new(name, text, format), &CheckOptions::default())
 }
 
 const JSON: &str = r#"{"format": 1, "candidate": {"id": "S1"}, "units": ["CHCMGT006"], "judgement_date": "2026-11-20", "evidence": []}"#;

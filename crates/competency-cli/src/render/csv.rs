@@ -61,12 +61,12 @@ pub fn rows(report: &Report) -> Vec<Vec<String>> {
                     None => Default::default(),
                 };
                 let mut cells = vec![
-                    m.unit.code.clone(),
+                    m.unit.code.to_string(),
                     m.unit.release.to_string(),
                     group.heading.text(),
-                    r.id.clone(),
+                    r.id.to_string(),
                     r.kind.as_str().to_owned(),
-                    r.text.clone(),
+                    r.text.to_string(),
                     if r.met { "yes" } else { "no" }.to_owned(),
                     row.count(),
                     have,
@@ -110,7 +110,7 @@ mod tests {
 
     use super::*;
 
-    fn report(toml: &str) -> Report {
+    fn report(toml: &str) -> Report<'static> {
         super::super::checked(toml)
     }
 

@@ -548,7 +548,7 @@ judgement = "satisfactory"
 units.CHCMGT006 = { covers = ["1.1"] }
 "#;
 
-    fn report() -> Report {
+    fn report() -> Report<'static> {
         super::super::checked(HOSTILE)
     }
 

@@ -18,7 +18,7 @@ use super::register::{self, Standing};
 #[derive(Debug, Clone)]
 pub struct Matrix<'r> {
     /// The unit.
-    pub unit: &'r UnitReport,
+    pub unit: &'r UnitReport<'r>,
     /// The evidence items mapped to the unit, in portfolio order.
     pub columns: Vec<Column<'r>>,
     /// The requirements, grouped, in unit order.
@@ -89,7 +89,7 @@ impl Heading<'_> {
 #[derive(Debug, Clone)]
 pub struct Row<'r> {
     /// The requirement's result.
-    pub req: &'r RequirementResult,
+    pub req: &'r RequirementResult<'r>,
     /// One cell per column.
     pub cells: Vec<Cell>,
 }
@@ -118,7 +118,7 @@ pub enum Cell {
 }
 
 /// The matrix of every unit of the report, in report order.
-pub fn build(report: &Report) -> Vec<Matrix<'_>> {
+pub fn build<'r>(report: &'r Report<'_>) -> Vec<Matrix<'r>> {
     let index = register::index(report);
     report.units.iter().map(|unit| of_unit(unit, &index)).collect()
 }
@@ -139,10 +139,7 @@ fn of_unit<'r>(unit: &'r UnitReport, index: &HashMap<&str, &'r RegisterEntry>) -
         let heading = match (req.kind, &req.element) {
             (RequirementKind::Criterion, Some(element)) => Heading::Element(
                 element,
-                unit.elements
-                    .iter()
-                    .find(|e| &e.id == element)
-                    .map(|e| e.title.as_str()),
+                unit.elements.iter().find(|e| &e.id == element).map(|e| &*e.title),
             ),
             (kind, _) => Heading::Section(kind),
         };
@@ -215,7 +212,7 @@ mod tests {
     use super::*;
 
     /// Checks a portfolio for CHCMGT006 with the bundled catalog.
-    fn check(toml: &str) -> Report {
+    fn check(toml: &str) -> Report<'static> {
         super::super::checked(toml)
     }
 
@@ -313,13 +310,9 @@ units.CHCMGT006 = { covers = ["2.7"], activities = ["service-agreement"] }
             .groups
             .iter()
             .flat_map(|g| &g.rows)
-            .map(|r| r.req.id.as_str())
+            .map(|r| &*r.req.id)
             .collect();
-        let source: Vec<&str> = report.units[0]
-            .requirements
-            .iter()
-            .map(|r| r.id.as_str())
-            .collect();
+        let source: Vec<&str> = report.units[0].requirements.iter().map(|r| &*r.id).collect();
         assert_eq!(rows, source);
     }
 

@@ -209,9 +209,9 @@ fn capitalised(text: &str) -> String {
 
 /// The report of a TOML test portfolio checked against the bundled units.
 #[cfg(test)]
-pub fn checked(toml: &str) -> Report {
+pub fn checked(toml: &str) -> Report<'static> {
     let source = competency::Source::new("t.toml", toml, competency::Format::Toml);
-    competency::Checker::new(competency::Catalog::bundled())
+    competency::Checker::bundled()
         .check_source(&source, &competency::CheckOptions::default())
         .expect("the test portfolio is valid")
 }

@@ -56,7 +56,7 @@ pub struct Row<'r> {
 }
 
 /// The register's entries by item ID.
-pub fn index(report: &Report) -> HashMap<&str, &RegisterEntry> {
+pub fn index<'r>(report: &'r Report<'_>) -> HashMap<&'r str, &'r RegisterEntry> {
     report.evidence.iter().map(|e| (e.id.as_str(), e)).collect()
 }
 
@@ -74,7 +74,7 @@ pub fn for_unit<'r>(report: &'r Report, unit: &'r UnitReport) -> Vec<Row<'r>> {
 }
 
 /// The items of the register mapped to none of the units checked, in portfolio order.
-pub fn unmapped(report: &Report) -> Vec<&RegisterEntry> {
+pub fn unmapped<'r>(report: &'r Report<'_>) -> Vec<&'r RegisterEntry> {
     let mapped: HashSet<&str> = report
         .units
         .iter()

@@ -2,6 +2,8 @@
 //! shorten the currency window), the requirements and plan from evaluation, the findings; then
 //! the portfolio's findings and the evidence register.
 
+use std::borrow::Cow;
+
 use super::CheckOptions;
 use super::compile::CompiledUnit;
 use super::evaluate::Ctx;
@@ -20,12 +22,12 @@ use crate::report::{
 };
 
 /// The report for a portfolio that validated.
-pub(super) fn report(
+pub(super) fn report<'k>(
     catalog: &Catalog,
     portfolio: &Portfolio,
     options: &CheckOptions,
-    res: &Resolution<'_>,
-) -> Report {
+    res: &Resolution<'k>,
+) -> Report<'k> {
     let given = options.as_of.or(portfolio.judgement_date);
     let judgement_date = given.unwrap_or_else(Date::today);
     let policy_window = portfolio.policy.currency_window_months();
@@ -114,10 +116,10 @@ pub(super) fn report(
             }
         }
         units.push(UnitReport {
-            code: unit.unit.code.to_string(),
+            code: Cow::Borrowed(unit.unit.code.as_str()),
             release: unit.unit.release,
-            title: unit.unit.title.clone(),
-            source_sha256: unit.digest.to_owned(),
+            title: Cow::Borrowed(&unit.unit.title),
+            source_sha256: Cow::Borrowed(&unit.digest),
             complete: met == requirements.len(),
             met,
             total: requirements.len(),
@@ -138,8 +140,8 @@ pub(super) fn report(
                 .elements
                 .iter()
                 .map(|e| ElementHeading {
-                    id: e.id.to_string(),
-                    title: e.title.clone(),
+                    id: Cow::Borrowed(e.id.as_str()),
+                    title: Cow::Borrowed(&e.title),
                 })
                 .collect(),
             requirements,

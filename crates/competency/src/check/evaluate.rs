@@ -6,6 +6,8 @@
 //! (counts, values, reasons, item positions); `explain` turns the facts of a requirement that
 //! is not met into its `missing` sentence.
 
+use std::borrow::Cow;
+
 use crate::hash::HashSet;
 
 use super::compile::{CFilter, Compiled, CompiledUnit, How};
@@ -19,8 +21,8 @@ use crate::rule::RuleType;
 
 /// Everything one unit's evaluation reads. Positions (`p`) index `mapped`: the items mapped to
 /// this unit, in portfolio order.
-pub(super) struct Ctx<'a> {
-    pub(super) unit: &'a CompiledUnit,
+pub(super) struct Ctx<'a, 'k> {
+    pub(super) unit: &'k CompiledUnit,
     pub(super) items: &'a [EvidenceItem],
     pub(super) mapped: &'a [(usize, Resolved)],
     pub(super) counted: Vec<bool>,
@@ -53,9 +55,9 @@ impl Outcome {
     }
 }
 
-impl Ctx<'_> {
-    pub(super) fn requirements(&self) -> Vec<RequirementResult> {
-        let reqs = &self.unit.reqs;
+impl<'k> Ctx<'_, 'k> {
+    pub(super) fn requirements(&self) -> Vec<RequirementResult<'k>> {
+        let reqs: &'k [_] = &self.unit.reqs;
         let mut outcomes: Vec<Option<Outcome>> = (0..reqs.len()).map(|_| None).collect();
         // Claimed requirements first, then parents (children come after their parent, so in
         // reverse order every child is done before its parent), then rules.
@@ -124,11 +126,11 @@ impl Ctx<'_> {
                     None => explain::claimed(&not_counted),
                 });
                 RequirementResult {
-                    id: req.id.to_owned(),
+                    id: Cow::Borrowed(&req.id),
                     kind: req.kind,
-                    text: req.text.to_owned(),
+                    text: Cow::Borrowed(&req.text),
                     met: outcome.met,
-                    element: req.element.clone(),
+                    element: req.element.as_deref().map(Cow::Borrowed),
                     evidence: outcome
                         .evidence
                         .iter()

@@ -129,6 +129,22 @@ impl<'c> Checker<'c> {
         Self::compile(CatalogRef::Borrowed(catalog))
     }
 
+    /// The bundled catalog, compiled once per process: reports from it borrow for `'static`,
+    /// so that a function can check and return the report.
+    ///
+    /// ```
+    /// use competency::{CheckOptions, Checker, Portfolio, Report};
+    /// fn check(portfolio: &Portfolio) -> Report<'static> {
+    ///     Checker::bundled().check(portfolio, &CheckOptions::default()).unwrap()
+    /// }
+    /// let report = check(&Portfolio::new("S1").claim("CHCMGT006".parse().unwrap()));
+    /// assert!(!report.complete);
+    /// ```
+    pub fn bundled() -> &'static Checker<'static> {
+        static BUNDLED: std::sync::OnceLock<Checker<'static>> = std::sync::OnceLock::new();
+        BUNDLED.get_or_init(|| Checker::new(Catalog::bundled()))
+    }
+
     /// Compiles every unit of a shared catalog, every release of each, which the checker keeps a handle to: the
     /// checker has no borrowed lifetime and can live in an application's state.
     pub fn shared(catalog: Arc<Catalog>) -> Checker<'static> {
@@ -167,19 +183,23 @@ impl<'c> Checker<'c> {
     }
 
     /// Parses, validates and checks a portfolio's text; errors carry file, line and column.
-    pub fn check_source(&self, source: &Source<'_>, options: &CheckOptions) -> Result<Report, LoadErrors> {
+    pub fn check_source(
+        &self,
+        source: &Source<'_>,
+        options: &CheckOptions,
+    ) -> Result<Report<'_>, LoadErrors> {
         let portfolio = source.parse_with(&options.limits)?;
         self.check_inner(&portfolio, options)
             .map_err(|problems| source.locate(problems))
     }
 
     /// Validates and checks a parsed portfolio; errors carry JSON pointers but no lines.
-    pub fn check(&self, portfolio: &Portfolio, options: &CheckOptions) -> Result<Report, LoadErrors> {
+    pub fn check(&self, portfolio: &Portfolio, options: &CheckOptions) -> Result<Report<'_>, LoadErrors> {
         self.check_inner(portfolio, options)
             .map_err(|problems| LoadErrors::new(problems.into_iter().map(Problem::into_error).collect()))
     }
 
-    fn check_inner(&self, portfolio: &Portfolio, options: &CheckOptions) -> Result<Report, Vec<Problem>> {
+    fn check_inner(&self, portfolio: &Portfolio, options: &CheckOptions) -> Result<Report<'_>, Vec<Problem>> {
         let resolution = self.validate(portfolio, options)?;
         Ok(assemble::report(&self.catalog, portfolio, options, &resolution))
     }

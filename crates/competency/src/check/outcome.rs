@@ -16,7 +16,7 @@ pub(super) struct Facts<'a> {
     /// The pathway and decision recorded, if any.
     pub(super) recorded: Option<&'a UnitOutcome>,
     /// The unit's requirements, evaluated.
-    pub(super) requirements: &'a [RequirementResult],
+    pub(super) requirements: &'a [RequirementResult<'a>],
     /// The units held that bear on it.
     pub(super) prior_units: Vec<PriorCredit>,
     /// The judgement date.
@@ -59,7 +59,7 @@ pub(super) fn decide(facts: Facts<'_>) -> (Outcome, Option<Finding>) {
                 .requirements
                 .iter()
                 .filter(|r| !r.met)
-                .map(|r| r.id.clone())
+                .map(|r| r.id.to_string())
                 .collect()
         } else {
             Vec::new()

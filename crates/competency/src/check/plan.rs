@@ -126,7 +126,7 @@ fn union_values(
     }
 }
 
-impl Ctx<'_> {
+impl Ctx<'_, '_> {
     /// The plan for a unit whose evidence is not complete.
     pub(super) fn plan(&self, results: &[RequirementResult], judged: &Judged<'_>) -> Plan {
         let reqs = &self.unit.reqs;
@@ -458,8 +458,8 @@ impl Ctx<'_> {
                     continue;
                 };
                 let entry = by_item.entry(p).or_insert((nc.reason, Vec::new()));
-                if !entry.1.contains(&result.id) {
-                    entry.1.push(result.id.clone());
+                if !entry.1.iter().any(|id| *id == result.id) {
+                    entry.1.push(result.id.to_string());
                 }
             }
         }

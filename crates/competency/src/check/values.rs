@@ -134,7 +134,7 @@ impl std::fmt::Display for ValueIn<'_> {
 /// or a day number.
 pub(super) type Key = i64;
 
-impl Ctx<'_> {
+impl Ctx<'_, '_> {
     /// Calls `f` with each distinct value the item shows for a field.
     pub(super) fn for_each_key(&self, p: usize, field: Field, mut f: impl FnMut(Key)) {
         let i = self.mapped[p].0;
