@@ -71,7 +71,7 @@ pub use portfolio::{
 };
 pub use read::{UNIT_FILE_BYTES, read_limited, read_portfolio, read_portfolio_from};
 pub use report::{
-    Action, Blocked, Closest, Counted, ElementHeading, Finding, FindingCode, ItemStatus, NewValues,
+    Action, Blocked, Closest, Counted, ElementHeading, Finding, FindingCode, ItemRef, ItemStatus, NewValues,
     NotCounted, Plan, ProducedBy, REPORT_FORMAT, Reason, RegisterEntry, Report, RequirementKind,
     RequirementResult, Severity, Span, Suggestion, Tally, UnitReport,
 };

@@ -17,8 +17,8 @@ use crate::outcome::{
 use crate::pathway::Pathway;
 use crate::portfolio::{Date, Portfolio};
 use crate::report::{
-    ElementHeading, Finding, FindingCode, ItemStatus, ProducedBy, REPORT_FORMAT, RegisterEntry, Report,
-    Severity, UnitReport,
+    ElementHeading, Finding, FindingCode, ItemRef, ItemStatus, ProducedBy, REPORT_FORMAT, RegisterEntry,
+    Report, Severity, UnitReport,
 };
 
 /// The report for a portfolio that validated.
@@ -60,6 +60,8 @@ pub(super) fn report<'k>(
         standing_by_unit.push(standing);
     }
 
+    // Each item's ID once, shared by every requirement that names it.
+    let ids: Vec<ItemRef> = items.iter().map(|item| ItemRef::from(item.id.as_str())).collect();
     let mut units = Vec::with_capacity(res.units.len());
     for (u, unit) in res.units.iter().enumerate() {
         let mapped = &res.mapped[u];
@@ -73,6 +75,7 @@ pub(super) fn report<'k>(
             standing,
             values: &res.values,
             names: &res.names,
+            ids: &ids,
         };
         let requirements = ctx.requirements();
         let met = requirements.iter().filter(|r| r.met).count();
@@ -130,7 +133,7 @@ pub(super) fn report<'k>(
                 .iter()
                 .zip(standing)
                 .map(|((i, _), s)| ItemStatus {
-                    id: items[*i].id.clone(),
+                    id: ids[*i].clone(),
                     counted: s.counts(),
                     reason: s.reason(),
                 })

@@ -16,7 +16,7 @@ use super::standing::Standing;
 use super::validate::Resolved;
 use super::values::{ItemValues, Key};
 use crate::portfolio::{Date, EvidenceItem};
-use crate::report::{Closest, Counted, NotCounted, RequirementResult, Span, Tally};
+use crate::report::{Closest, Counted, ItemRef, NotCounted, RequirementResult, Span, Tally};
 use crate::rule::RuleType;
 
 /// Everything one unit's evaluation reads. Positions (`p`) index `mapped`: the items mapped to
@@ -29,6 +29,8 @@ pub(super) struct Ctx<'a, 'k> {
     pub(super) standing: &'a [Standing],
     pub(super) values: &'a [ItemValues],
     pub(super) names: &'a crate::hash::IndexSet<String>,
+    /// Every item's ID, shared (indexed as `items`).
+    pub(super) ids: &'a [ItemRef],
 }
 
 /// A requirement's outcome: met, the positions of the items that counted and of those that
@@ -131,11 +133,7 @@ impl<'k> Ctx<'_, 'k> {
                     text: Cow::Borrowed(&req.text),
                     met: outcome.met,
                     element: req.element.as_deref().map(Cow::Borrowed),
-                    evidence: outcome
-                        .evidence
-                        .iter()
-                        .map(|p| self.item(*p).id.clone())
-                        .collect(),
+                    evidence: outcome.evidence.iter().map(|p| self.id(*p)).collect(),
                     not_counted,
                     tally: outcome.tally,
                     missing,
@@ -148,12 +146,17 @@ impl<'k> Ctx<'_, 'k> {
         &self.items[self.mapped[p].0]
     }
 
+    /// The ID of the item at position `p`, shared.
+    fn id(&self, p: usize) -> ItemRef {
+        self.ids[self.mapped[p].0].clone()
+    }
+
     fn not_counted(&self, positions: &[usize]) -> Vec<NotCounted> {
         positions
             .iter()
             .filter_map(|&p| {
                 Some(NotCounted {
-                    item: self.item(p).id.clone(),
+                    item: self.id(p),
                     reason: self.standing[p].reason()?,
                 })
             })
