@@ -45,6 +45,19 @@ struct Outcome {
     unmet_children: Vec<usize>,
 }
 
+/// The positions of the items that claim each requirement: requirement `r`'s are
+/// `positions[start[r]..start[r + 1]]`, in portfolio order.
+struct Claimers {
+    start: Vec<usize>,
+    positions: Vec<usize>,
+}
+
+impl Claimers {
+    fn of(&self, r: usize) -> &[usize] {
+        &self.positions[self.start[r]..self.start[r + 1]]
+    }
+}
+
 impl Outcome {
     fn of_rule(tally: Tally, evidence: Vec<usize>, not_counted: Vec<usize>) -> Self {
         Outcome {
@@ -66,8 +79,13 @@ impl<'k> Ctx<'_, 'k> {
         let claimers = self.claimers();
         for (r, req) in reqs.iter().enumerate() {
             if matches!(req.how, How::Claimed) {
-                let (evidence, not_counted): (Vec<usize>, Vec<usize>) =
-                    claimers[r].iter().partition(|&&p| self.counted[p]);
+                let all = claimers.of(r);
+                let evidence: Vec<usize> = all.iter().copied().filter(|&p| self.counted[p]).collect();
+                let not_counted: Vec<usize> = if evidence.len() == all.len() {
+                    Vec::new()
+                } else {
+                    all.iter().copied().filter(|&p| !self.counted[p]).collect()
+                };
                 outcomes[r] = Some(Outcome {
                     met: !evidence.is_empty(),
                     evidence,
@@ -91,7 +109,8 @@ impl<'k> Ctx<'_, 'k> {
                 outcomes[r] = Some(Outcome {
                     met: unmet.is_empty(),
                     evidence: sorted(evidence),
-                    not_counted: claimers[r]
+                    not_counted: claimers
+                        .of(r)
                         .iter()
                         .copied()
                         .filter(|p| !self.counted[*p])
@@ -171,17 +190,37 @@ impl<'k> Ctx<'_, 'k> {
     }
 
     /// Per requirement, the positions of the items that claim it, in portfolio order: one pass
-    /// over the items instead of one per requirement.
-    fn claimers(&self) -> Vec<Vec<usize>> {
-        let mut claimers = vec![Vec::new(); self.unit.reqs.len()];
+    /// over the items instead of one per requirement, into one list for every requirement.
+    fn claimers(&self) -> Claimers {
+        let reqs = self.unit.reqs.len();
+        // An item that names a requirement twice claims it once: `last` is the last position
+        // counted for each requirement.
+        let mut last = vec![usize::MAX; reqs];
+        let mut start = vec![0usize; reqs + 1];
         for (p, (_, resolved)) in self.mapped.iter().enumerate() {
             for &req in &resolved.covers {
-                if claimers[req].last() != Some(&p) {
-                    claimers[req].push(p);
+                if last[req] != p {
+                    last[req] = p;
+                    start[req + 1] += 1;
                 }
             }
         }
-        claimers
+        for r in 0..reqs {
+            start[r + 1] += start[r];
+        }
+        let mut next = start.clone();
+        let mut positions = vec![0usize; start[reqs]];
+        last.fill(usize::MAX);
+        for (p, (_, resolved)) in self.mapped.iter().enumerate() {
+            for &req in &resolved.covers {
+                if last[req] != p {
+                    last[req] = p;
+                    positions[next[req]] = p;
+                    next[req] += 1;
+                }
+            }
+        }
+        Claimers { start, positions }
     }
 
     /// Positions of the counted items that pass the filter, in portfolio order.
