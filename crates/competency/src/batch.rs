@@ -38,7 +38,6 @@ use crate::limits::Limits;
 use crate::lines::{BoundedLines, Line};
 use crate::load::{Format, file_error};
 use crate::pipeline::{Bounds, ordered_map};
-use crate::portfolio::Source;
 use crate::report::Report;
 use crate::spool::Spool;
 
@@ -68,8 +67,11 @@ pub struct BatchOptions {
     /// 1,024.
     pub chunk_lines: usize,
     /// Most bytes of lines in flight: a chunk of [`Records`] ends once its lines hold this
-    /// many; [`Checker::check_reader_to`] reads a line only while fewer are in flight, and
-    /// starts a line that would go over only when nothing else is in flight. Default 2 MiB.
+    /// many. [`Checker::check_reader_to`] reads a line only while fewer are in flight and
+    /// counts a line for at most half of them, so that a large line leaves room for others
+    /// to be checked beside it; it checks only one line of over an eighth of them at a time,
+    /// as checking a line takes several times its bytes. Default 6 MiB: enough for two
+    /// threads to stay busy beside a 5 MB line (docs/batch.md#memory).
     pub chunk_bytes: usize,
 }
 
@@ -80,7 +82,7 @@ impl Default for BatchOptions {
             name: "<stdin>".to_owned(),
             jobs: 1,
             chunk_lines: 1_024,
-            chunk_bytes: 2 * 1024 * 1024,
+            chunk_bytes: 6 * 1024 * 1024,
         }
     }
 }
@@ -375,6 +377,7 @@ where
         let bounds = Bounds {
             items: usize::MAX,
             weight: usize::MAX,
+            heavy: usize::MAX,
             ..bounds(options)
         };
         ordered_map(
@@ -437,10 +440,14 @@ fn bounds(options: &BatchOptions) -> Bounds {
         0 => std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
         jobs => jobs,
     };
+    let weight = options.chunk_bytes.max(1);
     Bounds {
         jobs,
         items: options.chunk_lines.max(1),
-        weight: options.chunk_bytes.max(1),
+        weight,
+        // Checking a line takes about six times its bytes (the parsed portfolio, its report):
+        // only one line of over an eighth of the bound is checked at a time.
+        heavy: weight / 8,
     }
 }
 
@@ -460,8 +467,8 @@ fn check_line(checker: &Checker<'_>, line: Line, options: &BatchOptions) -> Reco
             Some(LIMIT_HELP.to_owned()),
         )))
     } else {
-        Source::from_bytes(&options.name, &line.bytes, Format::Json)
-            .and_then(|source| checker.check_source(&source, &options.check))
+        checker
+            .check_json_bytes(&options.name, line.bytes, &options.check)
             .map(Box::new)
     };
     Record {

@@ -5,10 +5,17 @@
 //! items as they come, each taking the next item as soon as it is free, so one slow item does
 //! not stall the others (no barrier). What is in flight (read and not yet handed out: queued,
 //! being mapped, or done and waiting for an earlier item) is bounded by a number of items and a
-//! total weight (the batch weighs a line by its bytes); an item heavier than the bound is taken
-//! alone. The calling thread waits only when both the bound is reached and the next result in
-//! order is not yet done; since items are admitted in input order and every admitted item is
-//! mapped, the oldest one always finishes, so the window cannot deadlock.
+//! total weight (the batch weighs a line by its bytes). An item counts for at most half the
+//! weight bound, so that one large item still leaves room for others beside it; one is taken
+//! when nothing else is in flight whatever it weighs. Mapping a heavy item (over
+//! [`Bounds::heavy`]) costs several times its weight in memory, so only one is mapped at a time:
+//! a free worker takes the oldest queued item it may start, passing over a heavy one while
+//! another is being mapped.
+//!
+//! The calling thread waits only when the bound is reached and the next result in order is not
+//! yet done. Items are admitted in input order, and a worker takes the oldest heavy item before
+//! any later one, so the oldest item in flight is always being mapped or free to start: the
+//! window cannot deadlock, even when the first item is the slowest.
 
 use std::collections::VecDeque;
 use std::ops::ControlFlow;
@@ -22,8 +29,10 @@ pub(crate) struct Bounds {
     pub jobs: usize,
     /// Most items in flight (at least 1).
     pub items: usize,
-    /// Most total weight in flight; a heavier item is taken when nothing else is in flight.
+    /// Most total weight in flight, each item counting for at most half of it.
     pub weight: usize,
+    /// Items heavier than this are mapped one at a time.
+    pub heavy: usize,
 }
 
 /// Maps every item of `input` with `work` and gives each result to `emit`, in input order,
@@ -54,15 +63,18 @@ pub(crate) fn ordered_map<U, T>(
 /// The state the calling thread and the workers share, behind one mutex.
 #[cfg(feature = "parallel")]
 struct State<U, T> {
-    /// Admitted items not yet taken by a worker, in input order, with their sequence numbers.
-    queue: VecDeque<(u64, U)>,
+    /// Admitted items not yet taken by a worker, in input order, with their sequence numbers
+    /// and weights.
+    queue: VecDeque<(u64, usize, U)>,
     /// One slot per admitted item not yet handed out, from `next_out` on: its weight, and its
     /// result once done.
     slots: VecDeque<(usize, Option<T>)>,
     /// The sequence number of the front slot.
     next_out: u64,
-    /// Total weight of the slots.
+    /// Total weight of the slots, each counted as [`cost`] says.
     weight: usize,
+    /// A heavy item is being mapped.
+    heavy_busy: bool,
     /// No more items will be queued: workers finish what they hold and stop.
     closed: bool,
 }
@@ -104,6 +116,7 @@ fn parallel<U, T>(
             slots: VecDeque::new(),
             next_out: 0,
             weight: 0,
+            heavy_busy: false,
             closed: false,
         }),
         queued: Condvar::new(),
@@ -112,7 +125,7 @@ fn parallel<U, T>(
     let max_items = bounds.items.max(1);
     std::thread::scope(|scope| {
         for _ in 0..bounds.jobs {
-            scope.spawn(|| worker(&shared, &work));
+            scope.spawn(|| worker(&shared, &work, bounds.heavy));
         }
         // Ends the workers however the calling thread leaves (a panic in `emit` included).
         let _close = Close(&shared);
@@ -142,14 +155,14 @@ fn parallel<U, T>(
                 let fits = pending.as_ref().is_some_and(|(_, weight)| {
                     state.slots.is_empty()
                         || (state.slots.len() < max_items
-                            && state.weight.saturating_add(*weight) <= bounds.weight)
+                            && state.weight.saturating_add(cost(*weight, bounds)) <= bounds.weight)
                 });
                 if fits {
                     if let Some((item, weight)) = pending.take() {
                         let seq = state.next_out + state.slots.len() as u64;
-                        state.slots.push_back((weight, None));
-                        state.weight += weight;
-                        state.queue.push_back((seq, item));
+                        state.slots.push_back((cost(weight, bounds), None));
+                        state.weight += cost(weight, bounds);
+                        state.queue.push_back((seq, weight, item));
                         shared.queued.notify_one();
                     }
                 }
@@ -208,16 +221,31 @@ impl<U, T> Drop for Close<'_, U, T> {
     }
 }
 
-/// Takes items in input order as they come and maps them, until the queue is closed.
+/// What an item of `weight` counts for against [`Bounds::weight`]: at most half of it.
 #[cfg(feature = "parallel")]
-fn worker<U, T>(shared: &Shared<U, T>, work: &(impl Fn(U) -> T + Sync)) {
+fn cost(weight: usize, bounds: Bounds) -> usize {
+    weight.min((bounds.weight / 2).max(1))
+}
+
+/// Takes the oldest item it may start as they come and maps it, until the queue is closed.
+#[cfg(feature = "parallel")]
+fn worker<U, T>(shared: &Shared<U, T>, work: &(impl Fn(U) -> T + Sync), heavy: usize) {
     let _unwind = Unwind(shared);
     loop {
-        let (seq, item) = {
+        let (seq, is_heavy, item) = {
             let mut state = shared.lock();
             loop {
-                if let Some(next) = state.queue.pop_front() {
-                    break next;
+                // The queue holds at most `Bounds::items` items: a bounded scan.
+                let busy = state.heavy_busy;
+                let next = state
+                    .queue
+                    .iter()
+                    .position(|(_, weight, _)| !busy || *weight <= heavy)
+                    .and_then(|at| state.queue.remove(at));
+                if let Some((seq, weight, item)) = next {
+                    let is_heavy = weight > heavy;
+                    state.heavy_busy |= is_heavy;
+                    break (seq, is_heavy, item);
                 }
                 if state.closed {
                     return;
@@ -237,8 +265,14 @@ fn worker<U, T>(shared: &Shared<U, T>, work: &(impl Fn(U) -> T + Sync)) {
         if let Some(slot) = state.slots.get_mut(index) {
             slot.1 = Some(result);
         }
-        // Only the front result lets the calling thread go on; waking it for others is cheap.
-        drop(state);
+        if is_heavy {
+            state.heavy_busy = false;
+            drop(state);
+            // A worker may be waiting for the heavy item at the head of the queue.
+            shared.queued.notify_all();
+        } else {
+            drop(state);
+        }
         shared.done.notify_one();
     }
 }
@@ -259,5 +293,209 @@ impl<U, T> Drop for Unwind<'_, U, T> {
             self.0.queued.notify_all();
             self.0.done.notify_all();
         }
+    }
+}
+
+#[cfg(all(test, feature = "parallel"))]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    fn collect(
+        items: Vec<(usize, usize)>,
+        bounds: Bounds,
+        work: impl Fn((usize, usize)) -> usize + Sync,
+    ) -> Vec<usize> {
+        let mut out = Vec::new();
+        ordered_map(
+            items.into_iter(),
+            |(_, weight)| *weight,
+            work,
+            |n| {
+                out.push(n);
+                ControlFlow::Continue(())
+            },
+            bounds,
+        );
+        out
+    }
+
+    /// Blocks until `count` reaches `at_least`.
+    fn wait_for(count: &(Mutex<usize>, Condvar), at_least: usize) {
+        let mut n = count.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        while *n < at_least {
+            n = count.1.wait(n).unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+    }
+
+    fn bump(count: &(Mutex<usize>, Condvar)) {
+        *count.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner) += 1;
+        count.1.notify_all();
+    }
+
+    #[test]
+    fn the_first_item_waiting_for_later_ones_neither_deadlocks_nor_reorders() {
+        // Item 0 is not done until the three after it are: the others must go on beside it, and
+        // the window (4 items) must hold them until it is.
+        let done = (Mutex::new(0), Condvar::new());
+        let items: Vec<(usize, usize)> = (0..40).map(|n| (n, 1)).collect();
+        let bounds = Bounds {
+            jobs: 2,
+            items: 4,
+            weight: 1_000,
+            heavy: 1_000,
+        };
+        let out = collect(items, bounds, |(n, _)| {
+            if n == 0 {
+                wait_for(&done, 3);
+            } else {
+                bump(&done);
+            }
+            n
+        });
+        assert_eq!(out, (0..40).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn heavy_items_are_mapped_one_at_a_time_and_light_ones_beside_them() {
+        // Items 0 and 1 are heavy; item 0 is not done until a light one after both is, so a
+        // worker must pass over item 1 (heavy, while 0 is mapped) to a light item.
+        let light_done = (Mutex::new(0), Condvar::new());
+        let heavy_now = AtomicUsize::new(0);
+        let most = AtomicUsize::new(0);
+        let items: Vec<(usize, usize)> = (0..30)
+            .map(|n| (n, if n < 2 || n % 7 == 0 { 50 } else { 1 }))
+            .collect();
+        let bounds = Bounds {
+            jobs: 3,
+            items: 8,
+            weight: 200,
+            heavy: 10,
+        };
+        let out = collect(items.clone(), bounds, |(n, weight)| {
+            if weight > 10 {
+                let now = heavy_now.fetch_add(1, Ordering::SeqCst) + 1;
+                most.fetch_max(now, Ordering::SeqCst);
+                if n == 0 {
+                    wait_for(&light_done, 1);
+                }
+                heavy_now.fetch_sub(1, Ordering::SeqCst);
+            } else {
+                bump(&light_done);
+            }
+            n
+        });
+        assert_eq!(out, (0..30).collect::<Vec<_>>());
+        assert_eq!(most.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn what_is_in_flight_stays_within_the_bounds() {
+        // Each item records how many items were read and not yet handed out when it was read.
+        let in_flight = AtomicUsize::new(0);
+        let weight_in_flight = AtomicUsize::new(0);
+        let most = AtomicUsize::new(0);
+        let most_weight = AtomicUsize::new(0);
+        let weights = [3usize, 1, 9, 1, 1, 4, 1, 1, 1, 12, 2, 2, 2, 1, 1, 5];
+        let bounds = Bounds {
+            jobs: 2,
+            items: 5,
+            weight: 8,
+            heavy: 3,
+        };
+        let mut out = Vec::new();
+        ordered_map(
+            weights
+                .iter()
+                .copied()
+                .enumerate()
+                .cycle()
+                .take(200)
+                .inspect(|(_, w)| {
+                    most.fetch_max(in_flight.fetch_add(1, Ordering::SeqCst) + 1, Ordering::SeqCst);
+                    let cost = (*w).min(bounds.weight / 2);
+                    most_weight.fetch_max(
+                        weight_in_flight.fetch_add(cost, Ordering::SeqCst) + cost,
+                        Ordering::SeqCst,
+                    );
+                }),
+            |(_, w)| *w,
+            |(n, w)| (n, w),
+            |(n, w)| {
+                in_flight.fetch_sub(1, Ordering::SeqCst);
+                weight_in_flight.fetch_sub(w.min(bounds.weight / 2), Ordering::SeqCst);
+                out.push(n);
+                ControlFlow::Continue(())
+            },
+            bounds,
+        );
+        assert_eq!(out.len(), 200);
+        assert!(
+            out.iter()
+                .zip(weights.iter().enumerate().cycle())
+                .all(|(a, (b, _))| *a == b)
+        );
+        // One read ahead beyond the window, waiting for room; its weight only once admitted
+        // can be over, and only by one item's cost.
+        assert!(
+            most.load(Ordering::SeqCst) <= 6,
+            "{}",
+            most.load(Ordering::SeqCst)
+        );
+        assert!(
+            most_weight.load(Ordering::SeqCst) <= 8 + 4,
+            "{}",
+            most_weight.load(Ordering::SeqCst)
+        );
+    }
+
+    #[test]
+    fn a_break_from_emit_stops_the_workers() {
+        let mapped = AtomicUsize::new(0);
+        let mut out = Vec::new();
+        ordered_map(
+            0..10_000usize,
+            |_| 1,
+            |n| {
+                mapped.fetch_add(1, Ordering::SeqCst);
+                n
+            },
+            |n| {
+                out.push(n);
+                if n == 9 {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            },
+            Bounds {
+                jobs: 2,
+                items: 16,
+                weight: 1_000,
+                heavy: 1_000,
+            },
+        );
+        assert_eq!(out, (0..10).collect::<Vec<_>>());
+        assert!(mapped.load(Ordering::SeqCst) <= 10 + 16 + 1);
+    }
+
+    #[test]
+    fn a_worker_panic_is_raised_not_waited_for() {
+        let result = std::panic::catch_unwind(|| {
+            collect(
+                (0..100).map(|n| (n, 1)).collect(),
+                Bounds {
+                    jobs: 2,
+                    items: 8,
+                    weight: 100,
+                    heavy: 100,
+                },
+                |(n, _)| {
+                    assert!(n != 3, "item 3 fails");
+                    n
+                },
+            )
+        });
+        assert!(result.is_err());
     }
 }
