@@ -8,14 +8,17 @@
 //! total weight (the batch weighs a line by its bytes). An item counts for at most half the
 //! weight bound, so that one large item still leaves room for others beside it; one is taken
 //! when nothing else is in flight whatever it weighs. Mapping a heavy item (over
-//! [`Bounds::heavy`]) costs several times its weight in memory, so only one is mapped at a time:
-//! a free worker takes the oldest queued item it may start, passing over a heavy one while
-//! another is being mapped.
+//! [`Bounds::heavy`]) costs several times its weight in memory, so only one is mapped at a time,
+//! and always by the same worker: with glibc each thread allocates from its own arena, which
+//! keeps the memory of its largest item after it is freed, so one arena, not every one, grows
+//! to a heavy item's size. A free worker takes the oldest queued item it may start; the others
+//! pass over heavy ones.
 //!
 //! The calling thread waits only when the bound is reached and the next result in order is not
-//! yet done. Items are admitted in input order, and a worker takes the oldest heavy item before
-//! any later one, so the oldest item in flight is always being mapped or free to start: the
-//! window cannot deadlock, even when the first item is the slowest.
+//! yet done. Items are admitted in input order, and the heavy worker takes the oldest heavy item
+//! before any later one, so the oldest item in flight is always being mapped or will be taken
+//! by a worker that is mapping something else: the window cannot deadlock, even when the first
+//! item is the slowest.
 
 use std::collections::VecDeque;
 use std::ops::ControlFlow;
@@ -31,7 +34,7 @@ pub(crate) struct Bounds {
     pub items: usize,
     /// Most total weight in flight, each item counting for at most half of it.
     pub weight: usize,
-    /// Items heavier than this are mapped one at a time.
+    /// Items heavier than this are mapped one at a time, by one worker.
     pub heavy: usize,
 }
 
@@ -73,8 +76,6 @@ struct State<U, T> {
     next_out: u64,
     /// Total weight of the slots, each counted as [`cost`] says.
     weight: usize,
-    /// A heavy item is being mapped.
-    heavy_busy: bool,
     /// No more items will be queued: workers finish what they hold and stop.
     closed: bool,
 }
@@ -116,7 +117,6 @@ fn parallel<U, T>(
             slots: VecDeque::new(),
             next_out: 0,
             weight: 0,
-            heavy_busy: false,
             closed: false,
         }),
         queued: Condvar::new(),
@@ -124,8 +124,11 @@ fn parallel<U, T>(
     };
     let max_items = bounds.items.max(1);
     std::thread::scope(|scope| {
-        for _ in 0..bounds.jobs {
-            scope.spawn(|| worker(&shared, &work, bounds.heavy));
+        for index in 0..bounds.jobs {
+            // Worker 0 alone takes heavy items.
+            let heavy = if index == 0 { usize::MAX } else { bounds.heavy };
+            let (shared, work) = (&shared, &work);
+            scope.spawn(move || worker(shared, work, heavy));
         }
         // Ends the workers however the calling thread leaves (a panic in `emit` included).
         let _close = Close(&shared);
@@ -163,7 +166,8 @@ fn parallel<U, T>(
                         state.slots.push_back((cost(weight, bounds), None));
                         state.weight += cost(weight, bounds);
                         state.queue.push_back((seq, weight, item));
-                        shared.queued.notify_one();
+                        // Every worker: the one woken must be one that may take it.
+                        shared.queued.notify_all();
                     }
                 }
                 while let Some((weight, Some(_))) = state.slots.front() {
@@ -227,25 +231,23 @@ fn cost(weight: usize, bounds: Bounds) -> usize {
     weight.min((bounds.weight / 2).max(1))
 }
 
-/// Takes the oldest item it may start as they come and maps it, until the queue is closed.
+/// Takes the oldest item it may start (none heavier than `heavy`) as they come and maps it,
+/// until the queue is closed.
 #[cfg(feature = "parallel")]
 fn worker<U, T>(shared: &Shared<U, T>, work: &(impl Fn(U) -> T + Sync), heavy: usize) {
     let _unwind = Unwind(shared);
     loop {
-        let (seq, is_heavy, item) = {
+        let (seq, item) = {
             let mut state = shared.lock();
             loop {
                 // The queue holds at most `Bounds::items` items: a bounded scan.
-                let busy = state.heavy_busy;
                 let next = state
                     .queue
                     .iter()
-                    .position(|(_, weight, _)| !busy || *weight <= heavy)
+                    .position(|(_, weight, _)| *weight <= heavy)
                     .and_then(|at| state.queue.remove(at));
-                if let Some((seq, weight, item)) = next {
-                    let is_heavy = weight > heavy;
-                    state.heavy_busy |= is_heavy;
-                    break (seq, is_heavy, item);
+                if let Some((seq, _, item)) = next {
+                    break (seq, item);
                 }
                 if state.closed {
                     return;
@@ -265,14 +267,7 @@ fn worker<U, T>(shared: &Shared<U, T>, work: &(impl Fn(U) -> T + Sync), heavy: u
         if let Some(slot) = state.slots.get_mut(index) {
             slot.1 = Some(result);
         }
-        if is_heavy {
-            state.heavy_busy = false;
-            drop(state);
-            // A worker may be waiting for the heavy item at the head of the queue.
-            shared.queued.notify_all();
-        } else {
-            drop(state);
-        }
+        drop(state);
         shared.done.notify_one();
     }
 }
@@ -358,8 +353,8 @@ mod tests {
 
     #[test]
     fn heavy_items_are_mapped_one_at_a_time_and_light_ones_beside_them() {
-        // Items 0 and 1 are heavy; item 0 is not done until a light one after both is, so a
-        // worker must pass over item 1 (heavy, while 0 is mapped) to a light item.
+        // Items 0 and 1 are heavy; item 0 is not done until a light one after both is, so the
+        // other workers must pass over item 1 (heavy, and 0 is being mapped) to a light item.
         let light_done = (Mutex::new(0), Condvar::new());
         let heavy_now = AtomicUsize::new(0);
         let most = AtomicUsize::new(0);
