@@ -71,7 +71,7 @@ pub struct BatchOptions {
     /// counts a line for at most half of them, so that a large line leaves room for others
     /// to be checked beside it; it checks only one line of over an eighth of them at a time,
     /// as checking a line takes several times its bytes. Default 6 MiB: enough for two
-    /// threads to stay busy beside a 5 MB line (docs/batch.md#memory).
+    /// threads to stay busy beside a 5 MB line (docs/batch.md#memory-and-threads).
     pub chunk_bytes: usize,
 }
 

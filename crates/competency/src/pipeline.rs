@@ -1,5 +1,5 @@
 //! An ordered map over a stream on several threads, in bounded memory: the batch's engine
-//! (docs/batch.md#memory).
+//! (docs/batch.md#memory-and-threads).
 //!
 //! The calling thread reads items and hands out results in input order; `jobs` workers map
 //! items as they come, each taking the next item as soon as it is free, so one slow item does
@@ -20,6 +20,7 @@
 //! by a worker that is mapping something else: the window cannot deadlock, even when the first
 //! item is the slowest.
 
+#[cfg(feature = "parallel")]
 use std::collections::VecDeque;
 use std::ops::ControlFlow;
 #[cfg(feature = "parallel")]
@@ -27,6 +28,8 @@ use std::sync::{Condvar, Mutex, MutexGuard};
 
 /// How much may be in flight at once, and on how many threads.
 #[derive(Debug, Clone, Copy)]
+// Without threads, only `jobs` (1) is meant: everything is mapped on the calling thread.
+#[cfg_attr(not(feature = "parallel"), allow(dead_code))]
 pub(crate) struct Bounds {
     /// Workers; 1 maps on the calling thread.
     pub jobs: usize,
