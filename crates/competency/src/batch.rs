@@ -1,10 +1,13 @@
 //! Batch checking: one JSON portfolio per line in, one [`Record`] per portfolio out, in input
 //! order (docs/batch.md).
 //!
-//! Memory is bounded: the input is read a chunk at a time ([`BatchOptions::chunk_lines`]
-//! lines, or [`BatchOptions::chunk_bytes`] bytes, whichever comes first), the chunk is checked
-//! (on several threads with the `parallel` feature and [`BatchOptions::jobs`] other than 1),
-//! and its records are handed out before the next chunk is read. No line is held beyond
+//! Memory is bounded. [`Checker::check_reader_to`] (what the command line runs) streams: the
+//! calling thread reads lines and writes records in input order while workers check lines as
+//! they come (`pipeline.rs`), with at most [`BatchOptions::chunk_lines`] lines and about
+//! [`BatchOptions::chunk_bytes`] bytes of them in flight. The [`Records`] iterator reads a
+//! chunk at a time (so many lines or bytes, whichever comes first), checks it (on several
+//! threads with the `parallel` feature and [`BatchOptions::jobs`] other than 1), and hands
+//! its records out before the next chunk is read. No line is held beyond
 //! [`Limits::input_bytes`] + 1 bytes: the rest of an over-long line is read and dropped, and the
 //! line becomes a `limit-exceeded` record.
 //!
