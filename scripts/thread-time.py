@@ -46,7 +46,10 @@ def main():
     print(f"wall-clock {wall:.2f} s; load average {' '.join(open('/proc/loadavg').read().split()[:3])}")
     print(f"{'thread':<8} {'life-s':>7} {'running-s':>10} {'waiting-s':>10} {'blocked-s':>10}  (0: the main thread)")
     busiest = 0.0
-    for n, (first, last, running, waiting) in enumerate(sorted(threads.values())):
+    # The main thread's ID is the process's; the others in the order they were first seen.
+    order = sorted(threads, key=lambda tid: (tid != str(process.pid), threads[tid][0], int(tid)))
+    for n, tid in enumerate(order):
+        first, last, running, waiting = threads[tid]
         life = last - first
         blocked = max(life - running - waiting, 0.0)
         print(f"{n:<8} {life:7.2f} {running:10.2f} {waiting:10.2f} {blocked:10.2f}")
