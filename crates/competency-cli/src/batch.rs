@@ -17,7 +17,7 @@ pub struct Io<'a> {
     pub output: Option<&'a PathBuf>,
 }
 
-/// Runs a batch: every record written as its chunk is checked; the summary (and any read
+/// Runs a batch: every record written as soon as it and every earlier one are checked; the summary (and any read
 /// error) goes to standard error; the exit code is [`Summary::exit_code`], or 2 when the
 /// input could not be read to its end.
 pub fn run(checker: &Checker<'_>, options: &BatchOptions, io: &Io<'_>) -> Result<Outcome, Failure> {
@@ -55,43 +55,38 @@ pub fn run(checker: &Checker<'_>, options: &BatchOptions, io: &Io<'_>) -> Result
     };
     let bar = std::io::stderr().is_terminal().then(|| progress(size));
     let start = Instant::now();
-    let mut records = checker.check_reader_map(reader, options, |record| record.to_json_line());
-    let mut problems = Vec::new();
-    let mut closed = false;
-    while let Some(item) = records.next() {
-        match item {
-            Ok(line) => {
-                if let Err(e) = out.write_all(line.as_bytes()) {
-                    closed = e.kind() == std::io::ErrorKind::BrokenPipe;
-                    if !closed {
-                        problems.push(format!("error[io]: cannot write the output: {e}"));
-                    }
-                    break;
-                }
-            }
-            Err(e) => problems.push(format!(
-                "{}: error[io]: cannot read the input: {e}",
-                crate::escape::line(&options.name)
-            )),
-        }
+    let written = checker.check_reader_to(reader, &mut out, options, |s| {
         if let Some(bar) = &bar {
-            let s = records.summary();
             bar.set_position(s.bytes);
             bar.set_message(format!(
                 "{} portfolios: {} complete, {} incomplete, {} invalid",
                 s.portfolios, s.complete, s.incomplete, s.invalid
             ));
         }
+    });
+    let mut problems = Vec::new();
+    if let Some(e) = &written.read_error {
+        problems.push(format!(
+            "{}: error[io]: cannot read the input: {e}",
+            crate::escape::line(&options.name)
+        ));
     }
-    if let Err(e) = out.flush() {
-        if e.kind() != std::io::ErrorKind::BrokenPipe {
-            problems.push(format!("error[io]: cannot write the output: {e}"));
+    let mut closed = false;
+    match written.write_error {
+        Some(e) if e.kind() == std::io::ErrorKind::BrokenPipe => closed = true,
+        Some(e) => problems.push(format!("error[io]: cannot write the output: {e}")),
+        None => {
+            if let Err(e) = out.flush() {
+                if e.kind() != std::io::ErrorKind::BrokenPipe {
+                    problems.push(format!("error[io]: cannot write the output: {e}"));
+                }
+            }
         }
     }
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    let summary = records.summary();
+    let summary = written.summary;
     let seconds = start.elapsed().as_secs_f64();
     let code = if problems.is_empty() {
         summary.exit_code()

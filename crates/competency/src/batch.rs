@@ -1,10 +1,13 @@
 //! Batch checking: one JSON portfolio per line in, one [`Record`] per portfolio out, in input
 //! order (docs/batch.md).
 //!
-//! Memory is bounded: the input is read a chunk at a time ([`BatchOptions::chunk_lines`]
-//! lines, or [`BatchOptions::chunk_bytes`] bytes, whichever comes first), the chunk is checked
-//! (on several threads with the `parallel` feature and [`BatchOptions::jobs`] other than 1),
-//! and its records are handed out before the next chunk is read. No line is held beyond
+//! Memory is bounded. [`Checker::check_reader_to`] (what the command line runs) streams: the
+//! calling thread reads lines and writes records in input order while workers check lines as
+//! they come (`pipeline.rs`), with at most [`BatchOptions::chunk_lines`] lines and about
+//! [`BatchOptions::chunk_bytes`] bytes of them in flight. The [`Records`] iterator reads a
+//! chunk at a time (so many lines or bytes, whichever comes first), checks it (on several
+//! threads with the `parallel` feature and [`BatchOptions::jobs`] other than 1), and hands
+//! its records out before the next chunk is read. No line is held beyond
 //! [`Limits::input_bytes`] + 1 bytes: the rest of an over-long line is read and dropped, and the
 //! line becomes a `limit-exceeded` record.
 //!
@@ -25,7 +28,9 @@
 //! assert!(!records[1].result.as_ref().unwrap().complete);
 //! ```
 
-use std::io::{self, BufRead};
+use std::cell::RefCell;
+use std::io::{self, BufRead, Write};
+use std::ops::ControlFlow;
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde::{Deserialize, Deserializer};
@@ -34,8 +39,9 @@ use crate::check::{CheckOptions, Checker};
 use crate::error::{ErrorCode, LoadErrors};
 use crate::lines::{BoundedLines, Line};
 use crate::load::{Format, file_error};
-use crate::portfolio::Source;
+use crate::pipeline::{Bounds, ordered_map};
 use crate::report::Report;
+use crate::spool::Spool;
 
 /// How a batch is read and checked. Start from the defaults and set the fields you need
 /// (the struct is `#[non_exhaustive]`):
@@ -54,14 +60,20 @@ pub struct BatchOptions {
     pub check: CheckOptions,
     /// The name errors give as their `file`: the input's file name, or `<stdin>`.
     pub name: String,
-    /// Threads that check a chunk: 1 checks on the calling thread; 0 uses one per core. Without
+    /// Threads that check lines: 1 checks on the calling thread; 0 uses one per core. Without
     /// the `parallel` feature every batch runs on the calling thread. The output is the same
     /// for every value.
     pub jobs: usize,
-    /// Most lines in one chunk. Default 1,024.
+    /// Most lines in flight (read and not yet handed out or written): a chunk of the
+    /// [`Records`] iterator, or the reorder window of [`Checker::check_reader_to`]. Default
+    /// 1,024.
     pub chunk_lines: usize,
-    /// A chunk ends once its lines hold this many bytes (at least one line is read). Default
-    /// 2 MiB.
+    /// Most bytes of lines in flight: a chunk of [`Records`] ends once its lines hold this
+    /// many. [`Checker::check_reader_to`] reads a line only while fewer are in flight and
+    /// counts a line for at most half of them, so that a large line leaves room for others
+    /// to be checked beside it; it checks only one line of over an eighth of them at a time,
+    /// as checking a line takes several times its bytes. Default 6 MiB: enough for two
+    /// threads to stay busy beside a 5 MB line (docs/batch.md#memory-and-threads).
     pub chunk_bytes: usize,
 }
 
@@ -72,7 +84,7 @@ impl Default for BatchOptions {
             name: "<stdin>".to_owned(),
             jobs: 1,
             chunk_lines: 1_024,
-            chunk_bytes: 2 * 1024 * 1024,
+            chunk_bytes: 6 * 1024 * 1024,
         }
     }
 }
@@ -104,6 +116,13 @@ impl Record<'_> {
         let mut out = serde_json::to_string(self).unwrap_or_default();
         out.push('\n');
         out
+    }
+
+    /// Writes the record as [`Record::to_json_line`] gives it (the same bytes), without
+    /// building a `String` first.
+    pub fn write_json_line(&self, mut out: impl Write) -> io::Result<()> {
+        serde_json::to_writer(&mut out, self)?;
+        out.write_all(b"\n")
     }
 }
 
@@ -242,28 +261,77 @@ impl Summary {
 /// that writing it out is done on the worker threads too).
 type MapFn<'a, T> = Box<dyn Fn(Record<'a>) -> T + Send + Sync + 'a>;
 
-/// The records of a batch, in input order, checked a chunk at a time. Each item is a mapped
-/// record, or the read error that ended the input (after the records of every line read
-/// before it).
+/// Lines read, with blank ones skipped and counted: what is given to the checking threads.
+/// It ends at the end of the input or at a read error, which it keeps.
+struct Feed<I> {
+    lines: I,
+    /// Bytes read so far, for a reader; `None` for in-memory lines (counted as given).
+    bytes_of: fn(&I) -> Option<u64>,
+    summary: Summary,
+    failed: Option<io::Error>,
+    ended: bool,
+}
+
+impl<I: Iterator<Item = io::Result<Line>>> Feed<I> {
+    fn new(lines: I, bytes_of: fn(&I) -> Option<u64>) -> Self {
+        Feed {
+            lines,
+            bytes_of,
+            summary: Summary::default(),
+            failed: None,
+            ended: false,
+        }
+    }
+}
+
+impl<I: Iterator<Item = io::Result<Line>>> Iterator for Feed<I> {
+    type Item = Line;
+
+    fn next(&mut self) -> Option<Line> {
+        while !self.ended {
+            match self.lines.next() {
+                None => self.ended = true,
+                Some(Err(e)) => {
+                    self.failed = Some(e);
+                    self.ended = true;
+                }
+                Some(Ok(line)) => {
+                    self.summary.bytes = match (self.bytes_of)(&self.lines) {
+                        Some(bytes) => bytes,
+                        // An in-memory line: its length and one line ending.
+                        None => self.summary.bytes + line.length + 1,
+                    };
+                    if line.is_blank() {
+                        self.summary.blank += 1;
+                    } else {
+                        return Some(line);
+                    }
+                }
+            }
+        }
+        if let Some(bytes) = (self.bytes_of)(&self.lines) {
+            self.summary.bytes = bytes;
+        }
+        None
+    }
+}
+
+/// The records of a batch, in input order, checked a chunk at a time ([`BatchOptions::chunk_lines`]
+/// lines or [`BatchOptions::chunk_bytes`] bytes). Each item is a mapped record, or the read
+/// error that ended the input (after the records of every line read before it).
 pub struct Records<'a, 'c, I, T = Record<'a>> {
     checker: &'a Checker<'c>,
     /// A copy, so that records borrow only from the checker.
     options: BatchOptions,
-    input: I,
+    feed: Feed<I>,
     map: MapFn<'a, T>,
     ready: std::vec::IntoIter<(Verdict, T)>,
-    failed: Option<io::Error>,
-    exhausted: bool,
-    summary: Summary,
-    bytes_of: fn(&I) -> Option<u64>,
-    #[cfg(feature = "parallel")]
-    pool: Option<rayon::ThreadPool>,
 }
 
 impl<I, T> std::fmt::Debug for Records<'_, '_, I, T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Records")
-            .field("summary", &self.summary)
+            .field("summary", &self.feed.summary)
             .finish_non_exhaustive()
     }
 }
@@ -283,28 +351,15 @@ where
         Records {
             checker,
             options: options.clone(),
-            input,
+            feed: Feed::new(input, bytes_of),
             map,
             ready: Vec::new().into_iter(),
-            failed: None,
-            exhausted: false,
-            summary: Summary::default(),
-            bytes_of,
-            #[cfg(feature = "parallel")]
-            pool: (options.jobs != 1)
-                .then(|| {
-                    rayon::ThreadPoolBuilder::new()
-                        .num_threads(options.jobs)
-                        .build()
-                        .ok()
-                })
-                .flatten(),
         }
     }
 
     /// Counts of the records handed out so far, blank lines skipped and bytes read.
     pub fn summary(&self) -> Summary {
-        self.summary
+        self.feed.summary
     }
 
     /// Reads the next chunk and checks it.
@@ -312,46 +367,36 @@ where
         let mut chunk = Vec::new();
         let mut held = 0usize;
         while chunk.len() < self.options.chunk_lines.max(1) && held < self.options.chunk_bytes.max(1) {
-            match self.input.next() {
-                None => {
-                    self.exhausted = true;
-                    break;
+            match self.feed.next() {
+                Some(line) => {
+                    held += line.bytes.len();
+                    chunk.push(line);
                 }
-                Some(Err(e)) => {
-                    self.failed = Some(e);
-                    self.exhausted = true;
-                    break;
-                }
-                Some(Ok(line)) => {
-                    self.summary.bytes += match (self.bytes_of)(&self.input) {
-                        Some(_) => 0,
-                        // An in-memory line: its length and one line ending.
-                        None => line.length + 1,
-                    };
-                    if line.is_blank() {
-                        self.summary.blank += 1;
-                    } else {
-                        held += line.bytes.len();
-                        chunk.push(line);
-                    }
-                }
+                None => break,
             }
         }
-        if let Some(bytes) = (self.bytes_of)(&self.input) {
-            self.summary.bytes = bytes;
-        }
-        let work = |line: &Line| {
-            let record = check_line(self.checker, line, &self.options);
-            (record.verdict(), (self.map)(record))
+        let (checker, options, map) = (self.checker, &self.options, &self.map);
+        let mut done = Vec::with_capacity(chunk.len());
+        let bounds = Bounds {
+            items: usize::MAX,
+            weight: usize::MAX,
+            heavy: usize::MAX,
+            ..bounds(options)
         };
-        #[cfg(feature = "parallel")]
-        if let Some(pool) = &self.pool {
-            use rayon::prelude::*;
-            let done: Vec<(Verdict, T)> = pool.install(|| chunk.par_iter().map(work).collect());
-            self.ready = done.into_iter();
-            return;
-        }
-        self.ready = chunk.iter().map(work).collect::<Vec<_>>().into_iter();
+        ordered_map(
+            chunk.into_iter(),
+            |_| 0,
+            |line| {
+                let record = check_line(checker, line, options);
+                (record.verdict(), map(record))
+            },
+            |item| {
+                done.push(item);
+                ControlFlow::Continue(())
+            },
+            bounds,
+        );
+        self.ready = done.into_iter();
     }
 }
 
@@ -365,13 +410,13 @@ where
     fn next(&mut self) -> Option<io::Result<T>> {
         loop {
             if let Some((verdict, item)) = self.ready.next() {
-                self.summary.count(verdict);
+                self.feed.summary.count(verdict);
                 return Some(Ok(item));
             }
-            if let Some(e) = self.failed.take() {
+            if let Some(e) = self.feed.failed.take() {
                 return Some(Err(e));
             }
-            if self.exhausted {
+            if self.feed.ended {
                 return None;
             }
             self.fill();
@@ -379,8 +424,40 @@ where
     }
 }
 
+/// What [`Checker::check_reader_to`] came to.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Written {
+    /// Counts of the records written, blank lines skipped and bytes read.
+    pub summary: Summary,
+    /// The read error that ended the input early; the records of every line before it were
+    /// written.
+    pub read_error: Option<io::Error>,
+    /// The write error that stopped the batch; no record was written after it.
+    pub write_error: Option<io::Error>,
+}
+
+/// The threads and the bounds on what is in flight that `options` ask for.
+fn bounds(options: &BatchOptions) -> Bounds {
+    let jobs = match options.jobs {
+        0 => std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
+        jobs => jobs,
+    };
+    let weight = options.chunk_bytes.max(1);
+    Bounds {
+        jobs,
+        items: options.chunk_lines.max(1),
+        weight,
+        // Checking a line takes about six times its bytes (the parsed portfolio, its report):
+        // only one line of over an eighth of the bound is checked at a time.
+        heavy: weight / 8,
+    }
+}
+
 /// Checks one line's portfolio (JSON); an over-long line is a `limit-exceeded` error.
-fn check_line<'k>(checker: &'k Checker<'_>, line: &Line, options: &BatchOptions) -> Record<'k> {
+/// The line is dropped before the record is returned, so that it is not held while the record
+/// is serialised.
+fn check_line<'k>(checker: &'k Checker<'_>, line: Line, options: &BatchOptions) -> Record<'k> {
     let limit = options.check.limits.input_bytes_for(Format::Json);
     let result = if line.length > limit as u64 || line.bytes.len() > limit {
         Err(LoadErrors::from(file_error(
@@ -393,8 +470,8 @@ fn check_line<'k>(checker: &'k Checker<'_>, line: &Line, options: &BatchOptions)
             Some(LIMIT_HELP.to_owned()),
         )))
     } else {
-        Source::from_bytes(&options.name, &line.bytes, Format::Json)
-            .and_then(|source| checker.check_source(&source, &options.check))
+        checker
+            .check_json_bytes(&options.name, line.bytes, &options.check)
             .map(Box::new)
     };
     Record {
@@ -464,6 +541,74 @@ impl<'c> Checker<'c> {
         options: &BatchOptions,
     ) -> Records<'a, 'c, BoundedLines<R>> {
         self.check_reader_map(reader, options, |record| record)
+    }
+
+    /// Checks the JSON Lines a reader gives and writes each record's JSON line
+    /// ([`Record::write_json_line`]) to `output` in input order, as soon as it and every
+    /// earlier one are done: the streaming form of [`Checker::check_reader`], with no barrier
+    /// between chunks. With [`BatchOptions::jobs`] other than 1, worker threads check lines and
+    /// serialise their records while the calling thread reads and writes; a line that takes
+    /// long does not stop the other threads from going on with the lines after it.
+    ///
+    /// Memory is bounded by what is in flight (read and not yet written):
+    /// [`BatchOptions::chunk_lines`] lines and [`BatchOptions::chunk_bytes`] bytes of them, or
+    /// one line alone when it is larger; no line is held beyond the limit + 1 bytes. `progress`
+    /// is called on the calling thread after each record is written. A read error ends the
+    /// input after the records of every line before it; a write error stops the batch.
+    ///
+    /// ```
+    /// use competency::{BatchOptions, Catalog, Checker};
+    /// let checker = Checker::new(Catalog::bundled());
+    /// let input = "{\"format\": 1}\n\n[]\n";
+    /// let mut output = Vec::new();
+    /// let written = checker.check_reader_to(input.as_bytes(), &mut output, &BatchOptions::default(), |_| {});
+    /// assert_eq!(written.summary.invalid, 2);
+    /// assert_eq!(written.summary.blank, 1);
+    /// assert!(written.read_error.is_none() && written.write_error.is_none());
+    /// let output = String::from_utf8(output).unwrap();
+    /// assert!(output.starts_with("{\"line\":1,\"errors\":["));
+    /// assert!(output.lines().nth(1).unwrap().starts_with("{\"line\":3,"));
+    /// ```
+    pub fn check_reader_to<R: BufRead, W: Write>(
+        &self,
+        reader: R,
+        output: &mut W,
+        options: &BatchOptions,
+        mut progress: impl FnMut(&Summary),
+    ) -> Written {
+        let limit = options.check.limits.input_bytes_for(Format::Json);
+        let feed = RefCell::new(Feed::new(BoundedLines::new(reader, limit), |lines| {
+            Some(lines.bytes_read())
+        }));
+        let mut write_error = None;
+        ordered_map(
+            std::iter::from_fn(|| feed.borrow_mut().next()),
+            |line| line.bytes.len(),
+            |line| {
+                let record = check_line(self, line, options);
+                let mut spool = Spool::default();
+                // Writing to memory cannot fail.
+                let _ = record.write_json_line(&mut spool);
+                (record.verdict(), spool)
+            },
+            |(verdict, spool)| {
+                if let Err(e) = spool.write_to(output) {
+                    write_error = Some(e);
+                    return ControlFlow::Break(());
+                }
+                let mut feed = feed.borrow_mut();
+                feed.summary.count(verdict);
+                progress(&feed.summary);
+                ControlFlow::Continue(())
+            },
+            bounds(options),
+        );
+        let feed = feed.into_inner();
+        Written {
+            summary: feed.summary,
+            read_error: feed.failed,
+            write_error,
+        }
     }
 
     /// As [`Checker::check_reader`], with each record turned into `T` by `map` on the thread

@@ -36,6 +36,7 @@ mod method;
 mod outcome;
 mod path;
 mod pathway;
+mod pipeline;
 mod portfolio;
 mod read;
 mod report;
@@ -44,13 +45,14 @@ mod rule;
 #[cfg(feature = "schema")]
 pub mod schema;
 mod schema_key;
+mod spool;
 mod strict;
 mod suggest;
 mod text;
 mod unit;
 mod unit_rules;
 
-pub use batch::{BatchOptions, Record, Records, Summary, Verdict};
+pub use batch::{BatchOptions, Record, Records, Summary, Verdict, Written};
 pub use catalog::{Catalog, Overlap, OverlapKind};
 pub use check::{CheckOptions, Checker, SharedChecker};
 pub use error::{ErrorCode, LoadError, LoadErrors};

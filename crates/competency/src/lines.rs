@@ -93,6 +93,11 @@ impl<R: BufRead> BoundedLines<R> {
             }
             length -= 1;
         }
+        // `read_until` doubles its buffer as it grows: a 5 MB line would hold 8 MB for as long
+        // as it is in flight. Give the slack back (glibc shrinks in place, without a copy).
+        if bytes.capacity() - bytes.len() > bytes.len() / 8 + 64 {
+            bytes.shrink_to_fit();
+        }
         self.number += 1;
         Ok(Some(Line {
             number: self.number,

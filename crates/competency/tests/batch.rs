@@ -194,6 +194,218 @@ fn a_shared_checker_checks_from_other_threads() {
     }
 }
 
+/// A valid portfolio many times longer than the others: the complete one with its items
+/// copied under new IDs.
+fn long_portfolio(copies: usize) -> String {
+    let mut full = complete();
+    let items = full["evidence"].as_array().unwrap().clone();
+    let evidence = full["evidence"].as_array_mut().unwrap();
+    for copy in 0..copies {
+        for item in &items {
+            let mut item = item.clone();
+            item["id"] = serde_json::json!(format!("{}-copy{copy}", item["id"].as_str().unwrap()));
+            evidence.push(item);
+        }
+    }
+    serde_json::to_string(&full).unwrap()
+}
+
+/// Options whose in-flight bounds are small against these lines, so that the streaming
+/// pipeline's rules (a line alone, a large line beside others, one heavy line at a time, a
+/// full reorder window) all come into play.
+fn tight(jobs: usize, lines: usize, bytes: usize) -> BatchOptions {
+    let mut options = BatchOptions::default();
+    options.jobs = jobs;
+    options.chunk_lines = lines;
+    options.chunk_bytes = bytes;
+    options
+}
+
+#[test]
+fn streaming_writes_the_records_in_input_order_when_a_long_line_comes_first() {
+    let checker = Checker::new(Catalog::bundled());
+    let long = long_portfolio(40);
+    let short = kinds();
+    assert!(long.len() > 20 * short[0].len());
+    // The slowest line first, then short ones; another long one later, and a blank line.
+    let mut text = format!(
+        "{long}
+"
+    );
+    for i in 0..60 {
+        text.push_str(&short[i % short.len()]);
+        text.push('\n');
+        if i == 30 {
+            text.push_str(&long);
+            text.push_str("\n\n");
+        }
+    }
+    let expected = jsonl(&checker.check_jsonl(&text, &BatchOptions::default()));
+    assert_eq!(expected.lines().count(), 62);
+    let big = long.len();
+    for options in [
+        tight(1, 1_024, 6 << 20),
+        tight(2, 1_024, 6 << 20),
+        tight(2, 4, big * 4),
+        tight(3, 2, big),
+        tight(2, 1_024, big / 3),
+        tight(2, 1, 1),
+        tight(0, 8, short[0].len() * 3),
+    ] {
+        let mut out = Vec::new();
+        let reader = BufReader::with_capacity(97, text.as_bytes());
+        let written = checker.check_reader_to(reader, &mut out, &options, |_| {});
+        let label = format!(
+            "jobs {}, lines {}, bytes {}",
+            options.jobs, options.chunk_lines, options.chunk_bytes
+        );
+        assert_eq!(String::from_utf8(out).unwrap(), expected, "{label}");
+        assert!(
+            written.read_error.is_none() && written.write_error.is_none(),
+            "{label}"
+        );
+        assert_eq!(written.summary.portfolios, 62, "{label}");
+        assert_eq!(written.summary.blank, 1, "{label}");
+        assert_eq!(written.summary.bytes, text.len() as u64, "{label}");
+        // The iterator over the same bounds gives the same records.
+        let records: Vec<Record> = checker
+            .check_reader(text.as_bytes(), &options)
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(jsonl(&records), expected, "iterator, {label}");
+    }
+}
+
+#[test]
+fn streaming_an_over_long_line_gives_its_error_record_and_goes_on() {
+    let checker = Checker::new(Catalog::bundled());
+    let kinds = kinds();
+    let limit = kinds[0].len() + 10;
+    let long = format!(r#"{{"format": 1, "padding": "{}"}}"#, "x".repeat(limit * 5));
+    let text = format!("{long}\n{}\n{long}\r\n{}\n", kinds[1], kinds[0]);
+    for jobs in [1, 2] {
+        let mut options = tight(jobs, 1_024, 6 << 20);
+        options.check.limits.input_bytes = limit;
+        let mut out = Vec::new();
+        let written = checker.check_reader_to(
+            BufReader::with_capacity(100, text.as_bytes()),
+            &mut out,
+            &options,
+            |_| {},
+        );
+        let records: Vec<Record> = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect();
+        let verdicts: Vec<(u64, Verdict)> = records.iter().map(|r| (r.line, r.verdict())).collect();
+        assert_eq!(
+            verdicts,
+            [
+                (1, Verdict::Invalid),
+                (2, Verdict::Incomplete),
+                (3, Verdict::Invalid),
+                (4, Verdict::Complete)
+            ],
+            "jobs {jobs}"
+        );
+        assert_eq!(
+            records[2].result.as_ref().unwrap_err().errors()[0]
+                .code()
+                .as_str(),
+            "limit-exceeded"
+        );
+        assert_eq!(written.summary.exit_code(), 2);
+    }
+}
+
+/// Gives its bytes, then fails.
+struct FailingReader<'a>(&'a [u8]);
+
+impl std::io::Read for FailingReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.0.is_empty() {
+            return Err(std::io::Error::other("the disk went away"));
+        }
+        let n = buf.len().min(self.0.len());
+        buf[..n].copy_from_slice(&self.0[..n]);
+        self.0 = &self.0[n..];
+        Ok(n)
+    }
+}
+
+/// Takes `room` bytes, then fails.
+struct FullWriter {
+    taken: Vec<u8>,
+    room: usize,
+}
+
+impl std::io::Write for FullWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.taken.len() + buf.len() > self.room {
+            return Err(std::io::Error::other("no space left"));
+        }
+        self.taken.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn streaming_stops_at_a_read_or_write_error_after_every_earlier_record() {
+    let checker = Checker::new(Catalog::bundled());
+    let text = mixed();
+    let expected = jsonl(&checker.check_jsonl(&text, &BatchOptions::default()));
+    let lines: Vec<&str> = expected.lines().collect();
+    // The input breaks off after 50 whole lines.
+    let cut: usize = text.split_inclusive('\n').take(50).map(str::len).sum();
+    for jobs in [1, 2] {
+        let options = tight(jobs, 16, 6 << 20);
+        let mut out = Vec::new();
+        let written = checker.check_reader_to(
+            BufReader::new(FailingReader(&text.as_bytes()[..cut])),
+            &mut out,
+            &options,
+            |_| {},
+        );
+        let error = written.read_error.expect("the read error");
+        assert_eq!(error.to_string(), "the disk went away");
+        let got = String::from_utf8(out).unwrap();
+        let blank = text
+            .split_inclusive('\n')
+            .take(50)
+            .filter(|l| l.trim().is_empty())
+            .count();
+        assert_eq!(got.lines().count(), 50 - blank, "jobs {jobs}");
+        assert!(expected.starts_with(&got), "jobs {jobs}");
+        // The output fills up after three records: those are written whole, and no more.
+        let room = lines[..3].iter().map(|l| l.len() + 1).sum::<usize>() + 5;
+        let mut full = FullWriter {
+            taken: Vec::new(),
+            room,
+        };
+        let written = checker.check_reader_to(text.as_bytes(), &mut full, &options, |_| {});
+        assert!(written.write_error.is_some(), "jobs {jobs}");
+        assert_eq!(written.summary.portfolios, 3, "jobs {jobs}");
+        assert_eq!(
+            String::from_utf8(full.taken).unwrap(),
+            format!("{}\n", lines[..3].join("\n"))
+        );
+    }
+}
+
+#[test]
+fn write_json_line_writes_the_bytes_of_to_json_line() {
+    let checker = Checker::new(Catalog::bundled());
+    for record in checker.check_jsonl(&mixed(), &BatchOptions::default()) {
+        let mut bytes = Vec::new();
+        record.write_json_line(&mut bytes).unwrap();
+        assert_eq!(String::from_utf8(bytes).unwrap(), record.to_json_line());
+    }
+}
+
 /// What `BoundedLines` must give, written the plain way: split at `\n`, drop one `\r` before
 /// it, drop a byte order mark at the start, keep at most `limit + 1` bytes of each line.
 fn reference_lines(input: &[u8], limit: usize) -> Vec<(u64, Vec<u8>, u64)> {

@@ -199,6 +199,24 @@ impl<'c> Checker<'c> {
             .map_err(|problems| LoadErrors::new(problems.into_iter().map(Problem::into_error).collect()))
     }
 
+    /// As [`Checker::check_source`] on JSON bytes the caller gives up: they are needed only
+    /// to locate errors, so they are dropped once the portfolio has validated, before the
+    /// report is assembled, where a batch line's memory peaks.
+    pub(crate) fn check_json_bytes(
+        &self,
+        name: &str,
+        bytes: Vec<u8>,
+        options: &CheckOptions,
+    ) -> Result<Report<'_>, LoadErrors> {
+        let source = Source::from_bytes(name, &bytes, crate::load::Format::Json)?;
+        let portfolio = source.parse_with(&options.limits)?;
+        let resolution = self
+            .validate(&portfolio, options)
+            .map_err(|problems| source.locate(problems))?;
+        drop(bytes);
+        Ok(assemble::report(&self.catalog, &portfolio, options, &resolution))
+    }
+
     fn check_inner(&self, portfolio: &Portfolio, options: &CheckOptions) -> Result<Report<'_>, Vec<Problem>> {
         let resolution = self.validate(portfolio, options)?;
         Ok(assemble::report(&self.catalog, portfolio, options, &resolution))

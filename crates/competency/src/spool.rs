@@ -1,0 +1,101 @@
+//! Bytes written in blocks, for a record serialised on a worker and written out later in input
+//! order: unlike a growing `Vec`, nothing is copied as it grows and at most one block is
+//! unused, so a 5 MB record holds 5 MB, not up to 8.
+
+use std::io::{self, Write};
+
+/// The first block; each next one is twice as large, up to [`MOST`], so a small record costs
+/// little and a large one few blocks.
+const FIRST: usize = 1024;
+const MOST: usize = 64 * 1024;
+
+/// Bytes in blocks.
+#[derive(Debug, Default)]
+pub(crate) struct Spool {
+    blocks: Vec<Vec<u8>>,
+}
+
+impl Spool {
+    /// Writes every block to `out`, in order.
+    pub(crate) fn write_to(&self, out: &mut impl Write) -> io::Result<()> {
+        self.blocks.iter().try_for_each(|block| out.write_all(block))
+    }
+}
+
+impl Write for Spool {
+    // Serialising writes a few bytes at a time: the common case, room in the last block, is
+    // kept short enough to inline.
+    #[inline]
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if let Some(block) = self.blocks.last_mut() {
+            if block.capacity() - block.len() >= buf.len() {
+                block.extend_from_slice(buf);
+                return Ok(buf.len());
+            }
+        }
+        self.write_across(buf)
+    }
+
+    #[inline]
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.write(buf).map(drop)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Spool {
+    /// Writes what does not fit in the last block: fills it, then new blocks.
+    #[cold]
+    fn write_across(&mut self, mut buf: &[u8]) -> io::Result<usize> {
+        let written = buf.len();
+        while !buf.is_empty() {
+            match self
+                .blocks
+                .last_mut()
+                .filter(|block| block.len() < block.capacity())
+            {
+                Some(block) => {
+                    let take = buf.len().min(block.capacity() - block.len());
+                    block.extend_from_slice(&buf[..take]);
+                    buf = &buf[take..];
+                }
+                None => {
+                    let size = self
+                        .blocks
+                        .last()
+                        .map_or(FIRST, |block| (block.capacity() * 2).min(MOST));
+                    self.blocks.push(Vec::with_capacity(size));
+                }
+            }
+        }
+        Ok(written)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bytes_come_out_as_they_went_in_whatever_the_writes() {
+        let text: Vec<u8> = (0..300_000u32).map(|i| (i % 251) as u8).collect();
+        let mut spool = Spool::default();
+        let mut rest = &text[..];
+        for size in [0, 1, 1023, 1, 5000, 70_000].into_iter().cycle() {
+            if rest.is_empty() {
+                break;
+            }
+            let take = size.min(rest.len());
+            spool.write_all(&rest[..take]).unwrap_or_default();
+            rest = &rest[take..];
+        }
+        let mut out = Vec::new();
+        spool.write_to(&mut out).unwrap_or_default();
+        assert_eq!(out, text);
+        let held: usize = spool.blocks.iter().map(Vec::capacity).sum();
+        assert!(held < text.len() + MOST, "{held}");
+    }
+}
