@@ -34,12 +34,23 @@ impl Validator<'_> {
     }
 
     fn text(&mut self, path: Path, text: &str, what: &str) {
-        if text.chars().all(|c| c.is_whitespace() || is_hidden_char(c)) {
+        // Most wording is printable ASCII and line breaks: one pass over the bytes settles it
+        // (of those, only a space and a line break are white space, and none is hidden).
+        let plain = text.bytes().all(|b| (0x20..0x7f).contains(&b) || b == b'\n');
+        let empty = if plain {
+            text.bytes().all(|b| b == b' ' || b == b'\n')
+        } else {
+            text.chars().all(|c| c.is_whitespace() || is_hidden_char(c))
+        };
+        if empty {
             self.push(
                 Problem::new(ErrorCode::EmptyText, path, format!("{what} is empty"))
                     .help("write the source's wording"),
             );
-        } else if let Some(c) = text.chars().find(|c| *c != '\n' && is_hidden_char(*c)) {
+        } else if let Some(c) = (!plain)
+            .then(|| text.chars().find(|c| *c != '\n' && is_hidden_char(*c)))
+            .flatten()
+        {
             // Source wording never needs a terminal escape, a tab or a bidi override.
             self.push(
                 Problem::new(
