@@ -186,14 +186,6 @@ fn with_header(cache: &[u8], header_json: &serde_json::Value) -> Vec<u8> {
     out
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 #[test]
 fn a_cache_of_another_version_or_layout_is_not_used() {
     let sources = bundled();
@@ -251,49 +243,6 @@ fn a_truncated_or_damaged_cache_is_not_used() {
     longer.extend(b"[]");
     assert!(matches!(
         load_with(&sources, &longer),
-        Some(CacheMiss::Damaged { .. })
-    ));
-}
-
-/// A forged cache, with a checksum that matches, whose unit the files would not give: its
-/// units are validated as parsed units are, and it is not used.
-#[test]
-fn a_forged_cache_with_an_invalid_unit_is_not_used() {
-    let sources = bundled();
-    let cache = cache_of(&sources);
-    let (mut json, units_at) = header(&cache);
-    let mut units: serde_json::Value = serde_json::from_slice(&cache[units_at..]).unwrap();
-    let forge = |units: &serde_json::Value, json: &mut serde_json::Value| {
-        let payload = serde_json::to_vec(units).unwrap();
-        json["units_sha256"] = sha256_hex(&payload).into();
-        let mut out = with_header(&cache, json);
-        let (_, at) = header(&out);
-        out.truncate(at);
-        out.extend(payload);
-        out
-    };
-    // The forging itself is right: unchanged units are used.
-    assert_eq!(load_with(&sources, &forge(&units, &mut json)), None);
-    // An empty title breaks a unit rule.
-    units[0]["title"] = " ".into();
-    assert_eq!(
-        load_with(&sources, &forge(&units, &mut json)),
-        Some(CacheMiss::InvalidUnit {
-            name: sources[0].0.clone()
-        })
-    );
-    // Two files giving one release: the duplicate is refused as from files.
-    let mut twice: serde_json::Value = serde_json::from_slice(&cache[units_at..]).unwrap();
-    twice[1] = twice[0].clone();
-    assert!(matches!(
-        load_with(&sources, &forge(&twice, &mut json)),
-        Some(CacheMiss::InvalidUnit { .. })
-    ));
-    // One unit fewer than files.
-    let mut fewer: serde_json::Value = serde_json::from_slice(&cache[units_at..]).unwrap();
-    fewer.as_array_mut().unwrap().pop();
-    assert!(matches!(
-        load_with(&sources, &forge(&fewer, &mut json)),
         Some(CacheMiss::Damaged { .. })
     ));
 }
