@@ -658,8 +658,8 @@ pub fn units_dir_with_cache(label: &str, count: usize) -> (std::path::PathBuf, V
 /// `competency --only-units DIR --catalog-cache FILE` does it.
 pub fn load_cached(dir: &std::path::Path, cache_file: &std::path::Path) -> competency::SharedChecker {
     let cache = std::fs::read(cache_file).expect("the cache file");
-    let (catalog, used) =
-        Catalog::from_paths_cached(std::slice::from_ref(&dir.to_path_buf()), Some(&cache)).expect("the units load");
+    let (catalog, used) = Catalog::from_paths_cached(std::slice::from_ref(&dir.to_path_buf()), Some(&cache))
+        .expect("the units load");
     assert_eq!(used, competency::CacheUse::Used, "the cache is for these files");
     Checker::shared(std::sync::Arc::new(catalog))
 }
