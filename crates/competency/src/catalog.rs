@@ -556,8 +556,16 @@ fn read_sources(paths: &[PathBuf]) -> (Vec<(String, String)>, Vec<LoadError>) {
     for file in files {
         let name = file.display().to_string();
         match read_limited(&file, UNIT_FILE_BYTES) {
-            Ok(Some(bytes)) => match decode(&name, &bytes) {
-                Ok(text) => texts.push((name, text.to_owned())),
+            Ok(Some(mut bytes)) => match decode(&name, &bytes).map(|text| bytes.len() - text.len()) {
+                Ok(mark) => {
+                    // The text is the bytes after any byte order mark: kept, not copied.
+                    bytes.drain(..mark);
+                    match String::from_utf8(bytes) {
+                        Ok(text) => texts.push((name, text)),
+                        // `decode` has checked the bytes; were it wrong, they are refused.
+                        Err(e) => errors.extend(decode(&name, e.as_bytes()).err()),
+                    }
+                }
                 Err(e) => errors.push(e),
             },
             Ok(None) => errors.push(file_error(
@@ -651,11 +659,13 @@ impl Assembly {
 
 pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
-    use std::fmt::Write;
+    // By table, not by `write!` per byte: a catalog cache hashes every unit file on each load.
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     sha2::Sha256::digest(bytes)
         .iter()
         .fold(String::with_capacity(64), |mut out, b| {
-            let _ = write!(out, "{b:02x}");
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xf)]));
             out
         })
 }

@@ -271,6 +271,11 @@ fn a_directory_cache_follows_its_files_not_their_directory() {
     };
     let (catalog, used) = Catalog::from_paths_cached(std::slice::from_ref(&there), Some(&cache)).unwrap();
     assert_eq!((used, &catalog), (CacheUse::Used, Catalog::bundled()));
+    // A byte order mark is not part of the text: the same digest, and the cache is used.
+    let (name, text) = Catalog::bundled_sources()[2];
+    std::fs::write(there.join(name), format!("\u{feff}{text}")).unwrap();
+    let (catalog, used) = Catalog::from_paths_cached(std::slice::from_ref(&there), Some(&cache)).unwrap();
+    assert_eq!((used, &catalog), (CacheUse::Used, Catalog::bundled()));
     // A file that does not parse: the same errors as without a cache.
     std::fs::write(there.join("BSBFLM507A.toml"), "code = ").unwrap();
     let with_cache = Catalog::from_paths_cached(std::slice::from_ref(&there), Some(&cache)).unwrap_err();
