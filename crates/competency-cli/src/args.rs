@@ -22,6 +22,11 @@ pub(crate) struct Cli {
     /// provably uses the driver's units (docs/scaling.md).
     #[arg(long, global = true, value_name = "DIGEST")]
     pub(crate) expect_catalog: Option<String>,
+    /// Keep the catalog of --units or --only-units in this file, and load it from there while
+    /// the unit files are the same (by name, SHA-256 and order) instead of parsing them again.
+    /// A cache that does not match, or is damaged, is rewritten, with a note on standard error.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub(crate) catalog_cache: Option<PathBuf>,
     #[command(subcommand)]
     pub(crate) command: Command,
 }

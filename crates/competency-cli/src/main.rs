@@ -6,6 +6,7 @@
 
 mod args;
 mod batch;
+mod cache;
 mod doc;
 mod escape;
 mod many;
@@ -130,12 +131,20 @@ fn pin(catalog: &Catalog, cli: &Cli) -> Result<(), LoadErrors> {
 fn load_catalog(cli: &Cli) -> Result<(std::borrow::Cow<'static, Catalog>, Vec<String>), LoadErrors> {
     use std::borrow::Cow;
     match (&cli.units, &cli.only_units) {
-        (_, Some(dir)) => Ok((Cow::Owned(Catalog::from_dir(dir)?), Vec::new())),
+        (_, Some(dir)) => {
+            let (catalog, note) = cache::load_dir(dir, cli.catalog_cache.as_deref())?;
+            Ok((Cow::Owned(catalog), note.into_iter().collect()))
+        }
         (Some(dir), None) => {
-            let (merged, overlaps) = Catalog::bundled().extended(Catalog::from_dir(dir)?);
-            let notes = overlaps
-                .iter()
-                .map(|o| overlap_note(o, &dir.display().to_string(), &merged))
+            let (catalog, note) = cache::load_dir(dir, cli.catalog_cache.as_deref())?;
+            let (merged, overlaps) = Catalog::bundled().extended(catalog);
+            let notes = note
+                .into_iter()
+                .chain(
+                    overlaps
+                        .iter()
+                        .map(|o| overlap_note(o, &dir.display().to_string(), &merged)),
+                )
                 .collect();
             Ok((Cow::Owned(merged), notes))
         }
@@ -176,6 +185,13 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
             ))),
             Err(errors) => Err(errors.into()),
         };
+    }
+    if cli.catalog_cache.is_some() && cli.units.is_none() && cli.only_units.is_none() {
+        // The bundled catalog is compiled into the binary: there is nothing to cache.
+        return Err(Failure(
+            "error: --catalog-cache keeps the catalog of --units DIR or --only-units DIR; give one of them"
+                .to_owned(),
+        ));
     }
     if let Command::Schema { document } = &cli.command {
         // The parser took the name from the same list, so it is one of them.

@@ -6,5 +6,6 @@
 fn cli_cases() {
     trycmd::TestCases::new()
         .env("NO_COLOR", "1")
-        .case("../../tests/cli/*.toml");
+        .case("../../tests/cli/*.toml")
+        .case("../../tests/cli/*.trycmd");
 }

@@ -4,7 +4,8 @@
 //! portfolio. Not run by `cargo test`; docs/performance.md says how the figures were taken.
 //!
 //! - `catalog`: load (parse and validate) and compile the bundled catalog, and a catalog of
-//!   100 units of real size (renamed copies of the bundled ones, in memory);
+//!   100 units of real size (renamed copies of the bundled ones, in memory; and as files with
+//!   a catalog cache, read, hashed and validated);
 //! - `per_unit`: each bundled unit's complete example portfolio (`examples/`), as JSON;
 //! - `per_size`: generated valid portfolios of 10 to 10,000 items (seeded, as `generate`);
 //! - in each: `parse` (text to portfolio), `check` (validate and evaluate a parsed portfolio,
@@ -63,6 +64,18 @@ mod catalog {
     fn hundred_units_load_compile(bencher: Bencher) {
         let sources = portfolios::renamed_units(100);
         bencher.bench(|| Checker::shared(Arc::new(load(&sources))));
+    }
+
+    /// From a catalog cache: the unit files and the cache file read, the files hashed, the
+    /// cached units validated, then compiled.
+    #[divan::bench(sample_count = 20)]
+    fn hundred_units_from_cache_compile(bencher: Bencher) {
+        let (dir, cache) = portfolios::units_dir_with_cache("bench-units", 100);
+        let cache_file = dir.with_extension("cache");
+        std::fs::write(&cache_file, &cache).expect("the cache file written");
+        bencher.bench(|| portfolios::load_cached(&dir, &cache_file));
+        let _ = std::fs::remove_dir_all(&dir);
+        let _ = std::fs::remove_file(&cache_file);
     }
 }
 

@@ -5,6 +5,7 @@ use std::sync::{Arc, OnceLock};
 
 use indexmap::IndexMap;
 
+use crate::catalog_cache::{self, CacheMiss, CacheUse, CachedFile, cache_name};
 use crate::error::{ErrorCode, LoadError, LoadErrors, Problem};
 use crate::ids::{UnitCode, UnitRef};
 use crate::load::{Format, decode, file_error, load_unit, locate};
@@ -13,6 +14,7 @@ use crate::read::{UNIT_FILE_BYTES, read_limited};
 use crate::resolve::ResolveError;
 use crate::suggest::suggest;
 use crate::unit::{RelationKind, Unit};
+use crate::unit_rules::validate_unit;
 
 /// The unit files shipped inside the library, in code order (the `competency-units` crate,
 /// which is the top-level `units/` folder).
@@ -78,56 +80,81 @@ impl Catalog {
     pub fn from_sources<'a>(
         sources: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<Catalog, LoadErrors> {
-        let mut units: IndexMap<UnitCode, Vec<(String, Held)>> = IndexMap::new();
-        let mut errors = Vec::new();
+        let mut assembly = Assembly::default();
         for (name, text) in sources {
             match load_unit(name, text) {
-                Err(mut e) => errors.append(&mut e),
-                Ok(unit) => {
-                    if let Some(problem) = file_name_problem(name, &unit) {
-                        errors.extend(locate(name, text, Format::Toml, vec![problem]));
-                    }
-                    let releases = units.entry(unit.code.clone()).or_default();
-                    if let Some((first, _)) = releases.iter().find(|(_, h)| h.unit.release == unit.release) {
-                        errors.push(file_error(
-                            ErrorCode::DuplicateUnit,
-                            name,
-                            format!(
-                                "unit {} (release {}) is already defined in {first}",
-                                unit.code, unit.release
-                            ),
-                            Some(
-                                "keep one file per release of a unit; if this file holds another release, correct its `release`"
-                                    .to_owned(),
-                            ),
-                        ));
-                        continue;
-                    }
-                    let digest = sha256_hex(text.as_bytes());
-                    releases.push((
-                        name.to_owned(),
-                        Held {
-                            unit: Arc::new(unit),
-                            digest,
-                        },
-                    ));
-                }
+                Err(mut e) => assembly.errors.append(&mut e),
+                Ok(unit) => assembly.add(name, text, unit, sha256_hex(text.as_bytes())),
             }
         }
-        if errors.is_empty() {
-            Ok(Catalog {
-                units: units
-                    .into_iter()
-                    .map(|(code, releases)| {
-                        let mut held: Vec<Held> = releases.into_iter().map(|(_, h)| h).collect();
-                        held.sort_by_key(|h| h.unit.release);
-                        (code, held)
-                    })
-                    .collect(),
-            })
-        } else {
-            Err(LoadErrors::new(errors))
+        assembly.finish()
+    }
+
+    /// Loads units from (name, TOML text) pairs as [`Catalog::from_sources`] does, from
+    /// `cache` when it holds the catalog of exactly these files, as the bytes of
+    /// [`CacheUse::Rebuilt`] do. A cache never changes the result: when it was written for
+    /// other files (by file name, content or order), by another version of this crate, or is
+    /// damaged in any way, it is not used, the TOML is parsed, and the reason comes back with
+    /// fresh cache bytes to write (docs/units.md).
+    ///
+    /// ```
+    /// use competency::{CacheMiss, CacheUse, Catalog};
+    /// let sources = Catalog::bundled_sources();
+    /// let (catalog, used) = Catalog::from_sources_cached(sources.iter().copied(), None).unwrap();
+    /// let CacheUse::Rebuilt { reason: CacheMiss::Absent, cache } = used else { panic!() };
+    /// let (again, used) = Catalog::from_sources_cached(sources.iter().copied(), Some(&cache)).unwrap();
+    /// assert_eq!((&again, used), (&catalog, CacheUse::Used));
+    /// // One file fewer: the cache is not used.
+    /// let (_, used) = Catalog::from_sources_cached(sources[1..].iter().copied(), Some(&cache)).unwrap();
+    /// assert!(matches!(used, CacheUse::Rebuilt { reason: CacheMiss::FileRemoved { .. }, .. }));
+    /// ```
+    pub fn from_sources_cached<'a>(
+        sources: impl IntoIterator<Item = (&'a str, &'a str)>,
+        cache: Option<&[u8]>,
+    ) -> Result<(Catalog, CacheUse), LoadErrors> {
+        let sources: Vec<(&str, &str)> = sources.into_iter().collect();
+        let files: Vec<CachedFile> = sources
+            .iter()
+            .map(|(name, text)| CachedFile::new(name, sha256_hex(text.as_bytes())))
+            .collect();
+        let reason = match cache.map(|bytes| catalog_cache::read(bytes, &files)) {
+            None => CacheMiss::Absent,
+            Some(Err(reason)) => reason,
+            Some(Ok(units)) => match Self::from_cached_units(&sources, &files, units) {
+                Ok(catalog) => return Ok((catalog, CacheUse::Used)),
+                Err(reason) => reason,
+            },
+        };
+        let catalog = Self::from_sources(sources)?;
+        let cache = catalog_cache::write(&catalog, &files);
+        Ok((catalog, CacheUse::Rebuilt { reason, cache }))
+    }
+
+    /// The catalog of units decoded from a cache, one per source in source order, validated and
+    /// assembled as units parsed from the sources are: a cache that holds anything else than
+    /// what the files give is refused, not used.
+    fn from_cached_units(
+        sources: &[(&str, &str)],
+        files: &[CachedFile],
+        units: Vec<Unit>,
+    ) -> Result<Catalog, CacheMiss> {
+        let mut assembly = Assembly::default();
+        for (((name, text), file), unit) in sources.iter().zip(files).zip(units) {
+            if !validate_unit(&unit).is_empty() {
+                return Err(CacheMiss::InvalidUnit {
+                    name: file.name.clone(),
+                });
+            }
+            assembly.add(name, text, unit, file.digest.clone());
         }
+        assembly.finish().map_err(|errors| CacheMiss::InvalidUnit {
+            name: errors
+                .errors()
+                .first()
+                .and_then(LoadError::file)
+                .map(|f| cache_name(f).to_owned())
+                .unwrap_or_default(),
+        })
     }
 
     /// Loads every `*.toml` file in a directory, in file-name order, except `Cargo.toml` (the
@@ -138,60 +165,28 @@ impl Catalog {
 
     /// Loads unit files and directories of unit files, collecting every problem in all of them.
     pub fn from_paths(paths: &[PathBuf]) -> Result<Catalog, LoadErrors> {
-        let mut files = Vec::new();
-        let mut errors = Vec::new();
-        for path in paths {
-            let name = path.display().to_string();
-            if path.is_dir() {
-                match toml_files(path) {
-                    Ok(found) if found.is_empty() => errors.push(file_error(
-                        ErrorCode::NoUnits,
-                        &name,
-                        "the directory holds no .toml unit files".to_owned(),
-                        None,
-                    )),
-                    Ok(mut found) => files.append(&mut found),
-                    Err(e) => errors.push(file_error(
-                        ErrorCode::Io,
-                        &name,
-                        format!("cannot read directory: {e}"),
-                        None,
-                    )),
-                }
-            } else {
-                files.push(path.clone());
-            }
-        }
-        let mut texts = Vec::new();
-        for file in files {
-            let name = file.display().to_string();
-            match read_limited(&file, UNIT_FILE_BYTES) {
-                Ok(Some(bytes)) => match decode(&name, &bytes) {
-                    Ok(text) => texts.push((name, text.to_owned())),
-                    Err(e) => errors.push(e),
-                },
-                Ok(None) => errors.push(file_error(
-                    ErrorCode::LimitExceeded,
-                    &name,
-                    format!("the file is over the limit of {UNIT_FILE_BYTES} bytes for a unit file"),
-                    Some("a unit file is tens of kilobytes; is this the right file?".to_owned()),
-                )),
-                Err(e) => errors.push(file_error(
-                    ErrorCode::Io,
-                    &name,
-                    format!("cannot read file: {e}"),
-                    None,
-                )),
-            }
-        }
-        match Self::from_sources(texts.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
-            Ok(catalog) if errors.is_empty() => Ok(catalog),
-            Ok(_) => Err(LoadErrors::new(errors)),
-            Err(more) => {
-                errors.extend(more);
-                Err(LoadErrors::new(errors))
-            }
-        }
+        let (texts, errors) = read_sources(paths);
+        with_read_errors(
+            errors,
+            Self::from_sources(texts.iter().map(|(n, t)| (n.as_str(), t.as_str()))),
+        )
+    }
+
+    /// Loads unit files and directories of unit files as [`Catalog::from_paths`] does, from
+    /// `cache` when it holds the catalog of exactly these files (see
+    /// [`Catalog::from_sources_cached`]). Every file is still read and hashed to decide. Files
+    /// are compared by file name (not directory), content and order, so that a directory and
+    /// its cache can be moved together. When a file cannot be read, the errors are those of
+    /// [`Catalog::from_paths`].
+    pub fn from_paths_cached(
+        paths: &[PathBuf],
+        cache: Option<&[u8]>,
+    ) -> Result<(Catalog, CacheUse), LoadErrors> {
+        let (texts, errors) = read_sources(paths);
+        with_read_errors(
+            errors,
+            Self::from_sources_cached(texts.iter().map(|(n, t)| (n.as_str(), t.as_str())), cache),
+        )
     }
 
     /// This catalog with `other`'s units added. A unit of `other` replaces this catalog's unit
@@ -530,13 +525,147 @@ fn file_name_problem(name: &str, unit: &Unit) -> Option<Problem> {
     }
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
+/// The unit files of `paths` (directories' `*.toml` files in file-name order) as (name, text),
+/// and the problems met reading them.
+fn read_sources(paths: &[PathBuf]) -> (Vec<(String, String)>, Vec<LoadError>) {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        let name = path.display().to_string();
+        if path.is_dir() {
+            match toml_files(path) {
+                Ok(found) if found.is_empty() => errors.push(file_error(
+                    ErrorCode::NoUnits,
+                    &name,
+                    "the directory holds no .toml unit files".to_owned(),
+                    None,
+                )),
+                Ok(mut found) => files.append(&mut found),
+                Err(e) => errors.push(file_error(
+                    ErrorCode::Io,
+                    &name,
+                    format!("cannot read directory: {e}"),
+                    None,
+                )),
+            }
+        } else {
+            files.push(path.clone());
+        }
+    }
+    let mut texts = Vec::new();
+    for file in files {
+        let name = file.display().to_string();
+        match read_limited(&file, UNIT_FILE_BYTES) {
+            Ok(Some(mut bytes)) => match decode(&name, &bytes).map(|text| bytes.len() - text.len()) {
+                Ok(mark) => {
+                    // The text is the bytes after any byte order mark: kept, not copied.
+                    bytes.drain(..mark);
+                    match String::from_utf8(bytes) {
+                        Ok(text) => texts.push((name, text)),
+                        // `decode` has checked the bytes; were it wrong, they are refused.
+                        Err(e) => errors.extend(decode(&name, e.as_bytes()).err()),
+                    }
+                }
+                Err(e) => errors.push(e),
+            },
+            Ok(None) => errors.push(file_error(
+                ErrorCode::LimitExceeded,
+                &name,
+                format!("the file is over the limit of {UNIT_FILE_BYTES} bytes for a unit file"),
+                Some("a unit file is tens of kilobytes; is this the right file?".to_owned()),
+            )),
+            Err(e) => errors.push(file_error(
+                ErrorCode::Io,
+                &name,
+                format!("cannot read file: {e}"),
+                None,
+            )),
+        }
+    }
+    (texts, errors)
+}
+
+/// The result of loading what could be read, with the problems of reading first.
+fn with_read_errors<T>(mut errors: Vec<LoadError>, loaded: Result<T, LoadErrors>) -> Result<T, LoadErrors> {
+    match loaded {
+        Ok(loaded) if errors.is_empty() => Ok(loaded),
+        Ok(_) => Err(LoadErrors::new(errors)),
+        Err(more) => {
+            errors.extend(more);
+            Err(LoadErrors::new(errors))
+        }
+    }
+}
+
+/// Units being gathered into a catalog, one file at a time, with the problems found.
+#[derive(Default)]
+struct Assembly {
+    /// Per code, in load order: the releases held, each with the name of its file.
+    units: IndexMap<UnitCode, Vec<(String, Held)>>,
+    errors: Vec<LoadError>,
+}
+
+impl Assembly {
+    /// Adds a valid unit read from file `name` (with `text` and its digest), or the problem
+    /// with it: a file name that names another unit, or a release another file holds.
+    fn add(&mut self, name: &str, text: &str, unit: Unit, digest: String) {
+        if let Some(problem) = file_name_problem(name, &unit) {
+            self.errors
+                .extend(locate(name, text, Format::Toml, vec![problem]));
+        }
+        let releases = self.units.entry(unit.code.clone()).or_default();
+        if let Some((first, _)) = releases.iter().find(|(_, h)| h.unit.release == unit.release) {
+            self.errors.push(file_error(
+                ErrorCode::DuplicateUnit,
+                name,
+                format!(
+                    "unit {} (release {}) is already defined in {first}",
+                    unit.code, unit.release
+                ),
+                Some(
+                    "keep one file per release of a unit; if this file holds another release, correct its `release`"
+                        .to_owned(),
+                ),
+            ));
+            return;
+        }
+        releases.push((
+            name.to_owned(),
+            Held {
+                unit: Arc::new(unit),
+                digest,
+            },
+        ));
+    }
+
+    /// The catalog, each code's releases in ascending order, or every problem found.
+    fn finish(self) -> Result<Catalog, LoadErrors> {
+        if !self.errors.is_empty() {
+            return Err(LoadErrors::new(self.errors));
+        }
+        Ok(Catalog {
+            units: self
+                .units
+                .into_iter()
+                .map(|(code, releases)| {
+                    let mut held: Vec<Held> = releases.into_iter().map(|(_, h)| h).collect();
+                    held.sort_by_key(|h| h.unit.release);
+                    (code, held)
+                })
+                .collect(),
+        })
+    }
+}
+
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
-    use std::fmt::Write;
+    // By table, not by `write!` per byte: a catalog cache hashes every unit file on each load.
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     sha2::Sha256::digest(bytes)
         .iter()
         .fold(String::with_capacity(64), |mut out, b| {
-            let _ = write!(out, "{b:02x}");
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xf)]));
             out
         })
 }

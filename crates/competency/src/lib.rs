@@ -24,6 +24,7 @@ struct ReadmeDoctests;
 mod batch;
 mod builder;
 mod catalog;
+mod catalog_cache;
 mod check;
 mod error;
 mod hash;
@@ -54,6 +55,7 @@ mod unit_rules;
 
 pub use batch::{BatchOptions, Record, Records, Summary, Verdict, Written};
 pub use catalog::{Catalog, Overlap, OverlapKind};
+pub use catalog_cache::{CacheMiss, CacheUse};
 pub use check::{CheckOptions, Checker, SharedChecker};
 pub use error::{ErrorCode, LoadError, LoadErrors};
 pub use ids::{CriterionId, ElementId, IdError, ItemId, Tag, UnitCode, UnitRef};

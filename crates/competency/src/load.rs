@@ -44,7 +44,13 @@ impl Format {
 /// Parses TOML into `T`, reporting a syntax or shape error with its position. Shapes are
 /// read strictly (see [`crate::strict`]): an array where a table belongs is an error.
 pub(crate) fn parse_toml<T: DeserializeOwned>(name: &str, text: &str) -> Result<T, LoadError> {
-    let deserializer = toml::Deserializer::parse(text).map_err(|e| {
+    from_tree(name, text, parse_tree(name, text)?)
+}
+
+/// The first half of [`parse_toml`]: the text as toml's span-keeping tree, or a located syntax
+/// error. A caller that inspects the tree before [`from_tree`] parses the text once.
+fn parse_tree<'t>(name: &str, text: &'t str) -> Result<toml::Spanned<toml::de::DeTable<'t>>, LoadError> {
+    toml::de::DeTable::parse(text).map_err(|e| {
         let message = first_line(e.message());
         // toml gives its recursion limit no position: find where the nesting gets deep.
         let (message, offset) = match e.span() {
@@ -60,8 +66,16 @@ pub(crate) fn parse_toml<T: DeserializeOwned>(name: &str, text: &str) -> Result<
             text,
             offset,
         )
-    })?;
-    strict::deserialize(deserializer).map_err(|e: toml::de::Error| {
+    })
+}
+
+/// The second half of [`parse_toml`]: `T` read strictly from the tree of `text`.
+fn from_tree<'t, T: DeserializeOwned>(
+    name: &str,
+    text: &'t str,
+    tree: toml::Spanned<toml::de::DeTable<'t>>,
+) -> Result<T, LoadError> {
+    strict::deserialize(toml::Deserializer::from(tree)).map_err(|e: toml::de::Error| {
         let error = serde_error(e.message());
         located(error, name, text, e.span().map(|s| s.start))
     })
@@ -210,8 +224,12 @@ pub(crate) fn locate(name: &str, text: &str, format: Format, problems: Vec<Probl
 
 /// Parses and validates one unit file.
 pub(crate) fn load_unit(name: &str, text: &str) -> Result<Unit, Vec<LoadError>> {
-    let unit: Unit = parse_toml(name, text).map_err(|e| vec![e])?;
-    if let Some(error) = rule_shape_error(text) {
+    let tree = parse_tree(name, text).map_err(|e| vec![e])?;
+    // Read from the tree before serde consumes it, so that the text is parsed once; a shape
+    // error comes after any error serde finds, as it did when it was looked for afterwards.
+    let shape = rule_shape_error(tree.get_ref(), text);
+    let unit: Unit = from_tree(name, text, tree).map_err(|e| vec![e])?;
+    if let Some(error) = shape {
         return Err(vec![error.with_file(name)]);
     }
     let problems = validate_unit(&unit);
@@ -225,7 +243,7 @@ pub(crate) fn load_unit(name: &str, text: &str) -> Result<Unit, Vec<LoadError>> 
 /// An array written where a rule or its `where` filter belongs. Rules are internally tagged,
 /// so serde reads them from a buffer that [`crate::strict`] cannot see into, and would take
 /// `rule = ["count", 3]` as a count rule: the rules' shapes are checked on the document tree.
-fn rule_shape_error(text: &str) -> Option<LoadError> {
+fn rule_shape_error(root: &toml::de::DeTable<'_>, text: &str) -> Option<LoadError> {
     use toml::de::{DeTable, DeValue};
     type Value<'a> = toml::Spanned<DeValue<'a>>;
     fn get<'t, 'a>(table: &'t DeTable<'a>, key: &str) -> Option<&'t Value<'a>> {
@@ -260,9 +278,8 @@ fn rule_shape_error(text: &str) -> Option<LoadError> {
         }
         None
     }
-    let root = DeTable::parse(text).ok()?;
     for section in ["evidence", "conditions"] {
-        let Some(DeValue::Array(entries)) = get(root.get_ref(), section).map(|v| v.get_ref()) else {
+        let Some(DeValue::Array(entries)) = get(root, section).map(|v| v.get_ref()) else {
             continue;
         };
         for (i, entry) in entries.iter().enumerate() {

@@ -42,6 +42,38 @@ impl Path {
     }
 }
 
+/// A path not built yet: steps kept on the stack, each borrowing the one before, made into a
+/// [`Path`] only when a problem is found there. Checks that pass, nearly all of them,
+/// then allocate nothing.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum At<'a> {
+    Root,
+    Key(&'a At<'a>, &'static str),
+    Index(&'a At<'a>, usize),
+}
+
+impl<'a> At<'a> {
+    /// This place extended by a key.
+    pub(crate) fn key(&'a self, key: &'static str) -> At<'a> {
+        At::Key(self, key)
+    }
+    /// This place extended by an array index.
+    pub(crate) fn index(&'a self, index: usize) -> At<'a> {
+        At::Index(self, index)
+    }
+    /// The path to this place.
+    pub(crate) fn path(&self) -> Path {
+        let (up, seg) = match *self {
+            At::Root => return Path::root(),
+            At::Key(up, key) => (up, Seg::Key(key)),
+            At::Index(up, index) => (up, Seg::Index(index)),
+        };
+        let mut path = up.path();
+        path.0.push(seg);
+        path
+    }
+}
+
 impl fmt::Display for Path {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for seg in &self.0 {

@@ -638,6 +638,32 @@ pub fn renamed_units(count: usize) -> Vec<(String, String)> {
         .collect()
 }
 
+/// `renamed_units(count)` written as files to a new directory under the system's temporary
+/// directory (named after `label` and the process), and a catalog cache of that directory:
+/// what the cached catalog measures load. The caller removes the directory.
+pub fn units_dir_with_cache(label: &str, count: usize) -> (std::path::PathBuf, Vec<u8>) {
+    let dir = std::env::temp_dir().join(format!("competency-{label}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    for (name, text) in renamed_units(count) {
+        std::fs::write(dir.join(name), text).expect("a unit file written");
+    }
+    match Catalog::from_paths_cached(std::slice::from_ref(&dir), None) {
+        Ok((_, competency::CacheUse::Rebuilt { cache, .. })) => (dir, cache),
+        _ => panic!("the renamed units load, and no cache was given"),
+    }
+}
+
+/// The catalog of a directory from its cache, which must be used; then compiled, as
+/// `competency --only-units DIR --catalog-cache FILE` does it.
+pub fn load_cached(dir: &std::path::Path, cache_file: &std::path::Path) -> competency::SharedChecker {
+    let cache = std::fs::read(cache_file).expect("the cache file");
+    let (catalog, used) = Catalog::from_paths_cached(std::slice::from_ref(&dir.to_path_buf()), Some(&cache))
+        .expect("the units load");
+    assert_eq!(used, competency::CacheUse::Used, "the cache is for these files");
+    Checker::shared(std::sync::Arc::new(catalog))
+}
+
 fn digits(n: usize) -> usize {
     n.max(1).to_string().len()
 }

@@ -1,5 +1,6 @@
 //! Compiling: a unit's requirements, activity tags and options resolved to small indices,
-//! and its rules to [`Compiled`] rules over those indices. Done once per catalog.
+//! and its rules to [`Compiled`] rules over those indices. Done once per unit, when a
+//! portfolio first claims it.
 
 use crate::hash::HashMap;
 use std::sync::Arc;

@@ -1,7 +1,8 @@
-//! The completeness check: a catalog compiled once into a [`Checker`], then any number of
-//! portfolios checked against it, by stage:
+//! The completeness check: a catalog compiled (each unit once, on first use) into a
+//! [`Checker`], then any number of portfolios checked against it, by stage:
 //!
-//! - `compile`: units to indices (requirements, tags, options) and compiled rules, once;
+//! - `compile`: units to indices (requirements, tags, options) and compiled rules, once per
+//!   unit, when a portfolio first claims it;
 //! - `validate`: a portfolio against the compiled catalog, every problem located, and each
 //!   item's mappings and values resolved to indices;
 //! - `standing`: whether each item counts for a unit, and the findings under the rules of
@@ -92,8 +93,18 @@ pub struct CheckOptions {
 #[derive(Debug)]
 pub struct Checker<'c> {
     /// Every release the catalog holds, compiled, per code in ascending release order.
-    units: HashMap<UnitCode, Vec<CompiledUnit>>,
+    units: HashMap<UnitCode, Vec<Release>>,
     catalog: CatalogRef<'c>,
+}
+
+/// One release of a catalog unit, compiled when a portfolio first claims it: a checker of a
+/// catalog of a hundred units compiles the few that its portfolios claim, once each.
+#[derive(Debug)]
+struct Release {
+    unit: Arc<crate::unit::Unit>,
+    /// SHA-256 of the unit file, hex.
+    digest: String,
+    compiled: std::sync::OnceLock<CompiledUnit>,
 }
 
 /// The catalog a checker resolves unit references in: borrowed or shared.
@@ -124,7 +135,8 @@ impl std::ops::Deref for CatalogRef<'_> {
 pub type SharedChecker = Checker<'static>;
 
 impl<'c> Checker<'c> {
-    /// Compiles every unit of the catalog, every release of each, which the checker borrows.
+    /// A checker of every unit of the catalog, every release of each, which the checker
+    /// borrows. Each release is compiled the first time a portfolio claims it.
     pub fn new(catalog: &'c Catalog) -> Self {
         Self::compile(CatalogRef::Borrowed(catalog))
     }
@@ -145,36 +157,38 @@ impl<'c> Checker<'c> {
         BUNDLED.get_or_init(|| Checker::new(Catalog::bundled()))
     }
 
-    /// Compiles every unit of a shared catalog, every release of each, which the checker keeps a handle to: the
-    /// checker has no borrowed lifetime and can live in an application's state.
+    /// A checker of every unit of a shared catalog, every release of each, which the checker
+    /// keeps a handle to: the checker has no borrowed lifetime and can live in an
+    /// application's state. Each release is compiled the first time a portfolio claims it.
     pub fn shared(catalog: Arc<Catalog>) -> Checker<'static> {
         Checker::compile(CatalogRef::Shared(catalog))
     }
 
     fn compile(catalog: CatalogRef<'c>) -> Self {
-        let mut units: HashMap<UnitCode, Vec<CompiledUnit>> = HashMap::default();
+        let mut units: HashMap<UnitCode, Vec<Release>> = HashMap::default();
         for (unit, digest) in catalog.shared_units() {
-            // Messages name the release only where the catalog holds several.
-            let several = catalog.releases(&unit.code).nth(1).is_some();
-            let name = if several {
-                UnitRef::new(unit.code.clone(), Some(unit.release)).to_string()
-            } else {
-                unit.code.to_string()
-            };
-            units
-                .entry(unit.code.clone())
-                .or_default()
-                .push(CompiledUnit::new(Arc::clone(unit), digest, name));
+            units.entry(unit.code.clone()).or_default().push(Release {
+                unit: Arc::clone(unit),
+                digest: digest.to_owned(),
+                compiled: std::sync::OnceLock::new(),
+            });
         }
         Checker { units, catalog }
     }
 
-    /// The compiled form of a unit of the catalog (that release of it).
+    /// The compiled form of a unit of the catalog (that release of it), compiled on first use.
     fn compiled(&self, unit: &crate::unit::Unit) -> Option<&CompiledUnit> {
-        self.units
-            .get(&unit.code)?
-            .iter()
-            .find(|c| c.unit.release == unit.release)
+        let releases = self.units.get(&unit.code)?;
+        let release = releases.iter().find(|r| r.unit.release == unit.release)?;
+        Some(release.compiled.get_or_init(|| {
+            // Messages name the release only where the catalog holds several.
+            let name = if releases.len() > 1 {
+                UnitRef::new(unit.code.clone(), Some(unit.release)).to_string()
+            } else {
+                unit.code.to_string()
+            };
+            CompiledUnit::new(Arc::clone(&release.unit), &release.digest, name)
+        }))
     }
 
     /// The catalog the checker was compiled from.
