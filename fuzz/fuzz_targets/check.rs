@@ -291,7 +291,10 @@ fn met_flags(report: &Report) -> Vec<(String, String, bool, Vec<String>)> {
         .flat_map(|u| {
             u.requirements
                 .iter()
-                .map(|r| (u.code.clone(), r.id.clone(), r.met, r.evidence.clone()))
+                .map(|r| {
+                    let evidence = r.evidence.iter().map(|id| id.to_string()).collect();
+                    (u.code.to_string(), r.id.to_string(), r.met, evidence)
+                })
         })
         .collect()
 }
