@@ -169,7 +169,7 @@ pub fn assert_report(report: &Report, portfolio: &Portfolio, options: &CheckOpti
     let mut codes = HashSet::new();
     for unit in &report.units {
         assert!(
-            codes.insert(unit.code.as_str()),
+            codes.insert(&*unit.code),
             "unit {} reported twice",
             unit.code
         );
@@ -204,7 +204,7 @@ pub fn assert_report(report: &Report, portfolio: &Portfolio, options: &CheckOpti
                 unit.code, status.id, status.counted, counted[i]
             );
             assert!(
-                portfolio.evidence[i].units.contains_key(&unit.code),
+                portfolio.evidence[i].units.contains_key(&*unit.code),
                 "{}: item {} is listed but does not map to the unit",
                 unit.code,
                 status.id
@@ -216,7 +216,7 @@ pub fn assert_report(report: &Report, portfolio: &Portfolio, options: &CheckOpti
         let mut req_ids = HashSet::new();
         for r in &unit.requirements {
             assert!(
-                req_ids.insert(r.id.as_str()),
+                req_ids.insert(&*r.id),
                 "{}: requirement {} listed twice",
                 unit.code,
                 r.id
@@ -275,7 +275,7 @@ pub fn assert_report(report: &Report, portfolio: &Portfolio, options: &CheckOpti
                 let expected = portfolio.evidence.iter().enumerate().any(|(i, e)| {
                     counted[i]
                         && e.units
-                            .get(&unit.code)
+                            .get(&*unit.code)
                             .is_some_and(|m| m.covers.iter().any(|c| c == &r.id))
                 });
                 assert_eq!(
