@@ -141,7 +141,8 @@ impl<'c> Checker<'c> {
         Self::compile(CatalogRef::Borrowed(catalog))
     }
 
-    /// The bundled catalog, compiled once per process: reports from it borrow for `'static`,
+    /// The checker of the bundled catalog, one per process (each unit compiled the first time
+    /// a portfolio claims it): reports from it borrow for `'static`,
     /// so that a function can check and return the report.
     ///
     /// ```
