@@ -207,12 +207,34 @@ pub struct EvidenceItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification: Option<Verification>,
     /// What it shows, per unit code.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "units_map")]
     #[cfg_attr(
         feature = "schema",
         schemars(with = "IndexMap<crate::ids::UnitCode, Mapping>")
     )]
     pub units: IndexMap<String, Mapping>,
+}
+
+/// Reads an item's `units` into a map the size of what it holds. Most items map to one unit,
+/// and a map grown from empty keeps room for three entries: 200 bytes an item, a fifth of a
+/// large portfolio's parsed size. (Repeated keys are refused by the strict reader first.)
+fn units_map<'de, D: Deserializer<'de>>(deserializer: D) -> Result<IndexMap<String, Mapping>, D::Error> {
+    struct Visitor;
+    impl<'de> serde::de::Visitor<'de> for Visitor {
+        type Value = IndexMap<String, Mapping>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a map")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
+            // A hint is the format's count of entries; bounded, as the input may be hostile.
+            let mut map = IndexMap::with_capacity(access.size_hint().unwrap_or(1).clamp(1, 16));
+            while let Some((code, mapping)) = access.next_entry()? {
+                map.insert(code, mapping);
+            }
+            Ok(map)
+        }
+    }
+    deserializer.deserialize_map(Visitor)
 }
 
 impl EvidenceItem {
