@@ -32,16 +32,14 @@ use std::cell::RefCell;
 use std::io::{self, BufRead, Write};
 use std::ops::ControlFlow;
 
-use serde::ser::{Serialize, SerializeMap, Serializer};
-use serde::{Deserialize, Deserializer};
-
 use crate::check::{CheckOptions, Checker};
 use crate::error::{ErrorCode, LoadErrors};
 use crate::lines::{BoundedLines, Line};
 use crate::load::{Format, file_error};
 use crate::pipeline::{Bounds, ordered_map};
-use crate::report::Report;
 use crate::spool::Spool;
+
+pub use crate::batch_record::Record;
 
 /// How a batch is read and checked. Start from the defaults and set the fields you need
 /// (the struct is `#[non_exhaustive]`):
@@ -86,121 +84,6 @@ impl Default for BatchOptions {
             chunk_lines: 1_024,
             chunk_bytes: 6 * 1024 * 1024,
         }
-    }
-}
-
-/// The result for one portfolio line: `{"line": N, "report": {...}}` or
-/// `{"line": N, "errors": [...]}` in JSON.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct Record<'a> {
-    /// 1-based line number in the input.
-    pub line: u64,
-    /// The report, or the located errors (line and column inside this line's portfolio).
-    pub result: Result<Box<Report<'a>>, LoadErrors>,
-}
-
-impl Record<'_> {
-    /// How the portfolio fared.
-    pub fn verdict(&self) -> Verdict {
-        match &self.result {
-            Ok(report) if report.complete => Verdict::Complete,
-            Ok(_) => Verdict::Incomplete,
-            Err(_) => Verdict::Invalid,
-        }
-    }
-
-    /// The record as one line of compact JSON, ending in a newline.
-    pub fn to_json_line(&self) -> String {
-        // String keys and serialisable values: this cannot fail.
-        let mut out = serde_json::to_string(self).unwrap_or_default();
-        out.push('\n');
-        out
-    }
-
-    /// Writes the record as [`Record::to_json_line`] gives it (the same bytes), without
-    /// building a `String` first.
-    pub fn write_json_line(&self, mut out: impl Write) -> io::Result<()> {
-        serde_json::to_writer(&mut out, self)?;
-        out.write_all(b"\n")
-    }
-}
-
-impl Serialize for Record<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(2))?;
-        map.serialize_entry("line", &self.line)?;
-        match &self.result {
-            Ok(report) => map.serialize_entry("report", report)?,
-            Err(errors) => map.serialize_entry("errors", errors)?,
-        }
-        map.end()
-    }
-}
-
-/// Reads a record back from its JSON line: an object with `line` and one of `report` and
-/// `errors`.
-impl<'de> Deserialize<'de> for Record<'_> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        struct Fields<'a> {
-            line: u64,
-            report: Option<Box<Report<'a>>>,
-            errors: Option<LoadErrors>,
-        }
-        let Fields { line, report, errors } = Fields::deserialize(deserializer)?;
-        let result = match (report, errors) {
-            (Some(report), None) => Ok(report),
-            (None, Some(errors)) => Err(errors),
-            _ => {
-                return Err(serde::de::Error::custom(
-                    "a record has exactly one of `report` and `errors`",
-                ));
-            }
-        };
-        Ok(Record { line, result })
-    }
-}
-
-// Written by hand, as its `Serialize` is: one of two closed objects.
-#[cfg(feature = "schema")]
-impl schemars::JsonSchema for Record<'_> {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Record".into()
-    }
-
-    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        let line = schemars::json_schema!({
-            "description": "The portfolio's 1-based line number in the input.",
-            "type": "integer",
-            "minimum": 1
-        });
-        let mut report = generator.subschema_for::<Report<'static>>();
-        report.insert(
-            "description".to_owned(),
-            "The portfolio's report, as `check --format json` gives it.".into(),
-        );
-        let mut errors = generator.subschema_for::<LoadErrors>();
-        errors.insert(
-            "description".to_owned(),
-            "Why the portfolio could not be checked, each error as `check --format json` gives it.".into(),
-        );
-        schemars::json_schema!({
-            "description": "The result for one portfolio line of a batch: its report, or the errors that stopped it from being checked (line and column inside that line's portfolio).",
-            "type": "object",
-            "oneOf": [
-                {
-                    "properties": { "line": line, "report": report },
-                    "required": ["line", "report"],
-                    "additionalProperties": false
-                },
-                {
-                    "properties": { "line": line, "errors": errors },
-                    "required": ["line", "errors"],
-                    "additionalProperties": false
-                }
-            ]
-        })
     }
 }
 

@@ -303,7 +303,7 @@ fn difference(cached: &[CachedFile], now: &[CachedFile]) -> Option<CacheMiss> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::sha256_hex;
+    use crate::unit_files::sha256_hex;
 
     fn files(list: &[(&str, &str)]) -> Vec<CachedFile> {
         list.iter()

@@ -22,13 +22,16 @@
 struct ReadmeDoctests;
 
 mod batch;
+mod batch_record;
 mod builder;
 mod catalog;
 mod catalog_cache;
 mod check;
 mod error;
+mod finding;
 mod hash;
 mod ids;
+mod item_ref;
 mod limits;
 mod lineage;
 mod lines;
@@ -49,8 +52,10 @@ mod schema_key;
 mod spool;
 mod strict;
 mod suggest;
+mod tally;
 mod text;
 mod unit;
+mod unit_files;
 mod unit_rules;
 
 pub use batch::{BatchOptions, Record, Records, Summary, Verdict, Written};
