@@ -203,9 +203,21 @@ impl<'c> Checker<'c> {
         source: &Source<'_>,
         options: &CheckOptions,
     ) -> Result<Report<'_>, LoadErrors> {
+        let (portfolio, resolution) = self.validated(source, options)?;
+        Ok(assemble::report(&self.catalog, &portfolio, options, &resolution))
+    }
+
+    /// Parses and validates a portfolio's text, errors located in it.
+    fn validated(
+        &self,
+        source: &Source<'_>,
+        options: &CheckOptions,
+    ) -> Result<(Portfolio, validate::Resolution<'_>), LoadErrors> {
         let portfolio = source.parse_with(&options.limits)?;
-        self.check_inner(&portfolio, options)
-            .map_err(|problems| source.locate(problems))
+        let resolution = self
+            .validate(&portfolio, options)
+            .map_err(|problems| source.locate(problems))?;
+        Ok((portfolio, resolution))
     }
 
     /// Validates and checks a parsed portfolio; errors carry JSON pointers but no lines.
@@ -224,10 +236,7 @@ impl<'c> Checker<'c> {
         options: &CheckOptions,
     ) -> Result<Report<'_>, LoadErrors> {
         let source = Source::from_bytes(name, &bytes, crate::load::Format::Json)?;
-        let portfolio = source.parse_with(&options.limits)?;
-        let resolution = self
-            .validate(&portfolio, options)
-            .map_err(|problems| source.locate(problems))?;
+        let (portfolio, resolution) = self.validated(&source, options)?;
         drop(bytes);
         Ok(assemble::report(&self.catalog, &portfolio, options, &resolution))
     }
