@@ -354,7 +354,7 @@ fn check_line<'k>(checker: &'k Checker<'_>, line: Line, options: &BatchOptions) 
         )))
     } else {
         checker
-            .check_json_bytes(&options.name, line.bytes, &options.check)
+            .check_json_bytes(&options.name, &line.bytes, &options.check)
             .map(Box::new)
     };
     Record {

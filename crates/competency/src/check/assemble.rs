@@ -11,6 +11,7 @@ use super::standing::{Judged, Standing};
 use super::validate::Resolution;
 use super::{credit, outcome};
 use crate::catalog::Catalog;
+use crate::doc_str::Text;
 use crate::outcome::{
     CurrencyWindow, OutcomeCode, PriorUnitEntry, RPL_DEFAULT_CURRENCY_MONTHS, WindowSource,
 };
@@ -22,9 +23,9 @@ use crate::report::{
 };
 
 /// The report for a portfolio that validated.
-pub(super) fn report<'k>(
+pub(super) fn report<'k, S: Text>(
     catalog: &Catalog,
-    portfolio: &Portfolio,
+    portfolio: &Portfolio<S>,
     options: &CheckOptions,
     res: &Resolution<'k>,
 ) -> Report<'k> {
@@ -61,7 +62,7 @@ pub(super) fn report<'k>(
     }
 
     // Each item's ID once, shared by every requirement that names it.
-    let ids: Vec<ItemRef> = items.iter().map(|item| ItemRef::from(item.id.as_str())).collect();
+    let ids: Vec<ItemRef> = items.iter().map(|item| ItemRef::from(&*item.id)).collect();
     let mut units = Vec::with_capacity(res.units.len());
     for (u, unit) in res.units.iter().enumerate() {
         let mapped = &res.mapped[u];
@@ -98,7 +99,7 @@ pub(super) fn report<'k>(
                 findings.push(Finding {
                     code: FindingCode::Clustered,
                     severity: Severity::Info,
-                    item: Some(item.id.clone()),
+                    item: Some(String::from(&*item.id)),
                     message: format!(
                         "{} counts for {} units checked (clustered assessment)",
                         item.id, serving[*i]
@@ -110,7 +111,7 @@ pub(super) fn report<'k>(
                 findings.push(Finding {
                     code: FindingCode::DecidedByRule,
                     severity: Severity::Warning,
-                    item: Some(item.id.clone()),
+                    item: Some(String::from(&*item.id)),
                     message: format!(
                         "{} names {id} in `covers`, but {id} is decided by its rule; naming it has no effect",
                         item.id
@@ -167,7 +168,7 @@ pub(super) fn report<'k>(
     findings.extend(res.maps_nothing.iter().map(|&i| Finding {
         code: FindingCode::MapsToNothing,
         severity: Severity::Warning,
-        item: Some(items[i].id.clone()),
+        item: Some(String::from(&*items[i].id)),
         message: format!(
             "{} maps to no requirement, activity or option of any unit (valid evidence must map to the unit)",
             items[i].id
@@ -194,8 +195,8 @@ pub(super) fn report<'k>(
         evidence: items
             .iter()
             .map(|item| RegisterEntry {
-                id: item.id.clone(),
-                title: item.title.clone(),
+                id: String::from(&*item.id),
+                title: String::from(&*item.title),
                 date: item.date,
                 end_date: item.end_date,
                 method: item.method,
@@ -225,7 +226,7 @@ pub(super) fn report<'k>(
 
 /// A unit's currency window: the policy's, shortened by the unit's own; on the RPL pathway,
 /// where currency matters most, the RPL default when neither sets one.
-fn window(portfolio: &Portfolio, policy: Option<u32>, unit: &CompiledUnit) -> Option<Window> {
+fn window<S: Text>(portfolio: &Portfolio<S>, policy: Option<u32>, unit: &CompiledUnit) -> Option<Window> {
     let rpl = portfolio
         .outcomes
         .get(unit.unit.code.as_str())

@@ -15,15 +15,16 @@ use super::explain;
 use super::standing::Standing;
 use super::validate::Resolved;
 use super::values::{ItemValues, Key};
+use crate::doc_str::Text;
 use crate::portfolio::{Date, EvidenceItem};
 use crate::report::{Closest, Counted, ItemRef, NotCounted, RequirementResult, Span, Tally};
 use crate::rule::RuleType;
 
 /// Everything one unit's evaluation reads. Positions (`p`) index `mapped`: the items mapped to
 /// this unit, in portfolio order.
-pub(super) struct Ctx<'a, 'k> {
+pub(super) struct Ctx<'a, 'k, S: Text> {
     pub(super) unit: &'k CompiledUnit,
-    pub(super) items: &'a [EvidenceItem],
+    pub(super) items: &'a [EvidenceItem<S>],
     pub(super) mapped: &'a [(usize, Resolved)],
     pub(super) counted: Vec<bool>,
     pub(super) standing: &'a [Standing],
@@ -70,7 +71,7 @@ impl Outcome {
     }
 }
 
-impl<'k> Ctx<'_, 'k> {
+impl<'k, S: Text> Ctx<'_, 'k, S> {
     pub(super) fn requirements(&self) -> Vec<RequirementResult<'k>> {
         let reqs: &'k [_] = &self.unit.reqs;
         let mut outcomes: Vec<Option<Outcome>> = (0..reqs.len()).map(|_| None).collect();
@@ -161,7 +162,7 @@ impl<'k> Ctx<'_, 'k> {
             .collect()
     }
 
-    fn item(&self, p: usize) -> &EvidenceItem {
+    fn item(&self, p: usize) -> &EvidenceItem<S> {
         &self.items[self.mapped[p].0]
     }
 
@@ -288,7 +289,10 @@ impl<'k> Ctx<'_, 'k> {
                 let matching = self.matching(filter);
                 let n = matching.len() as u32;
                 let mut tally = self.tally(RuleType::Count, n >= *min, Counted::Items, n, *min, filter);
-                tally.values = matching.iter().map(|p| self.item(*p).id.clone()).collect();
+                tally.values = matching
+                    .iter()
+                    .map(|p| String::from(&*self.item(*p).id))
+                    .collect();
                 Outcome::of_rule(tally, matching, Vec::new())
             }
             Compiled::Distinct { field, min, filter } => {
@@ -370,12 +374,15 @@ impl<'k> Ctx<'_, 'k> {
                 let mut tally = self.tally(RuleType::PerItem, n >= *min, Counted::Items, n, *min, filter);
                 tally.field = Some(*field);
                 tally.per_item = Some(*min_values);
-                tally.values = qualifying.iter().map(|p| self.item(*p).id.clone()).collect();
+                tally.values = qualifying
+                    .iter()
+                    .map(|p| String::from(&*self.item(*p).id))
+                    .collect();
                 tally.closest = best.filter(|_| n < *min).map(|(p, _)| {
                     let mut keys = Vec::new();
                     self.for_each_key(p, *field, |k| keys.push(k));
                     Closest {
-                        item: self.item(p).id.clone(),
+                        item: String::from(&*self.item(p).id),
                         values: self.key_texts(*field, &keys),
                     }
                 });

@@ -26,9 +26,11 @@ use crate::hash::HashMap;
 use std::sync::Arc;
 
 use crate::catalog::Catalog;
+use crate::doc_str::Text;
 use crate::error::{LoadErrors, Problem};
 use crate::ids::{UnitCode, UnitRef};
 use crate::limits::Limits;
+use crate::load::Format;
 use crate::portfolio::{Date, Portfolio, Source};
 use crate::report::Report;
 
@@ -203,21 +205,26 @@ impl<'c> Checker<'c> {
         source: &Source<'_>,
         options: &CheckOptions,
     ) -> Result<Report<'_>, LoadErrors> {
-        let (portfolio, resolution) = self.validated(source, options)?;
-        Ok(assemble::report(&self.catalog, &portfolio, options, &resolution))
+        match source.format() {
+            // JSON is read borrowing its strings: the check only looks at them.
+            Format::Json => {
+                self.check_located(source, &source.parse_json_borrowed(&options.limits)?, options)
+            }
+            Format::Toml => self.check_located(source, &source.parse_with(&options.limits)?, options),
+        }
     }
 
-    /// Parses and validates a portfolio's text, errors located in it.
-    fn validated(
+    /// Validates and checks a portfolio read from `source`, errors located in it.
+    fn check_located<S: Text>(
         &self,
         source: &Source<'_>,
+        portfolio: &Portfolio<S>,
         options: &CheckOptions,
-    ) -> Result<(Portfolio, validate::Resolution<'_>), LoadErrors> {
-        let portfolio = source.parse_with(&options.limits)?;
+    ) -> Result<Report<'_>, LoadErrors> {
         let resolution = self
-            .validate(&portfolio, options)
+            .validate(portfolio, options)
             .map_err(|problems| source.locate(problems))?;
-        Ok((portfolio, resolution))
+        Ok(assemble::report(&self.catalog, portfolio, options, &resolution))
     }
 
     /// Validates and checks a parsed portfolio; errors carry JSON pointers but no lines.
@@ -226,19 +233,14 @@ impl<'c> Checker<'c> {
             .map_err(|problems| LoadErrors::new(problems.into_iter().map(Problem::into_error).collect()))
     }
 
-    /// As [`Checker::check_source`] on JSON bytes the caller gives up: they are needed only
-    /// to locate errors, so they are dropped once the portfolio has validated, before the
-    /// report is assembled, where a batch line's memory peaks.
+    /// As [`Checker::check_source`] on JSON bytes.
     pub(crate) fn check_json_bytes(
         &self,
         name: &str,
-        bytes: Vec<u8>,
+        bytes: &[u8],
         options: &CheckOptions,
     ) -> Result<Report<'_>, LoadErrors> {
-        let source = Source::from_bytes(name, &bytes, crate::load::Format::Json)?;
-        let (portfolio, resolution) = self.validated(&source, options)?;
-        drop(bytes);
-        Ok(assemble::report(&self.catalog, &portfolio, options, &resolution))
+        self.check_source(&Source::from_bytes(name, bytes, Format::Json)?, options)
     }
 
     fn check_inner(&self, portfolio: &Portfolio, options: &CheckOptions) -> Result<Report<'_>, Vec<Problem>> {

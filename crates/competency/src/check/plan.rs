@@ -20,6 +20,7 @@
 //! Greedy merging is not guaranteed minimal, but it never suggests an item that does not serve
 //! a requirement, and adding items built from the plan completes the unit (a property test).
 
+use crate::doc_str::Text;
 use std::collections::BTreeMap;
 
 use super::compile::{CFilter, Compiled, How};
@@ -126,7 +127,7 @@ fn union_values(
     }
 }
 
-impl Ctx<'_, '_> {
+impl<S: Text> Ctx<'_, '_, S> {
     /// The plan for a unit whose evidence is not complete.
     pub(super) fn plan(&self, results: &[RequirementResult], judged: &Judged<'_>) -> Plan {
         let reqs = &self.unit.reqs;
@@ -449,7 +450,7 @@ impl Ctx<'_, '_> {
     /// The items that claim an unmet requirement, or pass its rule's filter, but do not count.
     fn actions(&self, results: &[RequirementResult]) -> Vec<Action> {
         let position: crate::hash::HashMap<&str, usize> = (0..self.mapped.len())
-            .map(|p| (self.items[self.mapped[p].0].id.as_str(), p))
+            .map(|p| (&*self.items[self.mapped[p].0].id, p))
             .collect();
         let mut by_item: BTreeMap<usize, (Reason, Vec<String>)> = BTreeMap::new();
         for result in results.iter().filter(|r| !r.met) {
@@ -466,7 +467,7 @@ impl Ctx<'_, '_> {
         by_item
             .into_iter()
             .map(|(p, (reason, would_help))| {
-                let item = self.items[self.mapped[p].0].id.clone();
+                let item = String::from(&*self.items[self.mapped[p].0].id);
                 let text = super::explain::action(&item, reason, &would_help);
                 Action {
                     item,

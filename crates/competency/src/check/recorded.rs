@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use super::compile::CompiledUnit;
 use super::problems::{Problems, limit_problem, text_length};
+use crate::doc_str::Text;
 use crate::error::{ErrorCode, Problem};
 use crate::limits::Limits;
 use crate::path::Path;
@@ -15,8 +16,8 @@ use crate::text::shown;
 
 /// Checks `outcomes`: every key a claimed unit (a unit that did not resolve has its own
 /// error), and each entry a decision its pathway can have.
-pub(super) fn outcomes(
-    portfolio: &Portfolio,
+pub(super) fn outcomes<S: Text>(
+    portfolio: &Portfolio<S>,
     claimed: &[&CompiledUnit],
     unresolved: &[&str],
     problems: &mut Problems,
@@ -73,7 +74,7 @@ pub(super) fn outcomes(
 /// Checks `prior_units`: within the item limit, releases from 1, an issuer and any verifier
 /// not blank, a verification date only with a verifier and not before the document's date,
 /// and each unit listed once.
-pub(super) fn prior_units(portfolio: &Portfolio, limits: &Limits, problems: &mut Problems) {
+pub(super) fn prior_units<S: Text>(portfolio: &Portfolio<S>, limits: &Limits, problems: &mut Problems) {
     let list = &portfolio.prior_units;
     let root = Path::root().key("prior_units");
     if list.len() > limits.evidence_items {

@@ -1,6 +1,7 @@
 //! Whether an item counts for a unit, and the findings under the rules of evidence that say
 //! why not.
 
+use crate::doc_str::Text;
 use crate::portfolio::{Date, EvidenceItem, Judgement, Policy, Unverified};
 use crate::report::{Finding, FindingCode, Reason, Severity};
 
@@ -26,7 +27,7 @@ pub(super) struct Judged<'p> {
 }
 
 impl Standing {
-    pub(super) fn of(item: &EvidenceItem, judged: &Judged<'_>) -> Self {
+    pub(super) fn of<S: Text>(item: &EvidenceItem<S>, judged: &Judged<'_>) -> Self {
         Standing {
             judgement: item.judgement,
             after: item.last_date() > judged.date,
@@ -60,12 +61,17 @@ impl Standing {
         }
     }
 
-    pub(super) fn findings(self, item: &EvidenceItem, judged: &Judged<'_>, out: &mut Vec<Finding>) {
+    pub(super) fn findings<S: Text>(
+        self,
+        item: &EvidenceItem<S>,
+        judged: &Judged<'_>,
+        out: &mut Vec<Finding>,
+    ) {
         let mut push = |code, message: String| {
             out.push(Finding {
                 code,
                 severity: Severity::Warning,
-                item: Some(item.id.clone()),
+                item: Some(String::from(&*item.id)),
                 message,
             })
         };

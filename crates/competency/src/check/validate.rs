@@ -14,6 +14,7 @@ use super::compile::{CompiledUnit, How};
 use super::problems::{Problems, identifier, limit_problem, text_length};
 use super::recorded;
 use super::values::{ItemValues, intern_values};
+use crate::doc_str::Text;
 use crate::error::{ErrorCode, Problem};
 use crate::limits::Limits;
 use crate::path::Path;
@@ -57,9 +58,9 @@ impl Resolved {
 pub(crate) const MAX_CURRENCY_MONTHS: u32 = 1_200;
 
 impl<'c> Checker<'c> {
-    pub(super) fn validate<'k>(
+    pub(super) fn validate<'k, S: Text>(
         &'k self,
-        portfolio: &Portfolio,
+        portfolio: &Portfolio<S>,
         options: &super::CheckOptions,
     ) -> Result<Resolution<'k>, Vec<Problem>> {
         let limits = &options.limits;
@@ -141,8 +142,8 @@ impl<'c> Checker<'c> {
             values.push(intern_values(i, item, &mut names, limits, &mut problems));
             let mut maps_something = false;
             for (code, mapping) in &item.units {
-                let Some(slot) = claimed.iter().position(|c| c.unit.code.as_str() == code) else {
-                    if !unresolved.contains(&code.as_str()) {
+                let Some(slot) = claimed.iter().position(|c| c.unit.code.as_str() == &**code) else {
+                    if !unresolved.contains(&&**code) {
                         problems.push(unclaimed(i, item, code, &claimed));
                     }
                     continue;
@@ -178,7 +179,7 @@ impl<'c> Checker<'c> {
         })
     }
 
-    fn validate_header(&self, portfolio: &Portfolio, limits: &Limits, problems: &mut Problems) {
+    fn validate_header<S: Text>(&self, portfolio: &Portfolio<S>, limits: &Limits, problems: &mut Problems) {
         let root = Path::root();
         let policy = &portfolio.policy;
         if policy.currency_months.is_some() && policy.currency_years.is_some() {
@@ -286,15 +287,15 @@ impl<'c> Checker<'c> {
 }
 
 /// Checks one item's own fields.
-fn validate_item<'p>(
+fn validate_item<'p, S: Text>(
     i: usize,
-    item: &'p EvidenceItem,
+    item: &'p EvidenceItem<S>,
     ids: &mut HashMap<&'p str, usize>,
     limits: &Limits,
     problems: &mut Problems,
 ) {
     let at = |key: &'static str| item_path(i).key(key);
-    let id = item.id.as_str();
+    let id = &*item.id;
     if identifier(id, &"an evidence item's ID", limits, problems, || at("id")) {
         // IDs that differ only in spaces at either end look the same in every report.
         if let Some(&first) = ids.get(id.trim()) {
@@ -375,7 +376,7 @@ fn validate_item<'p>(
 /// A unit claimed in a second release (`units[i]`, resolved to `release`) after `first`: a
 /// portfolio is judged against one release of a unit, and its mappings, keyed by code, could
 /// not tell the two apart.
-fn conflicting_releases(portfolio: &Portfolio, i: usize, release: u32, first: u32) -> Problem {
+fn conflicting_releases<S: Text>(portfolio: &Portfolio<S>, i: usize, release: u32, first: u32) -> Problem {
     let reference = &portfolio.units[i];
     let code = reference.code();
     let earlier = portfolio.units[..i]
@@ -394,7 +395,7 @@ fn conflicting_releases(portfolio: &Portfolio, i: usize, release: u32, first: u3
     ))
 }
 
-fn unclaimed(i: usize, item: &EvidenceItem, code: &str, claimed: &[&CompiledUnit]) -> Problem {
+fn unclaimed<S: Text>(i: usize, item: &EvidenceItem<S>, code: &str, claimed: &[&CompiledUnit]) -> Problem {
     Problem::new(
         ErrorCode::UnclaimedUnit,
         item_path(i).key("units").name(code),
@@ -416,9 +417,9 @@ fn unclaimed(i: usize, item: &EvidenceItem, code: &str, claimed: &[&CompiledUnit
 
 impl CompiledUnit {
     /// Resolves one item's mapping to this unit, reporting unknown names.
-    fn resolve(
+    fn resolve<S: Text>(
         &self,
-        mapping: &Mapping,
+        mapping: &Mapping<S>,
         item: usize,
         code: &str,
         limits: &Limits,
@@ -443,7 +444,7 @@ impl CompiledUnit {
             }
         }
         for (i, id) in mapping.covers.iter().enumerate() {
-            match self.claims.get(id.as_str()) {
+            match self.claims.get(&**id) {
                 Some(reqs) => {
                     out.covers.extend(reqs.iter().copied());
                     if let [one] = reqs.as_slice() {
@@ -456,7 +457,7 @@ impl CompiledUnit {
             }
         }
         for (i, tag) in mapping.activities.iter().enumerate() {
-            match self.activities.get(tag.as_str()) {
+            match self.activities.get(&**tag) {
                 Some(a) => out.activities.push(*a),
                 None => {
                     let declared = self.unit.activities.iter().map(|a| a.id.as_str());
@@ -476,7 +477,7 @@ impl CompiledUnit {
             }
         }
         for (i, option) in mapping.options.iter().enumerate() {
-            match self.options.get(option.as_str()) {
+            match self.options.get(&**option) {
                 Some(o) => out.options.push(*o),
                 None => problems.push(
                     Problem::new(

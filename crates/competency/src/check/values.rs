@@ -8,6 +8,7 @@ use chrono::Datelike;
 use super::evaluate::Ctx;
 
 use super::problems::{Problems, identifier, limit_problem};
+use crate::doc_str::Text;
 use crate::limits::Limits;
 use crate::method::{Environment, Method};
 use crate::path::Path;
@@ -25,15 +26,15 @@ pub(super) struct ItemValues {
 
 /// Interns an item's client, context and service-period values (trimmed, NFC), refusing
 /// blank values and invisible or control characters, which would make one person count twice.
-pub(super) fn intern_values(
+pub(super) fn intern_values<S: Text>(
     i: usize,
-    item: &EvidenceItem,
+    item: &EvidenceItem<S>,
     names: &mut IndexSet<String>,
     limits: &Limits,
     problems: &mut Problems,
 ) -> ItemValues {
     let mut out = ItemValues::default();
-    let mut list = |key: &'static str, values: &[String], what: &str, into: &mut Vec<u32>| {
+    let mut list = |key: &'static str, values: &[S], what: &str, into: &mut Vec<u32>| {
         if values.len() > limits.values_per_item {
             problems.push(limit_problem(
                 item_path(i).key(key),
@@ -134,7 +135,7 @@ impl std::fmt::Display for ValueIn<'_> {
 /// or a day number.
 pub(super) type Key = i64;
 
-impl Ctx<'_, '_> {
+impl<S: Text> Ctx<'_, '_, S> {
     /// Calls `f` with each distinct value the item shows for a field.
     pub(super) fn for_each_key(&self, p: usize, field: Field, mut f: impl FnMut(Key)) {
         let i = self.mapped[p].0;
