@@ -8,7 +8,8 @@
 //! - `read`: read the file (the baseline every other phase subtracts);
 //! - `b1`: read, then `serde_json::from_str::<Portfolio>` each line (the parsing floor);
 //! - `load`: read, then load and compile the bundled catalog;
-//! - `parse`: load, then parse each line with the library (strict, located errors);
+//! - `parse`: load, then parse each line as the check does (strict, located errors, strings
+//!   borrowed from the line); `parse-owned`: the same into the public, owned `Portfolio`;
 //! - `check`: load, then parse and check each line;
 //! - `full`: load, then check and write each record as `competency batch` does (to a sink).
 //!
@@ -23,7 +24,7 @@ use competency::{BatchOptions, Catalog, CheckOptions, Checker, Format, Portfolio
 fn main() {
     let mut args = std::env::args().skip(1);
     let (Some(phase), Some(path)) = (args.next(), args.next()) else {
-        eprintln!("usage: phase read|b1|load|parse|check|full FILE.jsonl");
+        eprintln!("usage: phase read|b1|load|parse|parse-owned|check|full FILE.jsonl");
         std::process::exit(2);
     };
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
@@ -37,12 +38,22 @@ fn main() {
             .iter()
             .map(|l| serde_json::from_str::<Portfolio>(l).map_or(0, |p| black_box(p).evidence.len()))
             .sum(),
-        "load" | "parse" | "check" | "full" => {
+        "load" | "parse" | "parse-owned" | "check" | "full" => {
             let checker = Checker::new(Catalog::bundled());
             let options = CheckOptions::default();
             match phase.as_str() {
                 "load" => 0,
+                // As the check parses: strings borrowed from the line.
                 "parse" => lines
+                    .iter()
+                    .map(|l| {
+                        Source::new(&path, l, Format::Json)
+                            .parse_json_borrowed_for_measurement(&options.limits)
+                            .map_or(0, black_box)
+                    })
+                    .sum(),
+                // The public parse into an owned `Portfolio`.
+                "parse-owned" => lines
                     .iter()
                     .map(|l| {
                         Source::new(&path, l, Format::Json)

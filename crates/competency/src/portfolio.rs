@@ -539,6 +539,13 @@ impl<'a> Source<'a> {
         self.json()
     }
 
+    /// Parses JSON as the check does ([`Source::parse_json_borrowed`]) and gives the number of
+    /// evidence items: for `examples/phase.rs`, which counts what that parse costs. Not API.
+    #[doc(hidden)]
+    pub fn parse_json_borrowed_for_measurement(&self, limits: &Limits) -> Result<usize, LoadErrors> {
+        self.parse_json_borrowed(limits).map(|p| p.evidence.len())
+    }
+
     /// The format of the text.
     pub(crate) fn format(&self) -> Format {
         self.format
