@@ -445,6 +445,17 @@ impl Date {
     }
 }
 
+impl Date {
+    /// The date as `YYYY-MM-DD` text: as `to_string`, without the formatting machinery, for
+    /// the lists of dates a tally holds.
+    pub(crate) fn text(self) -> String {
+        match self.ymd() {
+            Some(bytes) => bytes.iter().map(|&b| char::from(b)).collect(),
+            None => self.to_string(),
+        }
+    }
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.ymd() {

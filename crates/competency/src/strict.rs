@@ -15,6 +15,7 @@
 //! adapter; the buffering itself passes through it, but not the decision made afterwards.
 
 use crate::hash::HashSet;
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::de::{
@@ -34,13 +35,37 @@ where
 }
 
 /// The adapter. `key` is set while a map key is read: the keys seen so far in that map.
-struct Strict<'s, D> {
+struct Strict<'s, 'de, D> {
     de: D,
-    key: Option<&'s mut HashSet<String>>,
+    key: Option<&'s mut Seen<'de>>,
+}
+
+/// The keys of one map read so far. The first is held inline, since most maps hold one key,
+/// and keys are borrowed from the input where the format lends them, so that tracking them
+/// allocates nothing for most documents.
+#[derive(Default)]
+struct Seen<'de> {
+    first: Option<Cow<'de, str>>,
+    rest: HashSet<Cow<'de, str>>,
+}
+
+impl<'de> Seen<'de> {
+    /// Records `key` (made by `own` only when it is new); false when it was seen before.
+    fn insert(&mut self, key: &str, own: impl FnOnce() -> Cow<'de, str>) -> bool {
+        match &self.first {
+            None => self.first = Some(own()),
+            Some(first) if first == key => return false,
+            Some(_) if self.rest.contains(key) => return false,
+            Some(_) => {
+                self.rest.insert(own());
+            }
+        }
+        true
+    }
 }
 
 /// What the deserializer method that made a visitor asked for.
-enum Expect<'s> {
+enum Expect<'s, 'de> {
     /// Anything the data holds.
     Any,
     /// A struct with these fields: a sequence is refused.
@@ -48,15 +73,15 @@ enum Expect<'s> {
     /// A map: keys are tracked and a repeat is refused.
     Map,
     /// A map key: recorded among the keys already seen in its map.
-    Key(&'s mut HashSet<String>),
+    Key(&'s mut Seen<'de>),
 }
 
-impl<'s> Expect<'s> {
-    fn from_key(key: Option<&'s mut HashSet<String>>) -> Self {
+impl<'s, 'de> Expect<'s, 'de> {
+    fn from_key(key: Option<&'s mut Seen<'de>>) -> Self {
         key.map_or(Expect::Any, Expect::Key)
     }
 
-    fn into_key(self) -> Option<&'s mut HashSet<String>> {
+    fn into_key(self) -> Option<&'s mut Seen<'de>> {
         match self {
             Expect::Key(seen) => Some(seen),
             _ => None,
@@ -90,7 +115,7 @@ macro_rules! forward_deserialize {
     )*};
 }
 
-impl<'de, D: Deserializer<'de>> Deserializer<'de> for Strict<'_, D> {
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for Strict<'_, 'de, D> {
     type Error = D::Error;
 
     forward_deserialize! {
@@ -146,21 +171,19 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Strict<'_, D> {
 }
 
 /// A visitor that hands on only strict deserializers and accesses.
-struct Wrap<'s, V> {
+struct Wrap<'s, 'de, V> {
     visitor: V,
-    expect: Expect<'s>,
+    expect: Expect<'s, 'de>,
 }
 
-impl<V> Wrap<'_, V> {
-    fn record_key<E: de::Error>(&mut self, key: &str) -> Result<(), E> {
-        match &mut self.expect {
-            Expect::Key(seen) if seen.contains(key) => Err(E::custom(format_args!("duplicate key `{key}`"))),
-            Expect::Key(seen) => {
-                seen.insert(key.to_owned());
-                Ok(())
+impl<'de, V> Wrap<'_, 'de, V> {
+    fn record_key<E: de::Error>(&mut self, key: &str, own: impl FnOnce() -> Cow<'de, str>) -> Result<(), E> {
+        if let Expect::Key(seen) = &mut self.expect {
+            if !seen.insert(key, own) {
+                return Err(E::custom(format_args!("duplicate key `{key}`")));
             }
-            _ => Ok(()),
         }
+        Ok(())
     }
 }
 
@@ -172,7 +195,7 @@ macro_rules! forward_visit {
     )*};
 }
 
-impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<'_, V> {
+impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<'_, 'de, V> {
     type Value = V::Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -200,17 +223,17 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<'_, V> {
     }
 
     fn visit_str<E: de::Error>(mut self, v: &str) -> Result<Self::Value, E> {
-        self.record_key(v)?;
+        self.record_key(v, || Cow::Owned(v.to_owned()))?;
         self.visitor.visit_str(v)
     }
 
     fn visit_borrowed_str<E: de::Error>(mut self, v: &'de str) -> Result<Self::Value, E> {
-        self.record_key(v)?;
+        self.record_key(v, || Cow::Borrowed(v))?;
         self.visitor.visit_borrowed_str(v)
     }
 
     fn visit_string<E: de::Error>(mut self, v: String) -> Result<Self::Value, E> {
-        self.record_key(&v)?;
+        self.record_key(&v, || Cow::Owned(v.clone()))?;
         self.visitor.visit_string(v)
     }
 
@@ -240,7 +263,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<'_, V> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        let seen = matches!(self.expect, Expect::Map).then(HashSet::default);
+        let seen = matches!(self.expect, Expect::Map).then(Seen::default);
         self.visitor.visit_map(StrictMap { map, seen })
     }
 
@@ -250,12 +273,12 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<'_, V> {
 }
 
 /// A seed whose deserializer is made strict.
-struct StrictSeed<'s, S> {
+struct StrictSeed<'s, 'de, S> {
     seed: S,
-    key: Option<&'s mut HashSet<String>>,
+    key: Option<&'s mut Seen<'de>>,
 }
 
-impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for StrictSeed<'_, S> {
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for StrictSeed<'_, 'de, S> {
     type Value = S::Value;
 
     fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<S::Value, D::Error> {
@@ -279,12 +302,12 @@ impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for StrictSeq<A> {
 
 /// A map's entries; `seen` holds its keys when it was asked for as a map (not for a struct,
 /// whose repeated fields serde reports itself, nor for a value read with `deserialize_any`).
-struct StrictMap<A> {
+struct StrictMap<'de, A> {
     map: A,
-    seen: Option<HashSet<String>>,
+    seen: Option<Seen<'de>>,
 }
 
-impl<'de, A: MapAccess<'de>> MapAccess<'de> for StrictMap<A> {
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for StrictMap<'de, A> {
     type Error = A::Error;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {

@@ -406,7 +406,7 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
                 let span_days = min_span_days.map(|need| Span { have: span, need });
                 let met = n >= need && span_days.is_none_or(|s| s.have >= i64::from(s.need));
                 let mut tally = self.tally(RuleType::Spread, met, Counted::Dates, n, need, filter);
-                tally.values = dates.iter().map(Date::to_string).collect();
+                tally.values = dates.iter().map(|d| d.text()).collect();
                 tally.span_days = span_days;
                 Outcome::of_rule(tally, matching, Vec::new())
             }
