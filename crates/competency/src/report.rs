@@ -386,8 +386,10 @@ pub struct RequirementResult<'a> {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_counted: Vec<NotCounted>,
     /// For a requirement decided by a rule: what the rule counted.
+    // Boxed: most requirements have none, and a requirement is moved several times while a
+    // report is built (the tally is more than half its size).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub tally: Option<Tally>,
+    pub tally: Option<Box<Tally>>,
     /// For an unmet requirement, what is missing, in plain words with the numbers.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub missing: Option<String>,

@@ -41,7 +41,7 @@ struct Outcome {
     met: bool,
     evidence: Vec<usize>,
     not_counted: Vec<usize>,
-    tally: Option<Tally>,
+    tally: Option<Box<Tally>>,
     /// For a parent item: the sub-items not met.
     unmet_children: Vec<usize>,
 }
@@ -65,7 +65,7 @@ impl Outcome {
             met: tally.met,
             evidence,
             not_counted,
-            tally: Some(tally),
+            tally: Some(Box::new(tally)),
             unmet_children: Vec::new(),
         }
     }
@@ -466,7 +466,7 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
                     need,
                     &CFilter::default(),
                 );
-                tally.parts = outcomes.into_iter().filter_map(|o| o.tally).collect();
+                tally.parts = outcomes.into_iter().filter_map(|o| o.tally.map(|t| *t)).collect();
                 Outcome::of_rule(tally, sorted(evidence), not_counted)
             }
         }
