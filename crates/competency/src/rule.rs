@@ -5,6 +5,7 @@
 //! unit: the same shapes serve every unit.
 
 use std::fmt;
+use std::fmt::Write as _;
 use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -428,15 +429,15 @@ impl Filter {
     pub fn describe(&self) -> String {
         let mut out = String::new();
         if let Some(activity) = &self.activity {
-            out.push_str(&format!(" tagged {activity}"));
+            let _ = write!(out, " tagged {activity}");
         }
         if !self.method.is_empty() {
             let methods: Vec<&str> = self.method.iter().map(|m| m.as_str()).collect();
-            out.push_str(&format!(" by {}", or_list(&methods)));
+            let _ = write!(out, " by {}", or_list(&methods));
         }
         if !self.environment.is_empty() {
             let envs: Vec<&str> = self.environment.iter().map(|e| e.as_str()).collect();
-            out.push_str(&format!(" in a {} environment", or_list(&envs)));
+            let _ = write!(out, " in a {} environment", or_list(&envs));
         }
         out
     }

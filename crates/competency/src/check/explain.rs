@@ -7,6 +7,7 @@ use crate::pathway::Pathway;
 use crate::portfolio::Date;
 use crate::report::{NewValues, NotCounted, Reason, Suggestion, Tally};
 use crate::rule::{RuleType, items, or_list};
+use std::fmt::Write as _;
 
 /// A requirement an item must claim, unmet.
 pub(super) fn claimed(not_counted: &[NotCounted]) -> String {
@@ -39,7 +40,7 @@ fn reasons(not_counted: &[NotCounted]) -> String {
 pub(super) fn rule(t: &Tally) -> String {
     let mut out = rule_inner(t);
     if !t.not_counted.is_empty() && !matches!(t.rule, RuleType::Covers | RuleType::All | RuleType::Any) {
-        out.push_str(&format!(" (not counted: {})", reasons(&t.not_counted)));
+        let _ = write!(out, " (not counted: {})", reasons(&t.not_counted));
     }
     out
 }
@@ -81,17 +82,20 @@ fn rule_inner(t: &Tally) -> String {
                 if need == 1 { "" } else { " each" }
             );
             match &t.closest {
-                Some(c) => out.push_str(&format!(
-                    "; closest: {} with {} ({})",
-                    c.item,
-                    c.values.len(),
-                    if c.values.is_empty() {
-                        "none".to_owned()
-                    } else {
-                        c.values.join(", ")
-                    }
-                )),
-                None if have == 0 => out.push_str(&format!("; no items{words} yet")),
+                Some(c) => {
+                    _ = write!(
+                        out,
+                        "; closest: {} with {} ({})",
+                        c.item,
+                        c.values.len(),
+                        if c.values.is_empty() {
+                            "none".to_owned()
+                        } else {
+                            c.values.join(", ")
+                        }
+                    )
+                }
+                None if have == 0 => _ = write!(out, "; no items{words} yet"),
                 None => {}
             }
             out
@@ -138,32 +142,34 @@ fn rule_inner(t: &Tally) -> String {
 pub(super) fn suggestion(s: &Suggestion) -> String {
     let mut out = String::from("an item");
     if !s.activities.is_empty() {
-        out.push_str(&format!(" tagged {}", s.activities.join(" and ")));
+        let _ = write!(out, " tagged {}", s.activities.join(" and "));
     }
     if !s.options.is_empty() {
-        out.push_str(&format!(
+        let _ = write!(
+            out,
             " showing option{} {}",
             plural(s.options.len()),
             s.options.join(", ")
-        ));
+        );
     }
     if !s.methods.is_empty() {
         let methods: Vec<&str> = s.methods.iter().map(|m| m.as_str()).collect();
-        out.push_str(&format!(", by {}", or_list(&methods)));
+        let _ = write!(out, ", by {}", or_list(&methods));
     }
     if !s.environments.is_empty() {
         let envs: Vec<&str> = s.environments.iter().map(|e| e.as_str()).collect();
-        out.push_str(&format!(", in a {} environment", or_list(&envs)));
+        let _ = write!(out, ", in a {} environment", or_list(&envs));
     }
     let mut new = |values: &Option<NewValues>, one: &str, many: &str| {
         if let Some(v) = values {
-            out.push_str(&format!(
+            let _ = write!(
+                out,
                 ", with {} {}",
                 v.count,
                 if v.count == 1 { one } else { many }
-            ));
+            );
             if !v.other_than.is_empty() {
-                out.push_str(&format!(" other than {}", v.other_than.join(", ")));
+                let _ = write!(out, " other than {}", v.other_than.join(", "));
             }
         }
     };
@@ -171,20 +177,20 @@ pub(super) fn suggestion(s: &Suggestion) -> String {
     new(&s.context, "context", "contexts");
     new(&s.service_periods, "service period", "distinct service periods");
     match s.date_from {
-        Some(from) => out.push_str(&format!(", dated {from} to {}", s.date_to)),
-        None => out.push_str(&format!(", dated on or before {}", s.date_to)),
+        Some(from) => _ = write!(out, ", dated {from} to {}", s.date_to),
+        None => _ = write!(out, ", dated on or before {}", s.date_to),
     }
     if !s.not_on.is_empty() {
         let dates: Vec<String> = s.not_on.iter().map(ToString::to_string).collect();
-        out.push_str(&format!(" but not on {}", dates.join(", ")));
+        let _ = write!(out, " but not on {}", dates.join(", "));
     }
     if !s.covers.is_empty() {
-        out.push_str(&format!(", covering {}", s.covers.join(", ")));
+        let _ = write!(out, ", covering {}", s.covers.join(", "));
     }
     if s.verified {
         out.push_str(", with its verification recorded");
     }
-    out.push_str(&format!("; for {}", s.serves.join(", ")));
+    let _ = write!(out, "; for {}", s.serves.join(", "));
     out
 }
 
