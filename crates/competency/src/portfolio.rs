@@ -222,7 +222,7 @@ pub struct EvidenceItem<S: Eq + Hash = String> {
     pub judgement: Judgement,
     /// Who verified that it is the candidate's own work.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verification: Option<Verification>,
+    pub verification: Option<Verification<S>>,
     /// What it shows, per unit code.
     #[serde(default, deserialize_with = "units_map")]
     #[cfg_attr(
@@ -331,17 +331,25 @@ impl Judgement {
     }
 }
 
-/// Who verified an item as the candidate's own work.
+/// Who verified an item as the candidate's own work; `S` is how its text is held (see
+/// [`Portfolio`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
+#[cfg_attr(
+    feature = "schema",
+    derive(schemars::JsonSchema),
+    schemars(
+        rename = "Verification",
+        description = "Who verified an item as the candidate's own work."
+    )
+)]
+#[serde(deny_unknown_fields, bound(deserialize = "S: Deserialize<'de>"))]
 #[non_exhaustive]
-pub struct Verification {
+pub struct Verification<S = String> {
     /// Their name.
-    pub by: String,
+    pub by: S,
     /// Their role ("Team leader", "Assessor").
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<String>,
+    pub role: Option<S>,
     /// When they verified it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Date>,

@@ -203,8 +203,15 @@ pub(super) fn report<'k, S: Text>(
                 environment: item.environment,
                 judgement: item.judgement,
                 verified: item.verification.is_some(),
-                verified_by: item.verification.as_ref().map(|v| v.by.clone()).filter(|_| names),
-                verifier_role: item.verification.as_ref().and_then(|v| v.role.clone()),
+                verified_by: item
+                    .verification
+                    .as_ref()
+                    .map(|v| String::from(&*v.by))
+                    .filter(|_| names),
+                verifier_role: item
+                    .verification
+                    .as_ref()
+                    .and_then(|v| v.role.as_deref().map(String::from)),
             })
             .collect(),
         prior_units: portfolio
