@@ -11,8 +11,8 @@
 //!   a worker, which then reuses the memory of the lines freed there.
 //!
 //! On 200 MB of realistic portfolios with a 4.5 MB one among them and `--jobs 2`, the peak went
-//! from 45 MB to 38 MB, at the same CPU time (docs/performance.md#batch-memory). On other
-//! targets this does nothing.
+//! from 45 MB to 37 MB (with the spool and buffer changes), at the same CPU time within 2%
+//! (docs/performance.md#batch-memory). On other targets this does nothing.
 
 /// Sets the allocator for a batch checked by `jobs` threads (1: by the main thread alone); call
 /// it before they start.
