@@ -17,6 +17,10 @@ pub struct Io<'a> {
     pub output: Option<&'a PathBuf>,
 }
 
+/// The input's and the output's buffers: reads and writes of 64 KiB cost no more per byte
+/// than larger ones, and each 64 KiB held is memory a large line cannot use.
+const BUFFER: usize = 64 * 1024;
+
 /// Runs a batch: every record written as soon as it and every earlier one are checked; the summary (and any read
 /// error) goes to standard error; the exit code is [`Summary::exit_code`], or 2 when the
 /// input could not be read to its end.
@@ -31,16 +35,13 @@ pub fn run(checker: &Checker<'_>, options: &BatchOptions, io: &Io<'_>) -> Result
                 ))
             })?;
             let size = file.metadata().ok().map(|m| m.len());
-            (
-                Box::new(std::io::BufReader::with_capacity(256 * 1024, file)),
-                size,
-            )
+            (Box::new(std::io::BufReader::with_capacity(BUFFER, file)), size)
         }
         None => (Box::new(std::io::stdin().lock()), None),
     };
     let mut out: Box<dyn Write> = match io.output {
         Some(path) => Box::new(std::io::BufWriter::with_capacity(
-            256 * 1024,
+            BUFFER,
             std::fs::File::create(path).map_err(|e| {
                 Failure(format!(
                     "{}: error[io]: cannot create the output: {e}",
@@ -49,10 +50,12 @@ pub fn run(checker: &Checker<'_>, options: &BatchOptions, io: &Io<'_>) -> Result
             })?,
         )),
         None => Box::new(std::io::BufWriter::with_capacity(
-            256 * 1024,
+            BUFFER,
             std::io::stdout().lock(),
         )),
     };
+    // Before any thread is started (the progress bar's included).
+    crate::malloc::tune_for_batch(options.threads());
     let bar = std::io::stderr().is_terminal().then(|| progress(size));
     let start = Instant::now();
     let written = checker.check_reader_to(reader, &mut out, options, |s| {

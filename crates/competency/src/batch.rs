@@ -320,12 +320,23 @@ pub struct Written {
     pub write_error: Option<io::Error>,
 }
 
+impl BatchOptions {
+    /// The threads that check lines: [`BatchOptions::jobs`], or one per core for 0; always 1
+    /// without the `parallel` feature.
+    pub fn threads(&self) -> usize {
+        if !cfg!(feature = "parallel") {
+            return 1;
+        }
+        match self.jobs {
+            0 => std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
+            jobs => jobs,
+        }
+    }
+}
+
 /// The threads and the bounds on what is in flight that `options` ask for.
 fn bounds(options: &BatchOptions) -> Bounds {
-    let jobs = match options.jobs {
-        0 => std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
-        jobs => jobs,
-    };
+    let jobs = options.threads();
     let weight = options.chunk_bytes.max(1);
     Bounds {
         jobs,
@@ -472,7 +483,10 @@ impl<'c> Checker<'c> {
                 let mut spool = Spool::default();
                 // Writing to memory cannot fail.
                 let _ = record.write_json_line(&mut spool);
-                (record.verdict(), spool)
+                let verdict = record.verdict();
+                drop(record);
+                spool.finish();
+                (verdict, spool)
             },
             |(verdict, spool)| {
                 if let Err(e) = spool.write_to(output) {

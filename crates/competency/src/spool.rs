@@ -16,6 +16,16 @@ pub(crate) struct Spool {
 }
 
 impl Spool {
+    /// Gives back the room left in the last block, once nothing more will be written: a record
+    /// waits in its spool for every earlier one, and blocks double, so the last one is on
+    /// average a third empty (about a quarter of what a typical record of 20 to 60 KB holds).
+    /// glibc shrinks in place, without a copy.
+    pub(crate) fn finish(&mut self) {
+        if let Some(block) = self.blocks.last_mut() {
+            block.shrink_to_fit();
+        }
+    }
+
     /// Writes every block to `out`, in order.
     pub(crate) fn write_to(&self, out: &mut impl Write) -> io::Result<()> {
         self.blocks.iter().try_for_each(|block| out.write_all(block))
@@ -97,5 +107,11 @@ mod tests {
         assert_eq!(out, text);
         let held: usize = spool.blocks.iter().map(Vec::capacity).sum();
         assert!(held < text.len() + MOST, "{held}");
+        spool.finish();
+        let held: usize = spool.blocks.iter().map(Vec::capacity).sum();
+        assert_eq!(held, text.len());
+        let mut again = Vec::new();
+        spool.write_to(&mut again).unwrap_or_default();
+        assert_eq!(again, text);
     }
 }
