@@ -19,8 +19,12 @@
 pub fn tune_for_batch(jobs: usize) {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
-        glibc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
-        if jobs > 1 {
+        // A setting given in the environment (glibc's own tunables) is the user's, and wins.
+        let unset = |name: &str| std::env::var_os(name).is_none();
+        if unset("MALLOC_MMAP_THRESHOLD_") {
+            glibc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
+        }
+        if jobs > 1 && unset("MALLOC_ARENA_MAX") {
             glibc::mallopt(libc::M_ARENA_MAX, i32::try_from(jobs).unwrap_or(i32::MAX));
         }
     }
