@@ -437,6 +437,31 @@ mod tests {
         }
     }
 
+    /// Every unit file of the repository's tests that deserialises (valid or not: the lint and
+    /// hostile cases hold every rule shape, nested entries and odd values) comes back as it was.
+    #[test]
+    fn every_shape_of_unit_comes_back_as_it_went_in() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut units = Vec::new();
+        for dir in ["units", "tests/lint", "tests/hostile/units", "tests/check"] {
+            let mut pending = vec![root.join(dir)];
+            while let Some(dir) = pending.pop() {
+                for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+                    let path = entry.path();
+                    if path.is_dir() {
+                        pending.push(path);
+                    } else if path.extension().is_some_and(|e| e == "toml") {
+                        let text = std::fs::read_to_string(&path).unwrap_or_default();
+                        units.extend(toml::from_str::<Unit>(&text).ok());
+                    }
+                }
+            }
+        }
+        assert!(units.len() > 40, "{} unit files found", units.len());
+        let each: Vec<&Unit> = units.iter().collect();
+        assert_eq!(decode(&encode(&each)), Some(units));
+    }
+
     #[test]
     fn values_that_no_file_gives_are_refused() {
         let units: Vec<&Unit> = Catalog::bundled().units().collect();
