@@ -3,7 +3,7 @@
 //!
 //! The bytes are a first line `competency catalog cache, format N`, a JSON header line (the
 //! crate version, each unit file's name and SHA-256 in load order, and a checksum of the
-//! rest), then the units as a JSON array in the files' order. Reading checks each in turn and
+//! rest), then the units in the files' order, in the compact bytes of [`crate::unit_bytes`]. Reading checks each in turn and
 //! stops at the first difference, which becomes the [`CacheMiss`] the caller is given: a cache
 //! is used only for exactly the files, in the same order, that it was written for, by the same
 //! version of this crate, and undamaged. The units it holds are then validated and assembled
@@ -17,9 +17,10 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::Catalog;
 use crate::hash::HashMap;
 use crate::unit::Unit;
+use crate::unit_bytes;
 
 /// The layout of the bytes, and of the units in them; bump it when either changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 /// The first line, before the format number.
 const MAGIC: &str = "competency catalog cache, format ";
 
@@ -178,7 +179,7 @@ struct Header {
     version: String,
     /// The unit files, in load order.
     files: Vec<CachedFile>,
-    /// The checksum of the units' JSON that follows the header line ([`checksum`]).
+    /// The checksum of the units' bytes that follow the header line ([`checksum`]).
     units_checksum: u64,
 }
 
@@ -192,7 +193,7 @@ pub(crate) fn write(catalog: &Catalog, files: &[CachedFile]) -> Vec<u8> {
         .iter()
         .filter_map(|f| by_digest.get(f.digest.as_str()).copied())
         .collect();
-    let payload = serde_json::to_vec(&units).unwrap_or_default();
+    let payload = unit_bytes::encode(&units);
     let header = Header {
         version: env!("CARGO_PKG_VERSION").to_owned(),
         files: files.to_vec(),
@@ -234,9 +235,7 @@ pub(crate) fn read(bytes: &[u8], files: &[CachedFile]) -> Result<Vec<Unit>, Cach
     if checksum(payload) != header.units_checksum {
         return Err(damaged("its units do not match its checksum"));
     }
-    // Text checked once, so that serde_json need not check each string.
-    let payload = std::str::from_utf8(payload).map_err(|_| damaged("its units are not UTF-8"))?;
-    let units: Vec<Unit> = serde_json::from_str(payload).map_err(|_| damaged("its units do not decode"))?;
+    let units = unit_bytes::decode(payload).ok_or_else(|| damaged("its units do not decode"))?;
     if units.len() != files.len() {
         return Err(damaged("it holds another number of units than files"));
     }
@@ -363,9 +362,9 @@ mod tests {
         let cache = write(Catalog::bundled(), &files);
         let lines: Vec<&[u8]> = cache.splitn(3, |b| *b == b'\n').collect();
         let mut header: serde_json::Value = serde_json::from_slice(lines[1]).unwrap_or_default();
-        let original: serde_json::Value = serde_json::from_slice(lines[2]).unwrap_or_default();
-        let mut forge = |units: &serde_json::Value| {
-            let payload = serde_json::to_vec(units).unwrap_or_default();
+        let original: Vec<Unit> = unit_bytes::decode(lines[2]).unwrap_or_default();
+        let mut forge = |units: &[Unit]| {
+            let payload = unit_bytes::encode(&units.iter().collect::<Vec<_>>());
             header["units_checksum"] = checksum(&payload).into();
             let mut out = lines[0].to_vec();
             out.push(b'\n');
@@ -389,18 +388,15 @@ mod tests {
         };
         // An empty title breaks a unit rule.
         let mut untitled = original.clone();
-        untitled[0]["title"] = " ".into();
+        untitled[0].title = " ".into();
         assert_eq!(forge(&untitled), invalid(sources[0].0));
         // A unit in the file of another: its file name names another unit.
         let mut swapped = original.clone();
-        swapped[1] = original[0].clone();
-        swapped[0] = original[1].clone();
+        swapped.swap(0, 1);
         assert_eq!(forge(&swapped), invalid(sources[0].0));
         // One unit fewer than files.
         let mut fewer = original.clone();
-        if let Some(units) = fewer.as_array_mut() {
-            units.pop();
-        }
+        fewer.pop();
         assert!(matches!(forge(&fewer), Ok(Some(CacheMiss::Damaged { .. }))));
     }
 }

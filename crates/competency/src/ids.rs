@@ -264,7 +264,11 @@ crate::schema::string_schema!(CriterionId, "CriterionId", {
 impl CriterionId {
     /// The element this criterion's number places it under.
     pub fn element(&self) -> ElementId {
-        ElementId(self.0.split_once('.').map_or("", |(e, _)| e).to_owned())
+        ElementId(self.element_str().to_owned())
+    }
+    /// The number of [`CriterionId::element`], as written, without allocating.
+    pub(crate) fn element_str(&self) -> &str {
+        self.0.split_once('.').map_or("", |(e, _)| e)
     }
     /// The element and criterion numbers, for ordering.
     pub fn numbers(&self) -> (u32, u32) {

@@ -56,6 +56,7 @@ mod suggest;
 mod tally;
 mod text;
 mod unit;
+mod unit_bytes;
 mod unit_files;
 mod unit_rules;
 

@@ -323,18 +323,33 @@ impl Unit {
     }
 }
 
-/// A file's bytes as UTF-8 text, without a leading byte order mark. Text that is not UTF-8 is
-/// an `encoding` error at the line and column of the first bad byte; UTF-16, which editors on
-/// some systems write, is named as such.
-pub(crate) fn decode<'a>(name: &str, bytes: &'a [u8]) -> Result<&'a str, LoadError> {
-    let utf16 = match bytes {
+/// [`decode`] of bytes already owned: the text is checked once and, in the common case (no
+/// byte order mark), kept without a copy.
+pub(crate) fn decode_owned(name: &str, bytes: Vec<u8>) -> Result<String, LoadError> {
+    match String::from_utf8(bytes) {
+        Ok(text) if !text.starts_with('\u{feff}') && utf16_order(text.as_bytes()).is_none() => Ok(text),
+        // UTF-16 can be valid UTF-8 (with NUL characters): `decode` names it.
+        Ok(text) => decode(name, text.as_bytes()).map(str::to_owned),
+        Err(e) => decode(name, e.as_bytes()).map(str::to_owned),
+    }
+}
+
+/// The byte order of text that starts as UTF-16 does, if it does.
+fn utf16_order(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
         [0xFF, 0xFE, ..] => Some("little-endian"),
         [0xFE, 0xFF, ..] => Some("big-endian"),
         [a, 0, b, 0, ..] if *a != 0 && *b != 0 => Some("little-endian"),
         [0, a, 0, b, ..] if *a != 0 && *b != 0 => Some("big-endian"),
         _ => None,
-    };
-    if let Some(order) = utf16 {
+    }
+}
+
+/// A file's bytes as UTF-8 text, without a leading byte order mark. Text that is not UTF-8 is
+/// an `encoding` error at the line and column of the first bad byte; UTF-16, which editors on
+/// some systems write, is named as such.
+pub(crate) fn decode<'a>(name: &str, bytes: &'a [u8]) -> Result<&'a str, LoadError> {
+    if let Some(order) = utf16_order(bytes) {
         return Err(LoadError::new(
             ErrorCode::Encoding,
             format!("the file is UTF-16 ({order}), not UTF-8"),

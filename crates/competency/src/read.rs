@@ -64,12 +64,21 @@ pub const UNIT_FILE_BYTES: usize = 4 * 1024 * 1024;
 /// A file's bytes, or `None` when it is longer than `limit` (without reading past the limit,
 /// so that `/dev/zero` or a huge file costs no more than the limit).
 pub fn read_limited(path: &FsPath, limit: usize) -> std::io::Result<Option<Vec<u8>>> {
-    read_up_to(std::fs::File::open(path)?, limit)
+    let file = std::fs::File::open(path)?;
+    // Room for the whole file up front, so that its bytes are not copied as the buffer grows
+    // (a catalog cache reads a hundred unit files on each load).
+    let length = file.metadata().map_or(0, |m| m.len());
+    let room = usize::try_from(length).map_or(limit, |l| l.min(limit));
+    read_into(file, limit, Vec::with_capacity(room + 1))
 }
 
 /// A reader's bytes, or `None` when there are more than `limit`: at most `limit + 1` are read.
 fn read_up_to(reader: impl Read, limit: usize) -> std::io::Result<Option<Vec<u8>>> {
-    let mut bytes = Vec::new();
+    read_into(reader, limit, Vec::new())
+}
+
+/// [`read_up_to`] into `bytes`, an empty buffer of any capacity.
+fn read_into(reader: impl Read, limit: usize, mut bytes: Vec<u8>) -> std::io::Result<Option<Vec<u8>>> {
     reader.take(limit as u64 + 1).read_to_end(&mut bytes)?;
     Ok((bytes.len() <= limit).then_some(bytes))
 }

@@ -5,7 +5,7 @@
 use std::path::{Path as FsPath, PathBuf};
 
 use crate::error::{ErrorCode, LoadError, LoadErrors, Problem};
-use crate::load::{decode, file_error};
+use crate::load::{decode_owned, file_error};
 use crate::path::Path;
 use crate::read::{UNIT_FILE_BYTES, read_limited};
 use crate::unit::Unit;
@@ -41,16 +41,8 @@ pub(crate) fn read_sources(paths: &[PathBuf]) -> (Vec<(String, String)>, Vec<Loa
     for file in files {
         let name = file.display().to_string();
         match read_limited(&file, UNIT_FILE_BYTES) {
-            Ok(Some(mut bytes)) => match decode(&name, &bytes).map(|text| bytes.len() - text.len()) {
-                Ok(mark) => {
-                    // The text is the bytes after any byte order mark: kept, not copied.
-                    bytes.drain(..mark);
-                    match String::from_utf8(bytes) {
-                        Ok(text) => texts.push((name, text)),
-                        // `decode` has checked the bytes; were it wrong, they are refused.
-                        Err(e) => errors.extend(decode(&name, e.as_bytes()).err()),
-                    }
-                }
+            Ok(Some(bytes)) => match decode_owned(&name, bytes) {
+                Ok(text) => texts.push((name, text)),
                 Err(e) => errors.push(e),
             },
             Ok(None) => errors.push(file_error(
@@ -100,8 +92,17 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
 
 fn toml_files(dir: &FsPath) -> std::io::Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml"))
+        .filter_map(Result::ok)
+        // The listing gives each entry's type: only a link (or a file system that does not
+        // say) needs a look at the file itself.
+        .filter(|e| {
+            e.file_type()
+                .ok()
+                .filter(|t| !t.is_symlink())
+                .map_or_else(|| e.path().is_file(), |t| t.is_file())
+        })
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         // A Rust package manifest, as in the shipped `units/`, never a unit file (no unit code
         // is `Cargo`).
         .filter(|p| !p.ends_with("Cargo.toml"))

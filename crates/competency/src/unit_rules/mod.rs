@@ -277,7 +277,8 @@ impl Validator<'_> {
             return;
         }
         let mut elements = HashSet::default();
-        let mut criteria = HashSet::default();
+        // Sized up front: a unit has tens of criteria, and growing the set rehashes them.
+        let mut criteria = sized_set(unit.criteria().count());
         let mut last_element = 0;
         for (i, element) in unit.elements.iter().enumerate() {
             let path = root.index(i);
@@ -305,7 +306,7 @@ impl Validator<'_> {
             for (j, criterion) in element.criteria.iter().enumerate() {
                 let path = element_criteria.index(j);
                 let (e, c) = criterion.id.numbers();
-                if criterion.id.element() != element.id {
+                if criterion.id.element_str() != element.id.as_str() {
                     self.push(
                         Problem::new(
                             ErrorCode::CriterionOutsideElement,
@@ -402,7 +403,7 @@ impl Validator<'_> {
             item_ids(&section.items, &mut ids);
         }
         ids.extend(unit.conditions.iter().map(|c| &c.id));
-        let mut seen = HashSet::default();
+        let mut seen = sized_set(ids.len());
         if ids.into_iter().all(|id| seen.insert(id)) {
             return;
         }
@@ -512,6 +513,11 @@ fn collect_item_ids<'a>(path: Path, items: &'a [Item], out: &mut Vec<(Path, &'a 
         out.push((path.index(i).key("id"), &item.id));
         collect_item_ids(path.index(i).key("items"), &item.items, out);
     }
+}
+
+/// An empty set with room for `n` values.
+fn sized_set<T>(n: usize) -> HashSet<T> {
+    HashSet::with_capacity_and_hasher(n, Default::default())
 }
 
 fn duplicate(path: Path, what: &str, id: &str) -> Problem {

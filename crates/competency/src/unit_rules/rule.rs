@@ -3,7 +3,7 @@
 
 use super::Validator;
 use crate::error::{ErrorCode, Problem};
-use crate::path::Path;
+use crate::path::{At, Path};
 use crate::rule::{Field, Rule, Scope};
 use crate::suggest::{did_you_mean, suggest_criterion};
 use crate::unit::Unit;
@@ -11,19 +11,24 @@ use crate::unit::Unit;
 impl Validator<'_> {
     pub(super) fn rules(&mut self) {
         let unit = self.unit;
+        let root = At::Root;
+        let evidence = root.key("evidence");
         for (i, e) in unit.evidence.iter().enumerate() {
             if let Some(rule) = &e.rule {
-                self.rule(Path::root().key("evidence").index(i).key("rule"), rule);
+                self.rule(evidence.index(i).key("rule"), rule);
             }
         }
+        let conditions = root.key("conditions");
         for (i, c) in unit.conditions.iter().enumerate() {
             if let Some(rule) = &c.rule {
-                self.rule(Path::root().key("conditions").index(i).key("rule"), rule);
+                self.rule(conditions.index(i).key("rule"), rule);
             }
         }
     }
 
-    fn rule(&mut self, path: Path, rule: &Rule) {
+    /// Checks one rule; `path` is turned into a [`Path`] only for a problem, since nearly every
+    /// rule has none.
+    fn rule(&mut self, path: At<'_>, rule: &Rule) {
         let unit = self.unit;
         if let Some(filter) = rule.filter() {
             if let Some(activity) = &filter.activity {
@@ -31,7 +36,7 @@ impl Validator<'_> {
                     self.push(
                         Problem::new(
                             ErrorCode::UnknownActivity,
-                            path.key("where").key("activity"),
+                            path.key("where").key("activity").path(),
                             format!("activity `{activity}` is not declared by {}", unit.code),
                         )
                         .maybe_help(
@@ -53,12 +58,12 @@ impl Validator<'_> {
         match rule {
             Rule::Count { min, .. } => {
                 if *min == 0 {
-                    self.push(vacuous(path.key("min"), "`min = 0`"));
+                    self.push(vacuous(path.key("min").path(), "`min = 0`"));
                 }
             }
             Rule::Distinct { field, min, filter } => {
                 if *min == 0 {
-                    self.push(vacuous(path.key("min"), "`min = 0`"));
+                    self.push(vacuous(path.key("min").path(), "`min = 0`"));
                 }
                 let possible = match field {
                     Field::Method if !filter.method.is_empty() => Some(distinct_count(&filter.method)),
@@ -70,7 +75,7 @@ impl Validator<'_> {
                 if let Some(possible) = possible {
                     if *min > possible {
                         self.push(unsatisfiable(
-                            path.key("min"),
+                            path.key("min").path(),
                             *min,
                             possible,
                             &format!("distinct values of `{field}`"),
@@ -80,13 +85,13 @@ impl Validator<'_> {
             }
             Rule::Options { list, min, .. } => {
                 if *min == 0 {
-                    self.push(vacuous(path.key("min"), "`min = 0`"));
+                    self.push(vacuous(path.key("min").path(), "`min = 0`"));
                 }
                 match unit.option_list(list.as_str()) {
                     None => self.push(
                         Problem::new(
                             ErrorCode::UnknownOptionList,
-                            path.key("list"),
+                            path.key("list").path(),
                             format!("option list `{list}` is not declared by {}", unit.code),
                         )
                         .maybe_help(
@@ -98,7 +103,7 @@ impl Validator<'_> {
                         let possible = declared.options.len() as u32;
                         if *min > possible && possible > 0 {
                             self.push(unsatisfiable(
-                                path.key("min"),
+                                path.key("min").path(),
                                 *min,
                                 possible,
                                 &format!("options in `{list}`"),
@@ -114,10 +119,10 @@ impl Validator<'_> {
                 ..
             } => {
                 if *min == 0 {
-                    self.push(vacuous(path.key("min"), "`min = 0`"));
+                    self.push(vacuous(path.key("min").path(), "`min = 0`"));
                 }
                 if *min_values == 0 {
-                    self.push(vacuous(path.key("min_values"), "`min_values = 0`"));
+                    self.push(vacuous(path.key("min_values").path(), "`min_values = 0`"));
                 }
                 // One item has one method, environment, date and context; only its clients and
                 // service periods can be many.
@@ -125,7 +130,7 @@ impl Validator<'_> {
                     let possible = 1;
                     if *min_values > possible {
                         self.push(unsatisfiable(
-                            path.key("min_values"),
+                            path.key("min_values").path(),
                             *min_values,
                             possible,
                             &format!("values of `{field}` on one item"),
@@ -141,40 +146,43 @@ impl Validator<'_> {
                 (None, None) => self.push(
                     Problem::new(
                         ErrorCode::VacuousRule,
-                        path,
+                        path.path(),
                         "a `spread` rule needs `min_dates` or `min_span_days`",
                     )
                     .help("for evidence on more than one date, write `min_dates = 2`"),
                 ),
-                (Some(0), _) => self.push(vacuous(path.key("min_dates"), "`min_dates = 0`")),
-                (_, Some(0)) => self.push(vacuous(path.key("min_span_days"), "`min_span_days = 0`")),
+                (Some(0), _) => self.push(vacuous(path.key("min_dates").path(), "`min_dates = 0`")),
+                (_, Some(0)) => self.push(vacuous(path.key("min_span_days").path(), "`min_span_days = 0`")),
                 _ => {}
             },
             Rule::Covers { of, ids } => {
                 if of.is_none() && ids.is_empty() {
                     self.push(
-                        Problem::new(
-                            ErrorCode::EmptyList,
-                            path.clone(),
-                            "a `covers` rule names nothing",
-                        )
-                        .help("give `of = \"knowledge\"` (or \"skills\", \"criteria\") or `ids = [...]`"),
+                        Problem::new(ErrorCode::EmptyList, path.path(), "a `covers` rule names nothing")
+                            .help("give `of = \"knowledge\"` (or \"skills\", \"criteria\") or `ids = [...]`"),
                     );
                 }
                 if let Some(scope) = of {
                     let empty = match scope {
                         Scope::Criteria => unit.criteria().next().is_none(),
-                        Scope::Knowledge => unit.knowledge_items().is_empty(),
-                        Scope::Skills => unit.skill_items().is_empty(),
+                        // Without listing the items: a section's items are none when its top
+                        // level is empty.
+                        Scope::Knowledge => unit.knowledge.as_ref().is_none_or(|s| s.items.is_empty()),
+                        Scope::Skills => unit.skills.as_ref().is_none_or(|s| s.items.is_empty()),
                     };
                     if empty {
                         self.push(vacuous(
-                            path.key("of"),
+                            path.key("of").path(),
                             &format!("{} has no {} items", unit.code, scope_name(*scope)),
                         ));
                     }
                 }
-                let leaves = coverable_ids(unit);
+                // Listed only when there are IDs to look up: most `covers` rules name a scope.
+                let leaves = if ids.is_empty() {
+                    Vec::new()
+                } else {
+                    coverable_ids(unit)
+                };
                 for (i, id) in ids.iter().enumerate() {
                     if !leaves.contains(&id.as_str()) {
                         let help = if id.is_criterion() {
@@ -186,7 +194,7 @@ impl Validator<'_> {
                         self.push(
                             Problem::new(
                                 ErrorCode::UnknownRequirement,
-                                path.key("ids").index(i),
+                                path.key("ids").index(i).path(),
                                 format!(
                                     "`{id}` is not a criterion, knowledge item or skill item of {}",
                                     unit.code
@@ -201,7 +209,7 @@ impl Validator<'_> {
                 if rules.is_empty() {
                     self.push(Problem::new(
                         ErrorCode::EmptyList,
-                        path.key("rules"),
+                        path.key("rules").path(),
                         format!("an `{}` rule has no sub-rules", rule.rule_type()),
                     ));
                 }
