@@ -27,6 +27,7 @@ mod builder;
 mod catalog;
 mod catalog_cache;
 mod check;
+mod date;
 mod doc_str;
 mod error;
 mod finding;
