@@ -162,6 +162,58 @@ fn keys_are_tracked_per_map_at_every_depth() {
 }
 
 #[test]
+fn a_repeated_key_is_found_however_it_is_written_and_wherever_it_is_in_the_map() {
+    // Keys are held borrowed from the text, or owned when written with escapes; the first key
+    // of a map is held apart from the rest. A repeat is found in every combination.
+    type Map = IndexMap<String, u32>;
+    for (json, key) in [
+        (r#"{"k": 1, "\u006b": 2}"#, "k"),
+        (r#"{"\u006b": 1, "k": 2}"#, "k"),
+        (r#"{"a": 1, "k": 2, "\u006b": 3}"#, "k"),
+        (r#"{"a": 1, "\u006b": 2, "k": 3}"#, "k"),
+        (r#"{"a": 1, "b": 2, "c": 3, "b": 4}"#, "b"),
+    ] {
+        let e = strict_json::<Map>(json).unwrap_err();
+        assert!(
+            e.to_string().starts_with(&format!("duplicate key `{key}`")),
+            "{json}: {e}"
+        );
+    }
+    let map = same_as_serde::<Map>(Format::Json, r#"{"a": 1, "\u0062": 2, "c": 3}"#);
+    assert_eq!(map.keys().collect::<Vec<_>>(), ["a", "b", "c"]);
+}
+
+#[test]
+fn the_check_reads_json_as_the_public_parse_does_escapes_and_all() {
+    // The check reads JSON borrowing its strings; a string with an escape is decoded and owned.
+    let json = r#"{"format": 1, "candidate": {"id": "S\u0031"}, "units": ["CHCMGT006"],
+        "evidence": [{"id": "E\u00311", "title": "tab\there", "date": "2026-01-01",
+        "method": "project", "judgement": "pending", "clients": ["C1", "C\u0031"],
+        "verification": {"by": "A\"B", "role": "r"},
+        "units": {"CHCMGT006": {"covers": ["1.\u0031"]}}}]}"#;
+    let source = Source::new("f.json", json, Format::Json);
+    let owned = source.parse().unwrap();
+    let borrowed = source.parse_json_borrowed(&crate::Limits::default()).unwrap();
+    assert_eq!(
+        serde_json::to_value(&borrowed).unwrap(),
+        serde_json::to_value(&owned).unwrap()
+    );
+    let item = &borrowed.evidence[0];
+    assert_eq!((&*item.id, &*item.title), ("E11", "tab\there"));
+    assert_eq!(
+        item.clients.iter().map(|c| &**c).collect::<Vec<_>>(),
+        ["C1", "C1"]
+    );
+    assert_eq!(&*item.units["CHCMGT006"].covers[0], "1.1");
+    // A repeated key written with an escape is refused on this path too.
+    let twice = json.replace(r#"{"CHCMGT006": {"#, r#"{"CHCMGT006": {}, "CHC\u004dGT006": {"#);
+    let e = Source::new("f.json", &twice, Format::Json)
+        .parse_json_borrowed(&crate::Limits::default())
+        .unwrap_err();
+    assert!(e.to_string().contains("duplicate key `CHCMGT006`"), "{e}");
+}
+
+#[test]
 fn trailing_characters_are_still_a_syntax_error() {
     let e = json_error("{\"format\": 1, \"candidate\": {\"id\": \"S1\"}, \"units\": [\"CHCMGT006\"]} x");
     assert_eq!(
