@@ -199,7 +199,7 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
         let mut last = vec![usize::MAX; reqs];
         let mut start = vec![0usize; reqs + 1];
         for (p, (_, resolved)) in self.mapped.iter().enumerate() {
-            for &req in &resolved.covers {
+            for &req in resolved.covers() {
                 if last[req] != p {
                     last[req] = p;
                     start[req + 1] += 1;
@@ -213,7 +213,7 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
         let mut positions = vec![0usize; start[reqs]];
         last.fill(usize::MAX);
         for (p, (_, resolved)) in self.mapped.iter().enumerate() {
-            for &req in &resolved.covers {
+            for &req in resolved.covers() {
                 if last[req] != p {
                     last[req] = p;
                     positions[next[req]] = p;
@@ -235,7 +235,7 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
     fn passes(&self, p: usize, filter: &CFilter) -> bool {
         let (i, m) = &self.mapped[p];
         let item = &self.items[*i];
-        filter.activity.is_none_or(|a| m.activities.contains(&a))
+        filter.activity.is_none_or(|a| m.activities().contains(&a))
             && (filter.method.is_empty() || filter.method.contains(&item.method))
             && (filter.environment.is_empty()
                 || item.environment.is_some_and(|e| filter.environment.contains(&e)))
@@ -330,7 +330,8 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
                     let method = self.item(p).method;
                     let mut contributes = false;
                     for (k, option) in options.iter().enumerate() {
-                        if m.options.contains(option) || self.unit.option_methods[*option].contains(&method) {
+                        if m.options().contains(option) || self.unit.option_methods[*option].contains(&method)
+                        {
                             shown[k] = true;
                             contributes = true;
                         }
