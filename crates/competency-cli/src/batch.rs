@@ -55,7 +55,7 @@ pub fn run(checker: &Checker<'_>, options: &BatchOptions, io: &Io<'_>) -> Result
         )),
     };
     // Before any thread is started (the progress bar's included).
-    crate::malloc::tune_for_batch(options.threads());
+    crate::malloc::tune_for_batch();
     let bar = std::io::stderr().is_terminal().then(|| progress(size));
     let start = Instant::now();
     let written = checker.check_reader_to(reader, &mut out, options, |s| {
