@@ -12,6 +12,8 @@
 //!   building the report) and `parse_check` (both, from text, as `competency check` does).
 #![allow(missing_docs)]
 
+#[path = "../examples/support/catalogs.rs"]
+mod catalogs;
 #[path = "../examples/support/portfolios.rs"]
 mod portfolios;
 
@@ -56,13 +58,13 @@ mod catalog {
 
     #[divan::bench(sample_count = 20)]
     fn hundred_units_load(bencher: Bencher) {
-        let sources = portfolios::renamed_units(100);
+        let sources = catalogs::renamed_units(100);
         bencher.bench(|| load(&sources));
     }
 
     #[divan::bench(sample_count = 20)]
     fn hundred_units_load_compile(bencher: Bencher) {
-        let sources = portfolios::renamed_units(100);
+        let sources = catalogs::renamed_units(100);
         bencher.bench(|| Checker::shared(Arc::new(load(&sources))));
     }
 
@@ -70,10 +72,10 @@ mod catalog {
     /// cached units validated, then compiled.
     #[divan::bench(sample_count = 20)]
     fn hundred_units_from_cache_compile(bencher: Bencher) {
-        let (dir, cache) = portfolios::units_dir_with_cache("bench-units", 100);
+        let (dir, cache) = catalogs::units_dir_with_cache("bench-units", 100);
         let cache_file = dir.with_extension("cache");
         std::fs::write(&cache_file, &cache).expect("the cache file written");
-        bencher.bench(|| portfolios::load_cached(&dir, &cache_file));
+        bencher.bench(|| catalogs::load_cached(&dir, &cache_file));
         let _ = std::fs::remove_dir_all(&dir);
         let _ = std::fs::remove_file(&cache_file);
     }

@@ -19,6 +19,8 @@
 //! `toml::from_str`, and the linear cases (best of `--runs`, default 3).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+#[path = "support/catalogs.rs"]
+mod catalogs;
 #[path = "support/portfolios.rs"]
 mod portfolios;
 
@@ -366,18 +368,18 @@ fn catalog() {
             Catalog::from_sources(Catalog::bundled_sources().iter().copied()).expect("bundled units load");
         black_box(Checker::new(&catalog));
     });
-    let renamed = portfolios::renamed_units(100);
+    let renamed = catalogs::renamed_units(100);
     let hundred = best(5, || {
         let catalog = Catalog::from_sources(renamed.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .expect("renamed units load");
         assert_eq!(catalog.len(), 100);
         black_box(Checker::new(&catalog));
     });
-    let (dir, cache) = portfolios::units_dir_with_cache("throughput-units", 100);
+    let (dir, cache) = catalogs::units_dir_with_cache("throughput-units", 100);
     let cache_file = dir.with_extension("cache");
     std::fs::write(&cache_file, &cache).expect("the cache file written");
     let cached = best(5, || {
-        black_box(portfolios::load_cached(&dir, &cache_file));
+        black_box(catalogs::load_cached(&dir, &cache_file));
     });
     // What `competency --only-units DIR --catalog-cache FILE check P` does: the checker compiles
     // the one unit the portfolio claims (CHCMGT006's complete example, claiming its renamed
@@ -386,7 +388,7 @@ fn catalog() {
     let example = generator.example("CHCMGT006").expect("a complete example");
     let json = portfolios::to_json(example).replace("CHCMGT006", "CHCX00001");
     let cached_check = best(5, || {
-        let checker = portfolios::load_cached(&dir, &cache_file);
+        let checker = catalogs::load_cached(&dir, &cache_file);
         let report = checker
             .check_source(
                 &Source::new("p.json", &json, Format::Json),

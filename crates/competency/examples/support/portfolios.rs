@@ -16,58 +16,9 @@ use competency::{
     Catalog, CheckOptions, Checker, Date, EvidenceItem, Format, Judgement, Person, Portfolio, Source, Verdict,
 };
 
-/// A small seeded PRNG (splitmix64): fast, and the same numbers on every platform.
-#[derive(Debug, Clone)]
-pub struct Rng(u64);
-
-impl Rng {
-    /// A stream from a seed.
-    pub fn new(seed: u64) -> Self {
-        Rng(seed)
-    }
-
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n` (`n` > 0), by multiply-shift: the bias is below 2^-40 for the sizes
-    /// used here.
-    pub fn below(&mut self, n: usize) -> usize {
-        ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
-    }
-
-    /// A number in `lo..=hi`.
-    pub fn between(&mut self, lo: usize, hi: usize) -> usize {
-        lo + self.below(hi - lo + 1)
-    }
-
-    /// A number in [0, 1).
-    pub fn fraction(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// True with probability `p`.
-    pub fn chance(&mut self, p: f64) -> bool {
-        self.fraction() < p
-    }
-
-    /// One element of a non-empty slice.
-    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-
-    /// Fisher–Yates.
-    pub fn shuffle<T>(&mut self, items: &mut [T]) {
-        for i in (1..items.len()).rev() {
-            items.swap(i, self.below(i + 1));
-        }
-    }
-}
+#[path = "rng.rs"]
+mod rng;
+pub use rng::Rng;
 
 /// What a generated portfolio is, as the checker must find it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -618,50 +569,6 @@ pub fn verify(checker: &Checker<'_>, json: &str, kind: Kind) -> Result<(), Strin
 /// Compact JSON, the way platforms send it.
 pub fn to_json(portfolio: &Portfolio) -> String {
     serde_json::to_string(portfolio).expect("a portfolio serialises")
-}
-
-/// `count` units of real size: copies of the bundled units with new codes, as (file name,
-/// TOML text), for measuring a large catalog's load.
-pub fn renamed_units(count: usize) -> Vec<(String, String)> {
-    let bundled = Catalog::bundled_sources();
-    (0..count)
-        .map(|i| {
-            let (name, text) = bundled[i % bundled.len()];
-            let code = std::path::Path::new(name)
-                .file_stem()
-                .and_then(|s| s.to_str())
-                .expect("bundled files are named CODE.toml");
-            let new = format!("{}X{:05}", &code[..3], i);
-            let text = text.replacen(&format!("code = \"{code}\""), &format!("code = \"{new}\""), 1);
-            (format!("{new}.toml"), text)
-        })
-        .collect()
-}
-
-/// `renamed_units(count)` written as files to a new directory under the system's temporary
-/// directory (named after `label` and the process), and a catalog cache of that directory:
-/// what the cached catalog measures load. The caller removes the directory.
-pub fn units_dir_with_cache(label: &str, count: usize) -> (std::path::PathBuf, Vec<u8>) {
-    let dir = std::env::temp_dir().join(format!("competency-{label}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("a temporary directory");
-    for (name, text) in renamed_units(count) {
-        std::fs::write(dir.join(name), text).expect("a unit file written");
-    }
-    match Catalog::from_paths_cached(std::slice::from_ref(&dir), None) {
-        Ok((_, competency::CacheUse::Rebuilt { cache, .. })) => (dir, cache),
-        _ => panic!("the renamed units load, and no cache was given"),
-    }
-}
-
-/// The catalog of a directory from its cache, which must be used; then compiled, as
-/// `competency --only-units DIR --catalog-cache FILE` does it.
-pub fn load_cached(dir: &std::path::Path, cache_file: &std::path::Path) -> competency::SharedChecker {
-    let cache = std::fs::read(cache_file).expect("the cache file");
-    let (catalog, used) = Catalog::from_paths_cached(std::slice::from_ref(&dir.to_path_buf()), Some(&cache))
-        .expect("the units load");
-    assert_eq!(used, competency::CacheUse::Used, "the cache is for these files");
-    Checker::shared(std::sync::Arc::new(catalog))
 }
 
 fn digits(n: usize) -> usize {
