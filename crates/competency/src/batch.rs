@@ -37,6 +37,7 @@ use crate::error::{ErrorCode, LoadErrors};
 use crate::lines::{BoundedLines, Line};
 use crate::load::{Format, file_error};
 use crate::pipeline::{Bounds, ordered_map};
+use crate::portfolio::Source;
 use crate::spool::Spool;
 
 pub use crate::batch_record::Record;
@@ -364,8 +365,8 @@ fn check_line<'k>(checker: &'k Checker<'_>, line: Line, options: &BatchOptions) 
             Some(LIMIT_HELP.to_owned()),
         )))
     } else {
-        checker
-            .check_json_bytes(&options.name, &line.bytes, &options.check)
+        Source::from_bytes(&options.name, &line.bytes, Format::Json)
+            .and_then(|source| checker.check_source(&source, &options.check))
             .map(Box::new)
     };
     Record {

@@ -10,7 +10,7 @@ use serde::{Deserialize, Deserializer};
 /// A string of a document being checked. The check reads a portfolio as
 /// `Portfolio<DocStr<'text>>`: the strings of a 10,000-item portfolio are most of its parsed
 /// size and of the time it takes to read, and borrowing them from the text costs neither.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub(crate) struct DocStr<'a>(Cow<'a, str>);
 
 impl Deref for DocStr<'_> {

@@ -233,16 +233,6 @@ impl<'c> Checker<'c> {
             .map_err(|problems| LoadErrors::new(problems.into_iter().map(Problem::into_error).collect()))
     }
 
-    /// As [`Checker::check_source`] on JSON bytes.
-    pub(crate) fn check_json_bytes(
-        &self,
-        name: &str,
-        bytes: &[u8],
-        options: &CheckOptions,
-    ) -> Result<Report<'_>, LoadErrors> {
-        self.check_source(&Source::from_bytes(name, bytes, Format::Json)?, options)
-    }
-
     fn check_inner(&self, portfolio: &Portfolio, options: &CheckOptions) -> Result<Report<'_>, Vec<Problem>> {
         let resolution = self.validate(portfolio, options)?;
         Ok(assemble::report(&self.catalog, portfolio, options, &resolution))
