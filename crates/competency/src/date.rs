@@ -5,6 +5,8 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use crate::report::SharedStr;
+
 /// A calendar date, written `YYYY-MM-DD` (a TOML date or a JSON string).
 ///
 /// ```
@@ -104,12 +106,12 @@ impl Date {
 }
 
 impl Date {
-    /// The date as `YYYY-MM-DD` text: as `to_string`, without the formatting machinery, for
-    /// the lists of dates a tally holds.
-    pub(crate) fn text(self) -> String {
-        match self.ymd() {
-            Some(bytes) => bytes.iter().map(|&b| char::from(b)).collect(),
-            None => self.to_string(),
+    /// The date as `YYYY-MM-DD` text, as `to_string` writes it, without the formatting
+    /// machinery or a `String` in between, for the lists of dates a tally holds.
+    pub(crate) fn shared(self) -> SharedStr {
+        match self.ymd().as_ref().map(|b| std::str::from_utf8(b)) {
+            Some(Ok(text)) => SharedStr::from(text),
+            _ => SharedStr::from(self.to_string()),
         }
     }
 }

@@ -33,7 +33,6 @@ mod error;
 mod finding;
 mod hash;
 mod ids;
-mod item_ref;
 mod limits;
 mod lineage;
 mod lines;
@@ -51,6 +50,7 @@ mod rule;
 #[cfg(feature = "schema")]
 pub mod schema;
 mod schema_key;
+mod shared_str;
 mod spool;
 mod strict;
 mod suggest;
@@ -83,9 +83,9 @@ pub use portfolio::{
 };
 pub use read::{UNIT_FILE_BYTES, read_limited, read_portfolio, read_portfolio_from};
 pub use report::{
-    Action, Blocked, Closest, Counted, ElementHeading, Finding, FindingCode, ItemRef, ItemStatus, NewValues,
+    Action, Blocked, Closest, Counted, ElementHeading, Finding, FindingCode, ItemStatus, NewValues,
     NotCounted, Plan, ProducedBy, REPORT_FORMAT, Reason, RegisterEntry, Report, RequirementKind,
-    RequirementResult, Severity, Span, Suggestion, Tally, UnitReport,
+    RequirementResult, Severity, SharedStr, Span, Suggestion, Tally, UnitReport,
 };
 pub use resolve::ResolveError;
 pub use rule::{Field, Filter, RequirementId, Rule, RuleType, Scope};

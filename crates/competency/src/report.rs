@@ -10,7 +10,7 @@ use crate::outcome::{CurrencyWindow, Outcome, PriorUnitEntry};
 use crate::portfolio::{Date, Judgement};
 
 pub use crate::finding::{Finding, FindingCode, Severity};
-pub use crate::item_ref::ItemRef;
+pub use crate::shared_str::SharedStr;
 pub use crate::tally::{Closest, Counted, Span, Tally};
 
 /// The report format version. 2 added the structured gaps (`tally`, `not_counted`, reasons),
@@ -102,7 +102,7 @@ impl ProducedBy {
 #[non_exhaustive]
 pub struct RegisterEntry {
     /// Item ID.
-    pub id: String,
+    pub id: SharedStr,
     /// What it is.
     pub title: String,
     /// When it was produced, or when its period began.
@@ -207,16 +207,16 @@ pub struct Plan {
 #[non_exhaustive]
 pub struct Suggestion {
     /// The unmet requirements this item helps meet.
-    pub serves: Vec<String>,
+    pub serves: Vec<SharedStr>,
     /// Requirement IDs it should claim in `covers`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub covers: Vec<String>,
+    pub covers: Vec<SharedStr>,
     /// Activity tags it should carry.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub activities: Vec<String>,
     /// Options it should be tagged with.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub options: Vec<String>,
+    pub options: Vec<SharedStr>,
     /// It is gathered by one of these methods (empty: any method).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub methods: Vec<Method>,
@@ -256,7 +256,7 @@ pub struct NewValues {
     pub count: u32,
     /// Values already counted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub other_than: Vec<String>,
+    pub other_than: Vec<SharedStr>,
 }
 
 /// An item that does not count, and what would make it count.
@@ -291,7 +291,7 @@ pub struct Blocked {
 #[non_exhaustive]
 pub struct ItemStatus {
     /// Item ID.
-    pub id: ItemRef,
+    pub id: SharedStr,
     /// True when the item counts (satisfactory, current, not after the judgement date).
     pub counted: bool,
     /// Why it does not count, when it does not.
@@ -358,7 +358,7 @@ impl Reason {
 #[non_exhaustive]
 pub struct NotCounted {
     /// Item ID.
-    pub item: ItemRef,
+    pub item: SharedStr,
     /// Why it did not count.
     pub reason: Reason,
 }
@@ -380,7 +380,7 @@ pub struct RequirementResult<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub element: Option<Cow<'a, str>>,
     /// The items that counted towards it, in portfolio order.
-    pub evidence: Vec<ItemRef>,
+    pub evidence: Vec<SharedStr>,
     /// The items that claimed it or passed its rule's filter but did not count, in portfolio
     /// order, with why.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -4,7 +4,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::report::NotCounted;
+use crate::report::{NotCounted, SharedStr};
 use crate::rule::{Field, Filter, RuleType};
 
 /// What a rule counted: the numbers behind a `missing` sentence, so that a platform can show
@@ -35,11 +35,11 @@ pub struct Tally {
     /// What counted, in first-seen order: the distinct values, the options shown, the dates,
     /// or, for `count`, `per-item` and `covers`, the item or requirement IDs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub values: Vec<String>,
+    pub values: Vec<SharedStr>,
     /// What could still count: the options not yet shown (`options`), the requirements not
     /// yet met (`covers`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub remaining: Vec<String>,
+    pub remaining: Vec<SharedStr>,
     /// For `options`: the option list.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<String>,
@@ -134,9 +134,9 @@ impl fmt::Display for Counted {
 #[non_exhaustive]
 pub struct Closest {
     /// Item ID.
-    pub item: String,
+    pub item: SharedStr,
     /// The distinct values it shows.
-    pub values: Vec<String>,
+    pub values: Vec<SharedStr>,
 }
 
 /// Days between the first and last date, against the days needed.

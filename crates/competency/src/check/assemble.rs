@@ -18,8 +18,8 @@ use crate::outcome::{
 use crate::pathway::Pathway;
 use crate::portfolio::{Date, Portfolio};
 use crate::report::{
-    ElementHeading, Finding, FindingCode, ItemRef, ItemStatus, ProducedBy, REPORT_FORMAT, RegisterEntry,
-    Report, Severity, UnitReport,
+    ElementHeading, Finding, FindingCode, ItemStatus, ProducedBy, REPORT_FORMAT, RegisterEntry, Report,
+    Severity, SharedStr, UnitReport,
 };
 
 /// The report for a portfolio that validated.
@@ -62,7 +62,7 @@ pub(super) fn report<'k, S: Text>(
     }
 
     // Each item's ID once, shared by every requirement that names it.
-    let ids: Vec<ItemRef> = items.iter().map(|item| ItemRef::from(&*item.id)).collect();
+    let ids: Vec<SharedStr> = items.iter().map(|item| SharedStr::from(&*item.id)).collect();
     let mut units = Vec::with_capacity(res.units.len());
     for (u, unit) in res.units.iter().enumerate() {
         let mapped = &res.mapped[u];
@@ -194,8 +194,9 @@ pub(super) fn report<'k, S: Text>(
         findings,
         evidence: items
             .iter()
-            .map(|item| RegisterEntry {
-                id: String::from(&*item.id),
+            .zip(ids)
+            .map(|(item, id)| RegisterEntry {
+                id,
                 title: String::from(&*item.title),
                 date: item.date,
                 end_date: item.end_date,
@@ -206,8 +207,8 @@ pub(super) fn report<'k, S: Text>(
                 verified_by: item
                     .verification
                     .as_ref()
-                    .map(|v| String::from(&*v.by))
-                    .filter(|_| names),
+                    .filter(|_| names)
+                    .map(|v| String::from(&*v.by)),
                 verifier_role: item
                     .verification
                     .as_ref()

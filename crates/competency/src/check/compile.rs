@@ -6,7 +6,7 @@ use crate::hash::HashMap;
 use std::sync::Arc;
 
 use crate::method::{Environment, Method};
-use crate::report::RequirementKind;
+use crate::report::{RequirementKind, SharedStr};
 use crate::rule::{Field, Filter, Rule, Scope};
 use crate::unit::{EvidenceKind, Item, Unit};
 
@@ -30,13 +30,15 @@ pub(super) struct CompiledUnit {
     pub(super) options: HashMap<String, usize>,
     /// Per option (unit-wide index): the methods that show it without a tag.
     pub(super) option_methods: Vec<Vec<Method>>,
-    pub(super) option_names: Vec<String>,
+    /// Per option: its ID, shared by every tally that names it.
+    pub(super) option_names: Vec<SharedStr>,
 }
 
 /// One requirement in report order.
 #[derive(Debug)]
 pub(super) struct Req {
-    pub(super) id: String,
+    /// Shared by every tally that names it (`covers`).
+    pub(super) id: SharedStr,
     /// The element a criterion is under.
     pub(super) element: Option<String>,
     pub(super) kind: RequirementKind,
@@ -138,7 +140,7 @@ impl CompiledUnit {
         for list in &unit.option_lists {
             for option in &list.options {
                 c.options.insert(option.id.to_string(), c.option_names.len());
-                c.option_names.push(option.id.to_string());
+                c.option_names.push(SharedStr::from(option.id.as_str()));
                 c.option_methods.push(option.methods.clone());
             }
         }
@@ -190,7 +192,7 @@ impl CompiledUnit {
     fn push_claimable(&mut self, id: &str, kind: RequirementKind, text: &str) -> usize {
         let index = self.reqs.len();
         self.reqs.push(Req {
-            id: id.to_owned(),
+            id: SharedStr::from(id),
             element: None,
             kind,
             text: text.to_owned(),
@@ -214,7 +216,7 @@ impl CompiledUnit {
                 for child in &children {
                     claimed.extend(
                         self.claims
-                            .get(&self.reqs[*child].id)
+                            .get(self.reqs[*child].id.as_str())
                             .cloned()
                             .unwrap_or_default(),
                     );

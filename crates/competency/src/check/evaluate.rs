@@ -17,7 +17,7 @@ use super::validate::Resolved;
 use super::values::{ItemValues, Key};
 use crate::doc_str::Text;
 use crate::portfolio::{Date, EvidenceItem};
-use crate::report::{Closest, Counted, ItemRef, NotCounted, RequirementResult, Span, Tally};
+use crate::report::{Closest, Counted, NotCounted, RequirementResult, SharedStr, Span, Tally};
 use crate::rule::RuleType;
 
 /// Everything one unit's evaluation reads. Positions (`p`) index `mapped`: the items mapped to
@@ -29,9 +29,9 @@ pub(super) struct Ctx<'a, 'k, S: Text> {
     pub(super) counted: Vec<bool>,
     pub(super) standing: &'a [Standing],
     pub(super) values: &'a [ItemValues],
-    pub(super) names: &'a crate::hash::IndexSet<String>,
+    pub(super) names: &'a crate::hash::IndexSet<SharedStr>,
     /// Every item's ID, shared (indexed as `items`).
-    pub(super) ids: &'a [ItemRef],
+    pub(super) ids: &'a [SharedStr],
 }
 
 /// A requirement's outcome: met, the positions of the items that counted and of those that
@@ -148,7 +148,7 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
                     None => explain::claimed(&not_counted),
                 });
                 RequirementResult {
-                    id: Cow::Borrowed(&req.id),
+                    id: Cow::Borrowed(req.id.as_str()),
                     kind: req.kind,
                     text: Cow::Borrowed(&req.text),
                     met: outcome.met,
@@ -167,7 +167,7 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
     }
 
     /// The ID of the item at position `p`, shared.
-    fn id(&self, p: usize) -> ItemRef {
+    fn id(&self, p: usize) -> SharedStr {
         self.ids[self.mapped[p].0].clone()
     }
 
@@ -289,10 +289,7 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
                 let matching = self.matching(filter);
                 let n = matching.len() as u32;
                 let mut tally = self.tally(RuleType::Count, n >= *min, Counted::Items, n, *min, filter);
-                tally.values = matching
-                    .iter()
-                    .map(|p| String::from(&*self.item(*p).id))
-                    .collect();
+                tally.values = matching.iter().map(|p| self.id(*p)).collect();
                 Outcome::of_rule(tally, matching, Vec::new())
             }
             Compiled::Distinct { field, min, filter } => {
@@ -340,12 +337,12 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
                         evidence.push(p);
                     }
                 }
-                let names = |want: bool| -> Vec<String> {
+                let names = |want: bool| -> Vec<SharedStr> {
                     options
                         .iter()
                         .zip(&shown)
                         .filter(|(_, s)| **s == want)
-                        .map(|(o, _)| self.unit.option_names[*o].to_owned())
+                        .map(|(o, _)| self.unit.option_names[*o].clone())
                         .collect()
                 };
                 let n = shown.iter().filter(|s| **s).count() as u32;
@@ -375,15 +372,12 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
                 let mut tally = self.tally(RuleType::PerItem, n >= *min, Counted::Items, n, *min, filter);
                 tally.field = Some(*field);
                 tally.per_item = Some(*min_values);
-                tally.values = qualifying
-                    .iter()
-                    .map(|p| String::from(&*self.item(*p).id))
-                    .collect();
+                tally.values = qualifying.iter().map(|p| self.id(*p)).collect();
                 tally.closest = best.filter(|_| n < *min).map(|(p, _)| {
                     let mut keys = Vec::new();
                     self.for_each_key(p, *field, |k| keys.push(k));
                     Closest {
-                        item: String::from(&*self.item(p).id),
+                        item: self.id(p),
                         values: self.key_texts(*field, &keys),
                     }
                 });
@@ -407,7 +401,7 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
                 let span_days = min_span_days.map(|need| Span { have: span, need });
                 let met = n >= need && span_days.is_none_or(|s| s.have >= i64::from(s.need));
                 let mut tally = self.tally(RuleType::Spread, met, Counted::Dates, n, need, filter);
-                tally.values = dates.iter().map(|d| d.text()).collect();
+                tally.values = dates.iter().map(|d| d.shared()).collect();
                 tally.span_days = span_days;
                 Outcome::of_rule(tally, matching, Vec::new())
             }
@@ -416,7 +410,7 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
                 let mut met_ids = Vec::new();
                 let mut unmet = Vec::new();
                 for r in reqs {
-                    let id = self.unit.reqs[*r].id.to_owned();
+                    let id = self.unit.reqs[*r].id.clone();
                     match done[*r].as_ref() {
                         Some(o) if o.met => {
                             evidence.extend(o.evidence.iter().copied());

@@ -28,7 +28,9 @@ use super::evaluate::Ctx;
 use super::standing::Judged;
 use crate::method::{Environment, Method};
 use crate::portfolio::Date;
-use crate::report::{Action, Blocked, NewValues, Plan, Reason, RequirementResult, Suggestion, Tally};
+use crate::report::{
+    Action, Blocked, NewValues, Plan, Reason, RequirementResult, SharedStr, Suggestion, Tally,
+};
 use crate::rule::Field;
 
 /// One new item some requirement needs, before merging.
@@ -40,9 +42,9 @@ struct Need {
     methods: Option<Vec<Method>>,
     environments: Option<Vec<Environment>>,
     options: Vec<usize>,
-    clients: Option<(u32, Vec<String>)>,
-    context: Option<Vec<String>>,
-    periods: Option<(u32, Vec<String>)>,
+    clients: Option<(u32, Vec<SharedStr>)>,
+    context: Option<Vec<SharedStr>>,
+    periods: Option<(u32, Vec<SharedStr>)>,
     date_from: Option<Date>,
     date_to: Option<Date>,
     not_on: Vec<Date>,
@@ -118,9 +120,9 @@ fn union<T: Clone + PartialEq>(a: &[T], b: &[T]) -> Vec<T> {
 }
 
 fn union_values(
-    a: &Option<(u32, Vec<String>)>,
-    b: &Option<(u32, Vec<String>)>,
-) -> Option<(u32, Vec<String>)> {
+    a: &Option<(u32, Vec<SharedStr>)>,
+    b: &Option<(u32, Vec<SharedStr>)>,
+) -> Option<(u32, Vec<SharedStr>)> {
     match (a, b) {
         (Some((n, x)), Some((m, y))) => Some(((*n).max(*m), union(x, y))),
         (a, b) => a.clone().or_else(|| b.clone()),
@@ -148,7 +150,7 @@ impl<S: Text> Ctx<'_, '_, S> {
                 (How::Rule(rule), Some(tally)) => match self.needs(r, rule, tally, judged) {
                     Ok(found) => needs.extend(found),
                     Err(why) => blocked.push(Blocked {
-                        requirement: reqs[r].id.to_owned(),
+                        requirement: reqs[r].id.to_string(),
                         text: why,
                     }),
                 },
@@ -410,15 +412,15 @@ impl<S: Text> Ctx<'_, '_, S> {
         } else {
             methods.clone()
         };
-        let values = |v: &Option<(u32, Vec<String>)>| {
+        let values = |v: &Option<(u32, Vec<SharedStr>)>| {
             v.as_ref().map(|(count, other_than)| NewValues {
                 count: *count,
                 other_than: other_than.clone(),
             })
         };
         let mut s = Suggestion {
-            serves: need.serves.iter().map(|r| reqs[*r].id.to_owned()).collect(),
-            covers: claims.iter().map(|r| reqs[*r].id.to_owned()).collect(),
+            serves: need.serves.iter().map(|r| reqs[*r].id.clone()).collect(),
+            covers: claims.iter().map(|r| reqs[*r].id.clone()).collect(),
             activities: need
                 .activity
                 .map(|a| self.unit.unit.activities[a].id.to_string())
@@ -427,7 +429,7 @@ impl<S: Text> Ctx<'_, '_, S> {
             options: need
                 .options
                 .iter()
-                .map(|o| self.unit.option_names[*o].to_owned())
+                .map(|o| self.unit.option_names[*o].clone())
                 .collect(),
             methods,
             environments: need.environments.clone().unwrap_or_default(),
@@ -480,6 +482,6 @@ impl<S: Text> Ctx<'_, '_, S> {
     }
 }
 
-fn parse_dates(values: &[String]) -> Vec<Date> {
+fn parse_dates(values: &[SharedStr]) -> Vec<Date> {
     values.iter().filter_map(|v| v.parse().ok()).collect()
 }

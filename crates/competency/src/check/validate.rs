@@ -19,6 +19,7 @@ use crate::error::{ErrorCode, Problem};
 use crate::limits::Limits;
 use crate::path::Path;
 use crate::portfolio::{EvidenceItem, Mapping, PORTFOLIO_FORMAT, Portfolio, item_path};
+use crate::report::SharedStr;
 use crate::suggest::{did_you_mean, suggest_criterion};
 use crate::text::shown;
 
@@ -33,7 +34,7 @@ pub(super) struct Resolution<'k> {
     /// Per item: its client, context and service-period values as interned indices.
     pub(super) values: Vec<ItemValues>,
     /// The interned values (trimmed, NFC), in first-seen order.
-    pub(super) names: IndexSet<String>,
+    pub(super) names: IndexSet<SharedStr>,
 }
 
 /// One item's mapping to one unit, as indices into the compiled unit: the requirements it
@@ -145,7 +146,7 @@ impl<'c> Checker<'c> {
         // check).
         let mut ids: HashMap<&str, usize> =
             HashMap::with_capacity_and_hasher(portfolio.evidence.len(), Default::default());
-        let mut names: IndexSet<String> = IndexSet::default();
+        let mut names: IndexSet<SharedStr> = IndexSet::default();
         let mut values = Vec::with_capacity(portfolio.evidence.len());
         let mut mapped: Vec<Vec<(usize, Resolved)>> = claimed.iter().map(|_| Vec::new()).collect();
         let mut maps_nothing = Vec::new();
@@ -511,7 +512,7 @@ impl CompiledUnit {
                     )
                     .help(self.help_for_unknown(
                         option,
-                        self.option_names.iter().map(String::as_str),
+                        self.option_names.iter().map(SharedStr::as_str),
                         "declares no option lists",
                     )),
                 ),

@@ -13,6 +13,7 @@ use crate::limits::Limits;
 use crate::method::{Environment, Method};
 use crate::path::Path;
 use crate::portfolio::{Date, EvidenceItem, item_path};
+use crate::report::SharedStr;
 use crate::rule::Field;
 use crate::text::{normalise, shown};
 
@@ -29,7 +30,7 @@ pub(super) struct ItemValues {
 pub(super) fn intern_values<S: Text>(
     i: usize,
     item: &EvidenceItem<S>,
-    names: &mut IndexSet<String>,
+    names: &mut IndexSet<SharedStr>,
     limits: &Limits,
     problems: &mut Problems,
 ) -> ItemValues {
@@ -49,6 +50,7 @@ pub(super) fn intern_values<S: Text>(
             ));
             return;
         }
+        into.reserve_exact(values.len());
         for (k, value) in values.iter().enumerate() {
             if let Some(v) = value_index(value, what, names, limits, problems, || {
                 item_path(i).key(key).index(k)
@@ -83,17 +85,19 @@ pub(super) fn intern_values<S: Text>(
     out
 }
 
-/// Removes repeats, keeping first-seen order: a scan for the usual short list, a set for a
-/// long one, so that one item with 100,000 clients stays linear.
+/// Removes repeats, keeping first-seen order: a scan in place for the usual short list, a
+/// set for a long one, so that one item with 100,000 clients stays linear.
 fn dedup_keep_order(values: &mut Vec<u32>) {
     if values.len() <= 16 {
-        let mut kept: Vec<u32> = Vec::with_capacity(values.len());
-        for v in values.iter() {
-            if !kept.contains(v) {
-                kept.push(*v);
+        let mut kept = 0;
+        for k in 0..values.len() {
+            let v = values[k];
+            if !values[..kept].contains(&v) {
+                values[kept] = v;
+                kept += 1;
             }
         }
-        *values = kept;
+        values.truncate(kept);
     } else {
         let mut seen = crate::hash::HashSet::with_capacity_and_hasher(values.len(), Default::default());
         values.retain(|v| seen.insert(*v));
@@ -104,7 +108,7 @@ fn dedup_keep_order(values: &mut Vec<u32>) {
 fn value_index(
     value: &str,
     what: &str,
-    names: &mut IndexSet<String>,
+    names: &mut IndexSet<SharedStr>,
     limits: &Limits,
     problems: &mut Problems,
     path: impl Fn() -> Path,
@@ -117,7 +121,7 @@ fn value_index(
     let normal = normalise(value);
     let index = match names.get_index_of(normal.as_ref()) {
         Some(index) => index,
-        None => names.insert_full(normal.into_owned()).0,
+        None => names.insert_full(SharedStr::from(normal.as_ref())).0,
     };
     Some(index as u32)
 }
@@ -164,25 +168,29 @@ impl<S: Text> Ctx<'_, '_, S> {
         }
     }
 
-    /// Values in words, in the order given.
-    pub(super) fn key_texts(&self, field: Field, keys: &[Key]) -> Vec<String> {
-        let text = |key: Key| -> String {
+    /// Values in words, in the order given: the interned values shared, not copied.
+    pub(super) fn key_texts(&self, field: Field, keys: &[Key]) -> Vec<SharedStr> {
+        let text = |key: Key| -> SharedStr {
             match field {
                 Field::Client | Field::Context | Field::ServicePeriod => usize::try_from(key)
                     .ok()
                     .and_then(|k| self.names.get_index(k))
                     .cloned()
-                    .unwrap_or_default(),
-                Field::Method => Method::ALL
-                    .iter()
-                    .find(|m| **m as Key == key)
-                    .map_or_else(String::new, |m| m.as_str().to_owned()),
-                Field::Environment => Environment::ALL
-                    .iter()
-                    .find(|e| **e as Key == key)
-                    .map_or_else(String::new, |e| e.as_str().to_owned()),
+                    .unwrap_or_else(|| SharedStr::from("")),
+                Field::Method => SharedStr::from(
+                    Method::ALL
+                        .iter()
+                        .find(|m| **m as Key == key)
+                        .map_or("", |m| m.as_str()),
+                ),
+                Field::Environment => SharedStr::from(
+                    Environment::ALL
+                        .iter()
+                        .find(|e| **e as Key == key)
+                        .map_or("", |e| e.as_str()),
+                ),
                 Field::Date => chrono::NaiveDate::from_num_days_from_ce_opt(key as i32)
-                    .map_or_else(String::new, |d| Date::from(d).to_string()),
+                    .map_or_else(|| SharedStr::from(""), |d| Date::from(d).shared()),
             }
         };
         keys.iter().map(|k| text(*k)).collect()
