@@ -72,6 +72,7 @@ pub(super) fn report<'k, S: Text>(
             unit,
             items,
             mapped,
+            pool: &res.pool,
             counted: standing.iter().map(|s| s.counts()).collect(),
             standing,
             values: &res.values,

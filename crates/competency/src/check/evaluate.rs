@@ -26,6 +26,8 @@ pub(super) struct Ctx<'a, 'k, S: Text> {
     pub(super) unit: &'k CompiledUnit,
     pub(super) items: &'a [EvidenceItem<S>],
     pub(super) mapped: &'a [(usize, Resolved)],
+    /// The indices `mapped`'s ranges point into.
+    pub(super) pool: &'a [usize],
     pub(super) counted: Vec<bool>,
     pub(super) standing: &'a [Standing],
     pub(super) values: &'a [ItemValues],
@@ -36,10 +38,11 @@ pub(super) struct Ctx<'a, 'k, S: Text> {
 
 /// A requirement's outcome: met, the positions of the items that counted and of those that
 /// claimed it or passed its filter but did not count, and for a rule what it counted. Words
-/// come later, from `explain`.
-struct Outcome {
+/// come later, from `explain`. A claimed requirement whose claimers all count borrows their
+/// positions (`'c`), the usual case, which would otherwise be a list per requirement.
+struct Outcome<'c> {
     met: bool,
-    evidence: Vec<usize>,
+    evidence: Cow<'c, [usize]>,
     not_counted: Vec<usize>,
     tally: Option<Box<Tally>>,
     /// For a parent item: the sub-items not met.
@@ -59,11 +62,11 @@ impl Claimers {
     }
 }
 
-impl Outcome {
+impl Outcome<'_> {
     fn of_rule(tally: Tally, evidence: Vec<usize>, not_counted: Vec<usize>) -> Self {
         Outcome {
             met: tally.met,
-            evidence,
+            evidence: Cow::Owned(evidence),
             not_counted,
             tally: Some(Box::new(tally)),
             unmet_children: Vec::new(),
@@ -74,18 +77,18 @@ impl Outcome {
 impl<'k, S: Text> Ctx<'_, 'k, S> {
     pub(super) fn requirements(&self) -> Vec<RequirementResult<'k>> {
         let reqs: &'k [_] = &self.unit.reqs;
-        let mut outcomes: Vec<Option<Outcome>> = (0..reqs.len()).map(|_| None).collect();
+        let mut outcomes: Vec<Option<Outcome<'_>>> = (0..reqs.len()).map(|_| None).collect();
         // Claimed requirements first, then parents (children come after their parent, so in
         // reverse order every child is done before its parent), then rules.
         let claimers = self.claimers();
         for (r, req) in reqs.iter().enumerate() {
             if matches!(req.how, How::Claimed) {
                 let all = claimers.of(r);
-                let evidence: Vec<usize> = all.iter().copied().filter(|&p| self.counted[p]).collect();
-                let not_counted: Vec<usize> = if evidence.len() == all.len() {
-                    Vec::new()
+                let (evidence, not_counted) = if all.iter().all(|&p| self.counted[p]) {
+                    (Cow::Borrowed(all), Vec::new())
                 } else {
-                    all.iter().copied().filter(|&p| !self.counted[p]).collect()
+                    let (evidence, not_counted) = all.iter().partition(|&&p| self.counted[p]);
+                    (Cow::Owned(evidence), not_counted)
                 };
                 outcomes[r] = Some(Outcome {
                     met: !evidence.is_empty(),
@@ -102,14 +105,16 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
                 let mut unmet = Vec::new();
                 for &child in children {
                     let o = outcomes[child].as_ref();
-                    evidence.extend(o.map(|o| o.evidence.clone()).unwrap_or_default());
+                    if let Some(o) = o {
+                        evidence.extend_from_slice(&o.evidence);
+                    }
                     if !o.is_some_and(|o| o.met) {
                         unmet.push(child);
                     }
                 }
                 outcomes[r] = Some(Outcome {
                     met: unmet.is_empty(),
-                    evidence: sorted(evidence),
+                    evidence: Cow::Owned(sorted(evidence)),
                     not_counted: claimers
                         .of(r)
                         .iter()
@@ -131,7 +136,7 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
             .map(|(req, outcome)| {
                 let outcome = outcome.unwrap_or(Outcome {
                     met: false,
-                    evidence: Vec::new(),
+                    evidence: Cow::Borrowed(&[]),
                     not_counted: Vec::new(),
                     tally: None,
                     unmet_children: Vec::new(),
@@ -199,7 +204,7 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
         let mut last = vec![usize::MAX; reqs];
         let mut start = vec![0usize; reqs + 1];
         for (p, (_, resolved)) in self.mapped.iter().enumerate() {
-            for &req in resolved.covers() {
+            for &req in resolved.covers(self.pool) {
                 if last[req] != p {
                     last[req] = p;
                     start[req + 1] += 1;
@@ -213,7 +218,7 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
         let mut positions = vec![0usize; start[reqs]];
         last.fill(usize::MAX);
         for (p, (_, resolved)) in self.mapped.iter().enumerate() {
-            for &req in resolved.covers() {
+            for &req in resolved.covers(self.pool) {
                 if last[req] != p {
                     last[req] = p;
                     positions[next[req]] = p;
@@ -235,7 +240,9 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
     fn passes(&self, p: usize, filter: &CFilter) -> bool {
         let (i, m) = &self.mapped[p];
         let item = &self.items[*i];
-        filter.activity.is_none_or(|a| m.activities().contains(&a))
+        filter
+            .activity
+            .is_none_or(|a| m.activities(self.pool).contains(&a))
             && (filter.method.is_empty() || filter.method.contains(&item.method))
             && (filter.environment.is_empty()
                 || item.environment.is_some_and(|e| filter.environment.contains(&e)))
@@ -243,7 +250,7 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
 
     /// A rule's outcome. A rule with a filter also names the items the filter selects that do
     /// not count; `all` and `any` gather their parts'.
-    fn rule(&self, rule: &Compiled, done: &[Option<Outcome>]) -> Outcome {
+    fn rule<'c>(&self, rule: &Compiled, done: &[Option<Outcome<'_>>]) -> Outcome<'c> {
         let mut outcome = self.rule_inner(rule, done);
         if let (Some(filter), Some(tally)) = (rule.filter(), outcome.tally.as_mut()) {
             let left_out: Vec<usize> = (0..self.mapped.len())
@@ -283,7 +290,7 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
         }
     }
 
-    fn rule_inner(&self, rule: &Compiled, done: &[Option<Outcome>]) -> Outcome {
+    fn rule_inner<'c>(&self, rule: &Compiled, done: &[Option<Outcome<'_>>]) -> Outcome<'c> {
         match rule {
             Compiled::Count { min, filter } => {
                 let matching = self.matching(filter);
@@ -327,7 +334,8 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
                     let method = self.item(p).method;
                     let mut contributes = false;
                     for (k, option) in options.iter().enumerate() {
-                        if m.options().contains(option) || self.unit.option_methods[*option].contains(&method)
+                        if m.options(self.pool).contains(option)
+                            || self.unit.option_methods[*option].contains(&method)
                         {
                             shown[k] = true;
                             contributes = true;
@@ -434,7 +442,7 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
             }
             Compiled::All(rules) | Compiled::Any(rules) => {
                 let any = matches!(rule, Compiled::Any(_));
-                let outcomes: Vec<Outcome> = rules.iter().map(|r| self.rule(r, done)).collect();
+                let outcomes: Vec<Outcome<'_>> = rules.iter().map(|r| self.rule(r, done)).collect();
                 let held = outcomes.iter().filter(|o| o.met).count() as u32;
                 let met = if any {
                     held > 0

@@ -29,6 +29,8 @@ pub(super) struct Resolution<'k> {
     pub(super) units: Vec<&'k CompiledUnit>,
     /// Per unit checked: the items that map to it, in portfolio order, with their claims.
     pub(super) mapped: Vec<Vec<(usize, Resolved)>>,
+    /// Every mapping's indices, one after another (see [`Resolved`]).
+    pub(super) pool: Vec<usize>,
     /// Items that map to nothing checkable in any claimed unit, in portfolio order.
     pub(super) maps_nothing: Vec<usize>,
     /// Per item: its client, context and service-period values as interned indices.
@@ -38,34 +40,35 @@ pub(super) struct Resolution<'k> {
 }
 
 /// One item's mapping to one unit, as indices into the compiled unit: the requirements it
-/// claims, then its activities, then its options, in one list (one allocation a mapping, not
-/// three: a 10,000-item portfolio holds one per item and unit).
+/// claims, then its activities, then its options, as ranges of the portfolio's `pool`, which
+/// holds every mapping's indices one after another (no allocation a mapping: a 10,000-item
+/// portfolio has one mapping per item and unit).
 #[derive(Debug, Default)]
 pub(super) struct Resolved {
-    indices: Vec<usize>,
-    /// Where the activities start in `indices`, and where the options start.
+    start: usize,
     activities_at: usize,
     options_at: usize,
+    end: usize,
     /// Requirements named in `covers` that their rule decides: naming them has no effect.
     pub(super) named_ruled: Vec<usize>,
 }
 
 impl Resolved {
     fn is_empty(&self) -> bool {
-        self.indices.is_empty()
+        self.start == self.end
     }
 
     /// Requirements claimed (a parent expands to itself and its descendants).
-    pub(super) fn covers(&self) -> &[usize] {
-        &self.indices[..self.activities_at]
+    pub(super) fn covers<'p>(&self, pool: &'p [usize]) -> &'p [usize] {
+        &pool[self.start..self.activities_at]
     }
 
-    pub(super) fn activities(&self) -> &[usize] {
-        &self.indices[self.activities_at..self.options_at]
+    pub(super) fn activities<'p>(&self, pool: &'p [usize]) -> &'p [usize] {
+        &pool[self.activities_at..self.options_at]
     }
 
-    pub(super) fn options(&self) -> &[usize] {
-        &self.indices[self.options_at..]
+    pub(super) fn options<'p>(&self, pool: &'p [usize]) -> &'p [usize] {
+        &pool[self.options_at..self.end]
     }
 }
 
@@ -150,6 +153,7 @@ impl<'c> Checker<'c> {
         let mut values = Vec::with_capacity(portfolio.evidence.len());
         let mut mapped: Vec<Vec<(usize, Resolved)>> = claimed.iter().map(|_| Vec::new()).collect();
         let mut maps_nothing = Vec::new();
+        let mut pool = Vec::new();
         for (i, item) in portfolio.evidence.iter().enumerate() {
             if problems.full() {
                 break;
@@ -164,7 +168,7 @@ impl<'c> Checker<'c> {
                     }
                     continue;
                 };
-                let resolved = claimed[slot].resolve(mapping, i, code, limits, &mut problems);
+                let resolved = claimed[slot].resolve(mapping, i, code, limits, &mut pool, &mut problems);
                 // A mapping that resolves to nothing checkable (empty, or only conditions
                 // that evidence cannot show) does not tie the item to the unit.
                 if !resolved.is_empty() {
@@ -189,6 +193,7 @@ impl<'c> Checker<'c> {
         Ok(Resolution {
             units: selected.iter().map(|&slot| claimed[slot]).collect(),
             mapped,
+            pool,
             maps_nothing,
             values,
             names,
@@ -439,10 +444,18 @@ impl CompiledUnit {
         item: usize,
         code: &str,
         limits: &Limits,
+        pool: &mut Vec<usize>,
         problems: &mut Problems,
     ) -> Resolved {
         let path = || item_path(item).key("units").name(code);
-        let mut out = Resolved::default();
+        let start = pool.len();
+        let mut out = Resolved {
+            start,
+            activities_at: start,
+            options_at: start,
+            end: start,
+            named_ruled: Vec::new(),
+        };
         for (key, len) in [
             ("covers", mapping.covers.len()),
             ("activities", mapping.activities.len()),
@@ -459,13 +472,10 @@ impl CompiledUnit {
                 return out;
             }
         }
-        // Enough unless a parent expands to its sub-items.
-        out.indices
-            .reserve_exact(mapping.covers.len() + mapping.activities.len() + mapping.options.len());
         for (i, id) in mapping.covers.iter().enumerate() {
             match self.claims.get(&**id) {
                 Some(reqs) => {
-                    out.indices.extend(reqs.iter().copied());
+                    pool.extend(reqs.iter().copied());
                     if let [one] = reqs.as_slice() {
                         if matches!(self.reqs[*one].how, How::Rule(_)) {
                             out.named_ruled.push(*one);
@@ -475,10 +485,10 @@ impl CompiledUnit {
                 None => problems.push(self.unknown_requirement(id, path().key("covers").index(i))),
             }
         }
-        out.activities_at = out.indices.len();
+        out.activities_at = pool.len();
         for (i, tag) in mapping.activities.iter().enumerate() {
             match self.activities.get(&**tag) {
-                Some(a) => out.indices.push(*a),
+                Some(a) => pool.push(*a),
                 None => {
                     let declared = self.unit.activities.iter().map(|a| a.id.as_str());
                     problems.push(
@@ -496,10 +506,10 @@ impl CompiledUnit {
                 }
             }
         }
-        out.options_at = out.indices.len();
+        out.options_at = pool.len();
         for (i, option) in mapping.options.iter().enumerate() {
             match self.options.get(&**option) {
-                Some(o) => out.indices.push(*o),
+                Some(o) => pool.push(*o),
                 None => problems.push(
                     Problem::new(
                         ErrorCode::UnknownOption,
@@ -518,6 +528,7 @@ impl CompiledUnit {
                 ),
             }
         }
+        out.end = pool.len();
         out
     }
 
