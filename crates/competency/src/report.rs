@@ -391,8 +391,10 @@ pub struct RequirementResult<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tally: Option<Box<Tally>>,
     /// For an unmet requirement, what is missing, in plain words with the numbers.
+    // A `Cow`: a sentence without numbers ("no evidence item claims it") is not copied into
+    // every requirement that needs it.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub missing: Option<String>,
+    pub missing: Option<Cow<'a, str>>,
 }
 
 /// The kinds of requirement a report lists.
@@ -510,7 +512,7 @@ impl UnitReport<'_> {
                     evidence: r.evidence,
                     not_counted: r.not_counted,
                     tally: r.tally,
-                    missing: r.missing,
+                    missing: r.missing.map(owned),
                 })
                 .collect(),
             release: self.release,

@@ -72,7 +72,7 @@ pub fn rows(report: &Report) -> Vec<Vec<String>> {
                     have,
                     need,
                     counts,
-                    r.missing.clone().unwrap_or_default(),
+                    r.missing.as_deref().unwrap_or_default().to_owned(),
                 ];
                 cells.extend(position.iter().map(|p| match p.map(|i| row.cells[i]) {
                     Some(Cell::Counted) => "counted".to_owned(),

@@ -143,13 +143,13 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
                 });
                 let not_counted = self.not_counted(&outcome.not_counted);
                 let missing = (!outcome.met).then(|| match &outcome.tally {
-                    Some(tally) => explain::rule(tally),
-                    None if matches!(req.how, How::Parent(_)) => explain::parent(
+                    Some(tally) => Cow::Owned(explain::rule(tally)),
+                    None if matches!(req.how, How::Parent(_)) => Cow::Owned(explain::parent(
                         outcome
                             .unmet_children
                             .iter()
                             .map(|c| self.unit.reqs[*c].id.as_str()),
-                    ),
+                    )),
                     None => explain::claimed(&not_counted),
                 });
                 RequirementResult {
@@ -229,11 +229,10 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
         Claimers { start, positions }
     }
 
-    /// Positions of the counted items that pass the filter, in portfolio order.
-    fn matching(&self, filter: &CFilter) -> Vec<usize> {
-        (0..self.mapped.len())
-            .filter(|&p| self.counted[p] && self.passes(p, filter))
-            .collect()
+    /// Positions of the counted items that pass the filter, in portfolio order (an iterator:
+    /// most rules only read them once).
+    fn matching<'s>(&'s self, filter: &'s CFilter) -> impl Iterator<Item = usize> + 's {
+        (0..self.mapped.len()).filter(|&p| self.counted[p] && self.passes(p, filter))
     }
 
     /// The item passes the filter, whether or not it counts.
@@ -293,7 +292,7 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
     fn rule_inner<'c>(&self, rule: &Compiled, done: &[Option<Outcome<'_>>]) -> Outcome<'c> {
         match rule {
             Compiled::Count { min, filter } => {
-                let matching = self.matching(filter);
+                let matching: Vec<usize> = self.matching(filter).collect();
                 let n = matching.len() as u32;
                 let mut tally = self.tally(RuleType::Count, n >= *min, Counted::Items, n, *min, filter);
                 tally.values = matching.iter().map(|p| self.id(*p)).collect();
@@ -396,7 +395,7 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
                 min_span_days,
                 filter,
             } => {
-                let matching = self.matching(filter);
+                let matching: Vec<usize> = self.matching(filter).collect();
                 let mut dates: Vec<Date> = matching.iter().map(|p| self.item(*p).date).collect();
                 dates.sort_unstable();
                 dates.dedup();

@@ -7,17 +7,18 @@ use crate::pathway::Pathway;
 use crate::portfolio::Date;
 use crate::report::{NewValues, NotCounted, Reason, Suggestion, Tally};
 use crate::rule::{RuleType, items, or_list};
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// A requirement an item must claim, unmet.
-pub(super) fn claimed(not_counted: &[NotCounted]) -> String {
+pub(super) fn claimed(not_counted: &[NotCounted]) -> Cow<'static, str> {
     if not_counted.is_empty() {
-        "no evidence item claims it".to_owned()
+        Cow::Borrowed("no evidence item claims it")
     } else {
-        format!(
+        Cow::Owned(format!(
             "claimed only by items that do not count: {}",
             reasons(not_counted)
-        )
+        ))
     }
 }
 
