@@ -102,21 +102,33 @@ pub(crate) fn positions(text: &str, offsets: &[Option<usize>]) -> Vec<Option<(u3
     let mut order: Vec<usize> = (0..offsets.len()).filter(|i| offsets[*i].is_some()).collect();
     order.sort_unstable_by_key(|i| offsets[*i]);
     let mut out = vec![None; offsets.len()];
-    let (mut line, mut column) = (1u32, 1u32);
-    let mut chars = text.char_indices().peekable();
+    let bytes = text.as_bytes();
+    let (mut line, mut column, mut at) = (1u32, 1u32, 0usize);
     for i in order {
-        let target = offsets[i].unwrap_or(0).min(text.len());
-        while let Some((_, c)) = chars.next_if(|(pos, _)| *pos < target) {
-            if c == '\n' {
-                line += 1;
+        let target = offsets[i].unwrap_or(0).clamp(at, text.len());
+        // Whole bytes at a time (these loops vectorise), not a character at a time: an
+        // invalid line of a batch may be megabytes long.
+        let span = &bytes[at..target];
+        let newlines = span.iter().filter(|&&b| b == b'\n').count();
+        let line_start = match newlines {
+            0 => 0,
+            _ => {
                 column = 1;
-            } else {
-                column += 1;
+                span.iter().rposition(|&b| b == b'\n').map_or(0, |last| last + 1)
             }
-        }
+        };
+        line = line.saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
+        column = column.saturating_add(chars_in(&span[line_start..]));
+        at = target;
         out[i] = Some((line, column));
     }
     out
+}
+
+/// Characters that start in `bytes` (UTF-8): every byte but continuation bytes.
+fn chars_in(bytes: &[u8]) -> u32 {
+    let n = bytes.iter().filter(|&&b| (b & 0xC0) != 0x80).count();
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// The positions of many paths in a document, found in one pass: a trie of the paths asked
@@ -418,6 +430,28 @@ mod tests {
             got,
             vec![Some((3, 1)), Some((1, 1)), None, Some((2, 2)), Some((3, 2))]
         );
+    }
+
+    #[test]
+    fn positions_agree_with_counting_characters_one_by_one() {
+        let text = "{\n  \"a\": \"é\",\n\n  \"客户\": [1, 2],\r\n  \"b\": \"x\"\n}";
+        let offsets: Vec<Option<usize>> = text
+            .char_indices()
+            .map(|(i, _)| Some(i))
+            .chain([Some(text.len())])
+            .collect();
+        let got = positions(text, &offsets);
+        let (mut line, mut column) = (1u32, 1u32);
+        for (k, (_, c)) in text.char_indices().enumerate() {
+            assert_eq!(got[k], Some((line, column)), "offset {k}");
+            if c == '\n' {
+                line += 1;
+                column = 1;
+            } else {
+                column += 1;
+            }
+        }
+        assert_eq!(got[offsets.len() - 1], Some((line, column)));
     }
 
     #[test]
