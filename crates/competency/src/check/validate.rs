@@ -13,7 +13,7 @@ use super::Checker;
 use super::compile::{CompiledUnit, How};
 use super::problems::{Problems, identifier, limit_problem, text_length};
 use super::recorded;
-use super::values::{Interner, ItemValues, intern_values};
+use super::values::{ItemValues, intern_values};
 use crate::doc_str::Text;
 use crate::error::{ErrorCode, Problem};
 use crate::limits::Limits;
@@ -149,7 +149,7 @@ impl<'c> Checker<'c> {
         // check).
         let mut ids: HashMap<&str, usize> =
             HashMap::with_capacity_and_hasher(portfolio.evidence.len(), Default::default());
-        let mut names = Interner::default();
+        let mut names: IndexSet<SharedStr> = IndexSet::default();
         let mut values = Vec::with_capacity(portfolio.evidence.len());
         let mut mapped: Vec<Vec<(usize, Resolved)>> = claimed.iter().map(|_| Vec::new()).collect();
         let mut maps_nothing = Vec::new();
@@ -196,7 +196,7 @@ impl<'c> Checker<'c> {
             pool,
             maps_nothing,
             values,
-            names: names.names,
+            names,
         })
     }
 

@@ -2,7 +2,9 @@
 //! and interned per portfolio, so that rules compare small indices and one person written two
 //! ways is one client.
 
-use crate::hash::{HashMap, IndexSet};
+use std::borrow::Cow;
+
+use crate::hash::IndexSet;
 use chrono::Datelike;
 
 use super::evaluate::Ctx;
@@ -25,27 +27,17 @@ pub(super) struct ItemValues {
     pub(super) periods: Vec<u32>,
 }
 
-/// A portfolio's client, context and service-period values, interned.
-#[derive(Default)]
-pub(super) struct Interner<'p> {
-    /// The values (trimmed, NFC), in first-seen order.
-    pub(super) names: IndexSet<SharedStr>,
-    /// Each value as written that has been checked and interned: a portfolio repeats its
-    /// values, and a repeat is then one lookup instead of checking and normalising again.
-    written: HashMap<&'p str, u32>,
-}
-
 /// Interns an item's client, context and service-period values (trimmed, NFC), refusing
 /// blank values and invisible or control characters, which would make one person count twice.
-pub(super) fn intern_values<'p, S: Text>(
+pub(super) fn intern_values<S: Text>(
     i: usize,
-    item: &'p EvidenceItem<S>,
-    names: &mut Interner<'p>,
+    item: &EvidenceItem<S>,
+    names: &mut IndexSet<SharedStr>,
     limits: &Limits,
     problems: &mut Problems,
 ) -> ItemValues {
     let mut out = ItemValues::default();
-    let mut list = |key: &'static str, values: &'p [S], what: &str, into: &mut Vec<u32>| {
+    let mut list = |key: &'static str, values: &[S], what: &str, into: &mut Vec<u32>| {
         if values.len() > limits.values_per_item {
             problems.push(limit_problem(
                 item_path(i).key(key),
@@ -115,16 +107,20 @@ fn dedup_keep_order(values: &mut Vec<u32>) {
 }
 
 /// The interned index of one value, or a problem.
-fn value_index<'p>(
-    value: &'p str,
+fn value_index(
+    value: &str,
     what: &str,
-    interner: &mut Interner<'p>,
+    names: &mut IndexSet<SharedStr>,
     limits: &Limits,
     problems: &mut Problems,
     path: impl Fn() -> Path,
 ) -> Option<u32> {
-    if let Some(&index) = interner.written.get(value) {
-        return Some(index);
+    // A portfolio repeats its values, mostly written in their normal form: a value already
+    // interned exactly as written is the normal form of one that passed the checks (trimmed,
+    // no hidden character; NFC could only lengthen it past the 65,536-character limit by a
+    // few characters), so a repeat is one lookup.
+    if let Some(index) = names.get_index_of(value) {
+        return Some(index as u32);
     }
     // The label is written only when there is a problem to describe.
     let label = ValueIn(what);
@@ -132,13 +128,16 @@ fn value_index<'p>(
         return None;
     }
     let normal = normalise(value);
-    let names = &mut interner.names;
-    let index = match names.get_index_of(normal.as_ref()) {
+    // Written in its normal form, the value was just looked up and is not there.
+    let known = match &normal {
+        Cow::Borrowed(n) if n.len() == value.len() => None,
+        _ => names.get_index_of(normal.as_ref()),
+    };
+    let index = match known {
         Some(index) => index,
         None => names.insert_full(SharedStr::from(normal.as_ref())).0,
-    } as u32;
-    interner.written.insert(value, index);
-    Some(index)
+    };
+    Some(index as u32)
 }
 
 /// "a value in clients", for messages.
