@@ -90,7 +90,7 @@ impl std::str::FromStr for Date {
 impl Date {
     /// `YYYY-MM-DD` written directly, for years 0 to 9999 (every date a document can hold);
     /// a format string costs more than the rest of writing a register entry.
-    fn ymd(self) -> Option<[u8; 10]> {
+    fn ymd(self) -> Option<Ymd> {
         use chrono::Datelike;
         let year = u32::try_from(self.0.year()).ok().filter(|y| *y <= 9999)?;
         let mut out = *b"0000-00-00";
@@ -101,7 +101,16 @@ impl Date {
                 v /= 10;
             }
         }
-        Some(out)
+        Some(Ymd(out))
+    }
+}
+
+/// A date's `YYYY-MM-DD` bytes, ASCII digits and hyphens.
+struct Ymd([u8; 10]);
+
+impl Ymd {
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or_default()
     }
 }
 
@@ -109,9 +118,9 @@ impl Date {
     /// The date as `YYYY-MM-DD` text, as `to_string` writes it, without the formatting
     /// machinery or a `String` in between, for the lists of dates a tally holds.
     pub(crate) fn shared(self) -> SharedStr {
-        match self.ymd().as_ref().map(|b| std::str::from_utf8(b)) {
-            Some(Ok(text)) => SharedStr::from(text),
-            _ => SharedStr::from(self.to_string()),
+        match self.ymd() {
+            Some(text) => SharedStr::from(text.as_str()),
+            None => SharedStr::from(self.to_string()),
         }
     }
 }
@@ -119,7 +128,7 @@ impl Date {
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.ymd() {
-            Some(bytes) => f.write_str(std::str::from_utf8(&bytes).map_err(|_| fmt::Error)?),
+            Some(text) => f.write_str(text.as_str()),
             // Only a computed date can fall outside (a window reaching before year 0).
             None => write!(f, "{}", self.0.format("%Y-%m-%d")),
         }
@@ -128,9 +137,9 @@ impl fmt::Display for Date {
 
 impl Serialize for Date {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self.ymd().as_ref().map(|b| std::str::from_utf8(b)) {
-            Some(Ok(text)) => serializer.serialize_str(text),
-            _ => serializer.collect_str(self),
+        match self.ymd() {
+            Some(text) => serializer.serialize_str(text.as_str()),
+            None => serializer.collect_str(self),
         }
     }
 }

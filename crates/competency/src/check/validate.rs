@@ -43,7 +43,7 @@ pub(super) struct Resolution<'k> {
 /// claims, then its activities, then its options, as ranges of the portfolio's `pool`, which
 /// holds every mapping's indices one after another (no allocation a mapping: a 10,000-item
 /// portfolio has one mapping per item and unit).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct Resolved {
     start: usize,
     activities_at: usize,
