@@ -3,7 +3,11 @@
 //!
 //! - a sequence where a struct belongs (serde-derived structs also accept their fields by
 //!   position: `candidate = ["S1"]`, or a JSON portfolio that is an array);
-//! - a key written twice in one map (a JSON object read into an `IndexMap` keeps the last).
+//! - a key written twice in one map (a JSON object read into an `IndexMap` keeps the last);
+//! - in JSON, the key under which the `toml` crate hands over a TOML date literal
+//!   ([`TOML_DATETIME_KEY`]): a date type reads that map as a date, so without this a JSON
+//!   portfolio could write `{"$__toml_private_datetime": "2026-03-02"}` where a date string
+//!   belongs.
 //!
 //! The adapter wraps every visitor, seed, `SeqAccess`, `MapAccess`, `EnumAccess` and
 //! `VariantAccess` it hands out, so the rule holds at every depth of the document. Its errors
@@ -22,8 +26,20 @@ use serde::de::{
     self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor,
 };
 
-/// Deserialises `T` from `deserializer`, refusing sequences for structs and repeated map keys.
-pub(crate) fn deserialize<'de, T, D>(deserializer: D) -> Result<T, D::Error>
+/// The key under which the `toml` crate passes a date or time literal to a visitor, as a map
+/// of one entry (toml's private convention, which `toml::value::Datetime` reads).
+const TOML_DATETIME_KEY: &str = "$__toml_private_datetime";
+
+/// The format a document is read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Reading {
+    Toml,
+    Json,
+}
+
+/// Deserialises `T` from `deserializer`, which reads `reading`, refusing sequences for structs
+/// and repeated map keys (and, in JSON, toml's private date key).
+pub(crate) fn deserialize<'de, T, D>(deserializer: D, reading: Reading) -> Result<T, D::Error>
 where
     T: de::Deserialize<'de>,
     D: Deserializer<'de>,
@@ -31,13 +47,20 @@ where
     T::deserialize(Strict {
         de: deserializer,
         key: None,
+        reading,
     })
 }
 
-/// The adapter. `key` is set while a map key is read: the keys seen so far in that map.
+/// The adapter. `key` is set while a map key is read.
 struct Strict<'s, 'de, D> {
     de: D,
-    key: Option<&'s mut Seen<'de>>,
+    key: Option<Key<'s, 'de>>,
+    reading: Reading,
+}
+
+/// A map key being read: the keys seen so far in its map, when the map tracks them.
+struct Key<'s, 'de> {
+    seen: Option<&'s mut Seen<'de>>,
 }
 
 /// The keys of one map read so far. The first is held inline, since most maps hold one key,
@@ -72,18 +95,18 @@ enum Expect<'s, 'de> {
     Struct(&'static [&'static str]),
     /// A map: keys are tracked and a repeat is refused.
     Map,
-    /// A map key: recorded among the keys already seen in its map.
-    Key(&'s mut Seen<'de>),
+    /// A map key: recorded among the keys already seen in its map, if it tracks them.
+    Key(Key<'s, 'de>),
 }
 
 impl<'s, 'de> Expect<'s, 'de> {
-    fn from_key(key: Option<&'s mut Seen<'de>>) -> Self {
+    fn from_key(key: Option<Key<'s, 'de>>) -> Self {
         key.map_or(Expect::Any, Expect::Key)
     }
 
-    fn into_key(self) -> Option<&'s mut Seen<'de>> {
+    fn into_key(self) -> Option<Key<'s, 'de>> {
         match self {
-            Expect::Key(seen) => Some(seen),
+            Expect::Key(key) => Some(key),
             _ => None,
         }
     }
@@ -110,7 +133,7 @@ macro_rules! forward_deserialize {
     ($($method:ident($($arg:ident: $ty:ty),*);)*) => {$(
         fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, D::Error> {
             let expect = Expect::from_key(self.key);
-            self.de.$method($($arg,)* Wrap { visitor, expect })
+            self.de.$method($($arg,)* Wrap { visitor, expect, reading: self.reading })
         }
     )*};
 }
@@ -157,12 +180,26 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Strict<'_, 'de, D> {
         visitor: V,
     ) -> Result<V::Value, D::Error> {
         let expect = Expect::Struct(fields);
-        self.de.deserialize_struct(name, fields, Wrap { visitor, expect })
+        let reading = self.reading;
+        self.de.deserialize_struct(
+            name,
+            fields,
+            Wrap {
+                visitor,
+                expect,
+                reading,
+            },
+        )
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
         let expect = Expect::Map;
-        self.de.deserialize_map(Wrap { visitor, expect })
+        let reading = self.reading;
+        self.de.deserialize_map(Wrap {
+            visitor,
+            expect,
+            reading,
+        })
     }
 
     fn is_human_readable(&self) -> bool {
@@ -174,13 +211,21 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Strict<'_, 'de, D> {
 struct Wrap<'s, 'de, V> {
     visitor: V,
     expect: Expect<'s, 'de>,
+    reading: Reading,
 }
 
 impl<'de, V> Wrap<'_, 'de, V> {
     fn record_key<E: de::Error>(&mut self, key: &str, own: impl FnOnce() -> Cow<'de, str>) -> Result<(), E> {
-        if let Expect::Key(seen) = &mut self.expect {
-            if !seen.insert(key, own) {
-                return Err(E::custom(format_args!("duplicate key `{key}`")));
+        if let Expect::Key(Key { seen }) = &mut self.expect {
+            if self.reading == Reading::Json && key == TOML_DATETIME_KEY {
+                return Err(E::custom(format_args!(
+                    "`{key}` is the TOML reader's own key for a date: in JSON, write a date as a string, \"YYYY-MM-DD\""
+                )));
+            }
+            if let Some(seen) = seen {
+                if !seen.insert(key, own) {
+                    return Err(E::custom(format_args!("duplicate key `{key}`")));
+                }
             }
         }
         Ok(())
@@ -246,53 +291,70 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<'_, 'de, V> {
     }
 
     fn visit_some<D: Deserializer<'de>>(self, de: D) -> Result<Self::Value, D::Error> {
-        let key = self.expect.into_key();
-        self.visitor.visit_some(Strict { de, key })
+        let (key, reading) = (self.expect.into_key(), self.reading);
+        self.visitor.visit_some(Strict { de, key, reading })
     }
 
     fn visit_newtype_struct<D: Deserializer<'de>>(self, de: D) -> Result<Self::Value, D::Error> {
-        let key = self.expect.into_key();
-        self.visitor.visit_newtype_struct(Strict { de, key })
+        let (key, reading) = (self.expect.into_key(), self.reading);
+        self.visitor.visit_newtype_struct(Strict { de, key, reading })
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
         match self.expect {
             Expect::Struct(fields) => Err(de::Error::custom(table_expected(fields))),
-            _ => self.visitor.visit_seq(StrictSeq(seq)),
+            _ => self.visitor.visit_seq(StrictSeq(seq, self.reading)),
         }
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
         let seen = matches!(self.expect, Expect::Map).then(Seen::default);
-        self.visitor.visit_map(StrictMap { map, seen })
+        let reading = self.reading;
+        self.visitor.visit_map(StrictMap { map, seen, reading })
     }
 
     fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Self::Value, A::Error> {
-        self.visitor.visit_enum(StrictEnum(data))
+        self.visitor.visit_enum(StrictEnum(data, self.reading))
     }
 }
 
 /// A seed whose deserializer is made strict.
 struct StrictSeed<'s, 'de, S> {
     seed: S,
-    key: Option<&'s mut Seen<'de>>,
+    key: Option<Key<'s, 'de>>,
+    reading: Reading,
+}
+
+impl<'s, 'de, S> StrictSeed<'s, 'de, S> {
+    /// A seed for a value that is not a map key.
+    fn value(seed: S, reading: Reading) -> Self {
+        StrictSeed {
+            seed,
+            key: None,
+            reading,
+        }
+    }
 }
 
 impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for StrictSeed<'_, 'de, S> {
     type Value = S::Value;
 
     fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<S::Value, D::Error> {
-        self.seed.deserialize(Strict { de, key: self.key })
+        self.seed.deserialize(Strict {
+            de,
+            key: self.key,
+            reading: self.reading,
+        })
     }
 }
 
-struct StrictSeq<A>(A);
+struct StrictSeq<A>(A, Reading);
 
 impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for StrictSeq<A> {
     type Error = A::Error;
 
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, A::Error> {
-        self.0.next_element_seed(StrictSeed { seed, key: None })
+        self.0.next_element_seed(StrictSeed::value(seed, self.1))
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -305,18 +367,22 @@ impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for StrictSeq<A> {
 struct StrictMap<'de, A> {
     map: A,
     seen: Option<Seen<'de>>,
+    reading: Reading,
 }
 
 impl<'de, A: MapAccess<'de>> MapAccess<'de> for StrictMap<'de, A> {
     type Error = A::Error;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
-        let key = self.seen.as_mut();
-        self.map.next_key_seed(StrictSeed { seed, key })
+        let key = Some(Key {
+            seen: self.seen.as_mut(),
+        });
+        let reading = self.reading;
+        self.map.next_key_seed(StrictSeed { seed, key, reading })
     }
 
     fn next_value_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<T::Value, A::Error> {
-        self.map.next_value_seed(StrictSeed { seed, key: None })
+        self.map.next_value_seed(StrictSeed::value(seed, self.reading))
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -324,19 +390,19 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for StrictMap<'de, A> {
     }
 }
 
-struct StrictEnum<A>(A);
+struct StrictEnum<A>(A, Reading);
 
 impl<'de, A: EnumAccess<'de>> EnumAccess<'de> for StrictEnum<A> {
     type Error = A::Error;
     type Variant = StrictVariant<A::Variant>;
 
     fn variant_seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<(S::Value, Self::Variant), A::Error> {
-        let (value, variant) = self.0.variant_seed(StrictSeed { seed, key: None })?;
-        Ok((value, StrictVariant(variant)))
+        let (value, variant) = self.0.variant_seed(StrictSeed::value(seed, self.1))?;
+        Ok((value, StrictVariant(variant, self.1)))
     }
 }
 
-struct StrictVariant<A>(A);
+struct StrictVariant<A>(A, Reading);
 
 impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for StrictVariant<A> {
     type Error = A::Error;
@@ -346,12 +412,20 @@ impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for StrictVariant<A> {
     }
 
     fn newtype_variant_seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<S::Value, A::Error> {
-        self.0.newtype_variant_seed(StrictSeed { seed, key: None })
+        self.0.newtype_variant_seed(StrictSeed::value(seed, self.1))
     }
 
     fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, A::Error> {
         let expect = Expect::Any;
-        self.0.tuple_variant(len, Wrap { visitor, expect })
+        let reading = self.1;
+        self.0.tuple_variant(
+            len,
+            Wrap {
+                visitor,
+                expect,
+                reading,
+            },
+        )
     }
 
     fn struct_variant<V: Visitor<'de>>(
@@ -360,7 +434,15 @@ impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for StrictVariant<A> {
         visitor: V,
     ) -> Result<V::Value, A::Error> {
         let expect = Expect::Struct(fields);
-        self.0.struct_variant(fields, Wrap { visitor, expect })
+        let reading = self.1;
+        self.0.struct_variant(
+            fields,
+            Wrap {
+                visitor,
+                expect,
+                reading,
+            },
+        )
     }
 }
 

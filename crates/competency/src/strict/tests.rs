@@ -6,7 +6,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use super::{deserialize, table_expected};
+use super::{Reading, deserialize, table_expected};
 use crate::error::{ErrorCode, LoadError};
 use crate::load::{Format, parse_toml};
 use crate::portfolio::{Date, Portfolio, Source};
@@ -32,12 +32,12 @@ fn shown(e: &LoadError) -> (ErrorCode, u32, u32, &str) {
 }
 
 fn strict_toml<T: DeserializeOwned>(text: &str) -> Result<T, toml::de::Error> {
-    deserialize(toml::Deserializer::parse(text)?)
+    deserialize(toml::Deserializer::parse(text)?, Reading::Toml)
 }
 
 fn strict_json<T: DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let value = deserialize(&mut deserializer)?;
+    let value = deserialize(&mut deserializer, Reading::Json)?;
     deserializer.end()?;
     Ok(value)
 }
@@ -283,6 +283,47 @@ fn toml_dates_still_read_and_times_are_still_refused() {
             "2026-01-01T10:00:00 is not a date: write YYYY-MM-DD without a time"
         )
     );
+}
+
+#[test]
+fn toml_s_private_date_key_is_refused_in_json_at_any_depth() {
+    // toml hands a date literal over as a map under this key, which `Date` reads; JSON must
+    // not be able to write it, while a TOML document still reads its dates.
+    let evidence = |date: &str| {
+        format!(
+            "{{\"format\": 1, \"candidate\": {{\"id\": \"S1\"}}, \"units\": [\"CHCMGT006\"],\n\
+             \"evidence\": [{{\"id\": \"E1\", \"title\": \"t\", \"date\": {date}, \
+             \"method\": \"project\", \"judgement\": \"pending\"}}]}}"
+        )
+    };
+    let e = json_error(&evidence(r#"{"$__toml_private_datetime": "2026-03-02"}"#));
+    assert_eq!(
+        shown(&e),
+        (
+            ErrorCode::InvalidValue,
+            2,
+            75,
+            "`$__toml_private_datetime` is the TOML reader's own key for a date: in JSON, write a date as a string, \"YYYY-MM-DD\""
+        )
+    );
+    // Written with an escape, and as a key of any map.
+    let e = strict_json::<IndexMap<String, IndexMap<String, u32>>>(
+        r#"{"a": {"$__toml_private_\u0064atetime": 1}}"#,
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("`$__toml_private_datetime` is the TOML reader's own key"),
+        "{e}"
+    );
+    assert!(
+        Source::new("f.json", &evidence("\"2026-03-02\""), Format::Json)
+            .parse()
+            .is_ok()
+    );
+    // A TOML key of that name is toml's own business (it reads a date literal the same way).
+    let dated = same_as_serde::<IndexMap<String, Date>>(Format::Toml, "a = 2026-03-02\n");
+    assert_eq!(dated["a"].to_string(), "2026-03-02");
 }
 
 #[test]
