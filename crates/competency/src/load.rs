@@ -75,12 +75,10 @@ fn from_tree<'t, T: DeserializeOwned>(
     text: &'t str,
     tree: toml::Spanned<toml::de::DeTable<'t>>,
 ) -> Result<T, LoadError> {
-    strict::deserialize(toml::Deserializer::from(tree), strict::Reading::Toml).map_err(
-        |e: toml::de::Error| {
-            let error = serde_error(e.message());
-            located(error, name, text, e.span().map(|s| s.start))
-        },
-    )
+    strict::from_toml(toml::Deserializer::from(tree)).map_err(|e: toml::de::Error| {
+        let error = serde_error(e.message());
+        located(error, name, text, e.span().map(|s| s.start))
+    })
 }
 
 /// Where a TOML text first nests deeper than any real document: open brackets and braces,

@@ -481,7 +481,7 @@ fn json_position(text: &str, line: usize, column: usize) -> (u32, u32) {
 /// `serde_json::from_str` does, and skipping a root `$schema` key (see [`crate::schema_key`]).
 fn parse_json<'a, S: Deserialize<'a> + Eq + Hash>(text: &'a str) -> Result<Portfolio<S>, serde_json::Error> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let portfolio = strict::deserialize(SkipSchemaKey(&mut deserializer), strict::Reading::Json)?;
+    let portfolio = strict::from_json(SkipSchemaKey(&mut deserializer))?;
     deserializer.end()?;
     Ok(portfolio)
 }

@@ -6,8 +6,11 @@
 //! - a key written twice in one map (a JSON object read into an `IndexMap` keeps the last);
 //! - in JSON, the key under which the `toml` crate hands over a TOML date literal
 //!   ([`TOML_DATETIME_KEY`]): a date type reads that map as a date, so without this a JSON
-//!   portfolio could write `{"$__toml_private_datetime": "2026-03-02"}` where a date string
-//!   belongs.
+//!   portfolio could write `{"$__toml_private_datetime": "2026-03-02"}` where a date belongs.
+//!
+//! Which format is read is a const parameter (`JSON`) of every adapter type, not a field, so
+//! that the TOML reader pays nothing for the JSON rule and neither carries a flag through
+//! every value.
 //!
 //! The adapter wraps every visitor, seed, `SeqAccess`, `MapAccess`, `EnumAccess` and
 //! `VariantAccess` it hands out, so the rule holds at every depth of the document. Its errors
@@ -30,37 +33,36 @@ use serde::de::{
 /// of one entry (toml's private convention, which `toml::value::Datetime` reads).
 const TOML_DATETIME_KEY: &str = "$__toml_private_datetime";
 
-/// The format a document is read from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Reading {
-    Toml,
-    Json,
-}
-
-/// Deserialises `T` from `deserializer`, which reads `reading`, refusing sequences for structs
-/// and repeated map keys (and, in JSON, toml's private date key).
-pub(crate) fn deserialize<'de, T, D>(deserializer: D, reading: Reading) -> Result<T, D::Error>
+/// Deserialises `T` from a TOML `deserializer`, refusing sequences for structs and repeated
+/// map keys.
+pub(crate) fn from_toml<'de, T, D>(deserializer: D) -> Result<T, D::Error>
 where
     T: de::Deserialize<'de>,
     D: Deserializer<'de>,
 {
-    T::deserialize(Strict {
+    T::deserialize(Strict::<D, false> {
         de: deserializer,
         key: None,
-        reading,
     })
 }
 
-/// The adapter. `key` is set while a map key is read.
-struct Strict<'s, 'de, D> {
-    de: D,
-    key: Option<Key<'s, 'de>>,
-    reading: Reading,
+/// Deserialises `T` from a JSON `deserializer`, refusing sequences for structs, repeated map
+/// keys and toml's private date key.
+pub(crate) fn from_json<'de, T, D>(deserializer: D) -> Result<T, D::Error>
+where
+    T: de::Deserialize<'de>,
+    D: Deserializer<'de>,
+{
+    T::deserialize(Strict::<D, true> {
+        de: deserializer,
+        key: None,
+    })
 }
 
-/// A map key being read: the keys seen so far in its map, when the map tracks them.
-struct Key<'s, 'de> {
-    seen: Option<&'s mut Seen<'de>>,
+/// The adapter. `key` is set while a map key is read: the keys seen so far in that map.
+struct Strict<'s, 'de, D, const JSON: bool> {
+    de: D,
+    key: Option<&'s mut Seen<'de>>,
 }
 
 /// The keys of one map read so far. The first is held inline, since most maps hold one key,
@@ -95,18 +97,18 @@ enum Expect<'s, 'de> {
     Struct(&'static [&'static str]),
     /// A map: keys are tracked and a repeat is refused.
     Map,
-    /// A map key: recorded among the keys already seen in its map, if it tracks them.
-    Key(Key<'s, 'de>),
+    /// A map key: recorded among the keys already seen in its map.
+    Key(&'s mut Seen<'de>),
 }
 
 impl<'s, 'de> Expect<'s, 'de> {
-    fn from_key(key: Option<Key<'s, 'de>>) -> Self {
+    fn from_key(key: Option<&'s mut Seen<'de>>) -> Self {
         key.map_or(Expect::Any, Expect::Key)
     }
 
-    fn into_key(self) -> Option<Key<'s, 'de>> {
+    fn into_key(self) -> Option<&'s mut Seen<'de>> {
         match self {
-            Expect::Key(key) => Some(key),
+            Expect::Key(seen) => Some(seen),
             _ => None,
         }
     }
@@ -133,12 +135,12 @@ macro_rules! forward_deserialize {
     ($($method:ident($($arg:ident: $ty:ty),*);)*) => {$(
         fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, D::Error> {
             let expect = Expect::from_key(self.key);
-            self.de.$method($($arg,)* Wrap { visitor, expect, reading: self.reading })
+            self.de.$method($($arg,)* Wrap::<V, JSON> { visitor, expect })
         }
     )*};
 }
 
-impl<'de, D: Deserializer<'de>> Deserializer<'de> for Strict<'_, 'de, D> {
+impl<'de, D: Deserializer<'de>, const JSON: bool> Deserializer<'de> for Strict<'_, 'de, D, JSON> {
     type Error = D::Error;
 
     forward_deserialize! {
@@ -180,26 +182,13 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Strict<'_, 'de, D> {
         visitor: V,
     ) -> Result<V::Value, D::Error> {
         let expect = Expect::Struct(fields);
-        let reading = self.reading;
-        self.de.deserialize_struct(
-            name,
-            fields,
-            Wrap {
-                visitor,
-                expect,
-                reading,
-            },
-        )
+        self.de
+            .deserialize_struct(name, fields, Wrap::<V, JSON> { visitor, expect })
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
         let expect = Expect::Map;
-        let reading = self.reading;
-        self.de.deserialize_map(Wrap {
-            visitor,
-            expect,
-            reading,
-        })
+        self.de.deserialize_map(Wrap::<V, JSON> { visitor, expect })
     }
 
     fn is_human_readable(&self) -> bool {
@@ -208,24 +197,21 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Strict<'_, 'de, D> {
 }
 
 /// A visitor that hands on only strict deserializers and accesses.
-struct Wrap<'s, 'de, V> {
+struct Wrap<'s, 'de, V, const JSON: bool> {
     visitor: V,
     expect: Expect<'s, 'de>,
-    reading: Reading,
 }
 
-impl<'de, V> Wrap<'_, 'de, V> {
+impl<'de, V, const JSON: bool> Wrap<'_, 'de, V, JSON> {
     fn record_key<E: de::Error>(&mut self, key: &str, own: impl FnOnce() -> Cow<'de, str>) -> Result<(), E> {
-        if let Expect::Key(Key { seen }) = &mut self.expect {
-            if self.reading == Reading::Json && key == TOML_DATETIME_KEY {
+        if let Expect::Key(seen) = &mut self.expect {
+            if JSON && key == TOML_DATETIME_KEY {
                 return Err(E::custom(format_args!(
                     "`{key}` is the TOML reader's own key for a date: in JSON, write a date as a string, \"YYYY-MM-DD\""
                 )));
             }
-            if let Some(seen) = seen {
-                if !seen.insert(key, own) {
-                    return Err(E::custom(format_args!("duplicate key `{key}`")));
-                }
+            if !seen.insert(key, own) {
+                return Err(E::custom(format_args!("duplicate key `{key}`")));
             }
         }
         Ok(())
@@ -240,7 +226,7 @@ macro_rules! forward_visit {
     )*};
 }
 
-impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<'_, 'de, V> {
+impl<'de, V: Visitor<'de>, const JSON: bool> Visitor<'de> for Wrap<'_, 'de, V, JSON> {
     type Value = V::Value;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -291,70 +277,62 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<'_, 'de, V> {
     }
 
     fn visit_some<D: Deserializer<'de>>(self, de: D) -> Result<Self::Value, D::Error> {
-        let (key, reading) = (self.expect.into_key(), self.reading);
-        self.visitor.visit_some(Strict { de, key, reading })
+        let key = self.expect.into_key();
+        self.visitor.visit_some(Strict::<D, JSON> { de, key })
     }
 
     fn visit_newtype_struct<D: Deserializer<'de>>(self, de: D) -> Result<Self::Value, D::Error> {
-        let (key, reading) = (self.expect.into_key(), self.reading);
-        self.visitor.visit_newtype_struct(Strict { de, key, reading })
+        let key = self.expect.into_key();
+        self.visitor.visit_newtype_struct(Strict::<D, JSON> { de, key })
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
         match self.expect {
             Expect::Struct(fields) => Err(de::Error::custom(table_expected(fields))),
-            _ => self.visitor.visit_seq(StrictSeq(seq, self.reading)),
+            _ => self.visitor.visit_seq(StrictSeq::<A, JSON>(seq)),
         }
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        let seen = matches!(self.expect, Expect::Map).then(Seen::default);
-        let reading = self.reading;
-        self.visitor.visit_map(StrictMap { map, seen, reading })
+        // In JSON, a map read with `deserialize_any` (a date) has its keys tracked too, so that
+        // toml's private key is refused there; a struct's keys are its fields, and one it does
+        // not know is refused by the struct.
+        let tracked = match self.expect {
+            Expect::Map => true,
+            Expect::Struct(_) => false,
+            _ => JSON,
+        };
+        let seen = tracked.then(Seen::default);
+        self.visitor.visit_map(StrictMap::<A, JSON> { map, seen })
     }
 
     fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Self::Value, A::Error> {
-        self.visitor.visit_enum(StrictEnum(data, self.reading))
+        self.visitor.visit_enum(StrictEnum::<A, JSON>(data))
     }
 }
 
 /// A seed whose deserializer is made strict.
-struct StrictSeed<'s, 'de, S> {
+struct StrictSeed<'s, 'de, S, const JSON: bool> {
     seed: S,
-    key: Option<Key<'s, 'de>>,
-    reading: Reading,
+    key: Option<&'s mut Seen<'de>>,
 }
 
-impl<'s, 'de, S> StrictSeed<'s, 'de, S> {
-    /// A seed for a value that is not a map key.
-    fn value(seed: S, reading: Reading) -> Self {
-        StrictSeed {
-            seed,
-            key: None,
-            reading,
-        }
-    }
-}
-
-impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for StrictSeed<'_, 'de, S> {
+impl<'de, S: DeserializeSeed<'de>, const JSON: bool> DeserializeSeed<'de> for StrictSeed<'_, 'de, S, JSON> {
     type Value = S::Value;
 
     fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<S::Value, D::Error> {
-        self.seed.deserialize(Strict {
-            de,
-            key: self.key,
-            reading: self.reading,
-        })
+        self.seed.deserialize(Strict::<D, JSON> { de, key: self.key })
     }
 }
 
-struct StrictSeq<A>(A, Reading);
+struct StrictSeq<A, const JSON: bool>(A);
 
-impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for StrictSeq<A> {
+impl<'de, A: SeqAccess<'de>, const JSON: bool> SeqAccess<'de> for StrictSeq<A, JSON> {
     type Error = A::Error;
 
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, A::Error> {
-        self.0.next_element_seed(StrictSeed::value(seed, self.1))
+        self.0
+            .next_element_seed(StrictSeed::<T, JSON> { seed, key: None })
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -362,27 +340,24 @@ impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for StrictSeq<A> {
     }
 }
 
-/// A map's entries; `seen` holds its keys when it was asked for as a map (not for a struct,
-/// whose repeated fields serde reports itself, nor for a value read with `deserialize_any`).
-struct StrictMap<'de, A> {
+/// A map's entries; `seen` holds its keys when it was asked for as a map, or, in JSON, read
+/// with `deserialize_any` (not for a struct, whose repeated fields serde reports itself).
+struct StrictMap<'de, A, const JSON: bool> {
     map: A,
     seen: Option<Seen<'de>>,
-    reading: Reading,
 }
 
-impl<'de, A: MapAccess<'de>> MapAccess<'de> for StrictMap<'de, A> {
+impl<'de, A: MapAccess<'de>, const JSON: bool> MapAccess<'de> for StrictMap<'de, A, JSON> {
     type Error = A::Error;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
-        let key = Some(Key {
-            seen: self.seen.as_mut(),
-        });
-        let reading = self.reading;
-        self.map.next_key_seed(StrictSeed { seed, key, reading })
+        let key = self.seen.as_mut();
+        self.map.next_key_seed(StrictSeed::<K, JSON> { seed, key })
     }
 
     fn next_value_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<T::Value, A::Error> {
-        self.map.next_value_seed(StrictSeed::value(seed, self.reading))
+        self.map
+            .next_value_seed(StrictSeed::<T, JSON> { seed, key: None })
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -390,21 +365,21 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for StrictMap<'de, A> {
     }
 }
 
-struct StrictEnum<A>(A, Reading);
+struct StrictEnum<A, const JSON: bool>(A);
 
-impl<'de, A: EnumAccess<'de>> EnumAccess<'de> for StrictEnum<A> {
+impl<'de, A: EnumAccess<'de>, const JSON: bool> EnumAccess<'de> for StrictEnum<A, JSON> {
     type Error = A::Error;
-    type Variant = StrictVariant<A::Variant>;
+    type Variant = StrictVariant<A::Variant, JSON>;
 
     fn variant_seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<(S::Value, Self::Variant), A::Error> {
-        let (value, variant) = self.0.variant_seed(StrictSeed::value(seed, self.1))?;
-        Ok((value, StrictVariant(variant, self.1)))
+        let (value, variant) = self.0.variant_seed(StrictSeed::<S, JSON> { seed, key: None })?;
+        Ok((value, StrictVariant(variant)))
     }
 }
 
-struct StrictVariant<A>(A, Reading);
+struct StrictVariant<A, const JSON: bool>(A);
 
-impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for StrictVariant<A> {
+impl<'de, A: VariantAccess<'de>, const JSON: bool> VariantAccess<'de> for StrictVariant<A, JSON> {
     type Error = A::Error;
 
     fn unit_variant(self) -> Result<(), A::Error> {
@@ -412,20 +387,13 @@ impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for StrictVariant<A> {
     }
 
     fn newtype_variant_seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<S::Value, A::Error> {
-        self.0.newtype_variant_seed(StrictSeed::value(seed, self.1))
+        self.0
+            .newtype_variant_seed(StrictSeed::<S, JSON> { seed, key: None })
     }
 
     fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, A::Error> {
         let expect = Expect::Any;
-        let reading = self.1;
-        self.0.tuple_variant(
-            len,
-            Wrap {
-                visitor,
-                expect,
-                reading,
-            },
-        )
+        self.0.tuple_variant(len, Wrap::<V, JSON> { visitor, expect })
     }
 
     fn struct_variant<V: Visitor<'de>>(
@@ -434,15 +402,7 @@ impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for StrictVariant<A> {
         visitor: V,
     ) -> Result<V::Value, A::Error> {
         let expect = Expect::Struct(fields);
-        let reading = self.1;
-        self.0.struct_variant(
-            fields,
-            Wrap {
-                visitor,
-                expect,
-                reading,
-            },
-        )
+        self.0.struct_variant(fields, Wrap::<V, JSON> { visitor, expect })
     }
 }
 

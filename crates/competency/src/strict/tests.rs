@@ -6,7 +6,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use super::{Reading, deserialize, table_expected};
+use super::{from_json, from_toml, table_expected};
 use crate::error::{ErrorCode, LoadError};
 use crate::load::{Format, parse_toml};
 use crate::portfolio::{Date, Portfolio, Source};
@@ -32,12 +32,12 @@ fn shown(e: &LoadError) -> (ErrorCode, u32, u32, &str) {
 }
 
 fn strict_toml<T: DeserializeOwned>(text: &str) -> Result<T, toml::de::Error> {
-    deserialize(toml::Deserializer::parse(text)?, Reading::Toml)
+    from_toml(toml::Deserializer::parse(text)?)
 }
 
 fn strict_json<T: DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let value = deserialize(&mut deserializer, Reading::Json)?;
+    let value = from_json(&mut deserializer)?;
     deserializer.end()?;
     Ok(value)
 }
