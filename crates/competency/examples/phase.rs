@@ -72,13 +72,11 @@ fn main() {
                     let mut options = BatchOptions::default();
                     options.name = path.clone();
                     options.jobs = 1;
+                    // As `competency batch` writes (crates/competency-cli/src/batch.rs).
                     let mut out = std::io::BufWriter::with_capacity(256 * 1024, std::io::sink());
-                    for line in checker.check_reader_map(text.as_bytes(), &options, |r| r.to_json_line()) {
-                        let line = line.unwrap_or_default();
-                        let _ = out.write_all(line.as_bytes());
-                    }
+                    let written = checker.check_reader_to(text.as_bytes(), &mut out, &options, |_| {});
                     let _ = out.flush();
-                    0
+                    written.summary.portfolios as usize
                 }
             }
         }

@@ -11,7 +11,7 @@
 //! - OURS-check: the library's parse and check as `competency batch` runs them
 //!   (`Checker::check_reader`, one job);
 //! - OURS-full: OURS-check plus each record written as `competency batch` writes it
-//!   (`Record::to_json_line` into a 256 KiB `BufWriter`).
+//!   (`Checker::check_reader_to` into a 256 KiB `BufWriter`, one job).
 //!
 //! Each block is timed `--file-runs` times (default 1), the best kept, each timing repeating a
 //! measure until it has run for 0.25 s; the figures are the sums over blocks. Before it, the catalog's load and compile; after it, unless `--no-sizes`: the time per
@@ -262,11 +262,8 @@ fn measure_block(checker: &Checker<'_>, options: &BatchOptions, text: &str, runs
     times.full = best(runs, || {
         // As `competency batch` does it (crates/competency-cli/src/batch.rs).
         let mut out = BufWriter::with_capacity(256 * 1024, Counter::default());
-        let records = checker.check_reader_map(text.as_bytes(), options, |record| record.to_json_line());
-        for line in records {
-            out.write_all(line.expect("reading memory cannot fail").as_bytes())
-                .expect("counting cannot fail");
-        }
+        let written = checker.check_reader_to(text.as_bytes(), &mut out, options, |_| {});
+        assert!(written.read_error.is_none() && written.write_error.is_none());
         out.flush().expect("counting cannot fail");
         counts.written = out.get_ref().0;
     });
