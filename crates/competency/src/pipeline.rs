@@ -17,10 +17,13 @@
 //! The calling thread waits only when the bound is reached and the next result in order is not
 //! yet done; a worker wakes it once an eighth of the window can be handed out (or the queue
 //! runs low, or everything is done), not for every item, so that it reads and writes in
-//! bursts instead of switching in and out for each record. Items are admitted in input order, and the heavy worker takes the oldest heavy item
-//! before any later one, so the oldest item in flight is always being mapped or will be taken
-//! by a worker that is mapping something else: the window cannot deadlock, even when the first
-//! item is the slowest.
+//! bursts instead of switching in and out for each record. Items are admitted in input order,
+//! and the heavy worker takes the oldest heavy item before any later one, so the oldest item
+//! in flight is always being mapped or will be taken by a worker that is mapping something
+//! else: the window cannot deadlock, even when the first item is the slowest. A worker that
+//! finishes the oldest item always finds a reason to wake the calling thread in the end: the
+//! queue runs low as the workers take from it, and nothing is admitted while the calling
+//! thread waits.
 
 #[cfg(feature = "parallel")]
 use std::collections::VecDeque;

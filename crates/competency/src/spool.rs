@@ -15,7 +15,7 @@ pub(crate) struct Spool {
     /// The blocks filled before `last`, in order.
     blocks: Vec<Vec<u8>>,
     /// The block being written, held apart so that a write that fits is a capacity check and
-    /// a copy, as for a `Vec` (serialising makes one write per token: about 1,900
+    /// a copy, as for a `Vec` (serialising makes one write per token: about 1,300
     /// instructions an evidence item more when the last block was looked up in `blocks`).
     last: Vec<u8>,
 }
