@@ -246,6 +246,7 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
             options.check = check;
             options.name = name;
             options.jobs = *jobs;
+            options.release_memory = Some(malloc::release);
             let io = batch::Io {
                 input: input.as_ref(),
                 output: output.as_ref(),

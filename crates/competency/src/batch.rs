@@ -52,7 +52,8 @@ pub use crate::batch_record::Record;
 /// options.jobs = 0;
 /// options.check.include_names = true;
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+// Not `PartialEq`: `release_memory` is a function pointer, which has no meaningful equality.
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BatchOptions {
     /// The options for each portfolio; `check.limits.input_bytes` bounds each line.
@@ -71,9 +72,18 @@ pub struct BatchOptions {
     /// many. [`Checker::check_reader_to`] reads a line only while fewer are in flight and
     /// counts a line for at most half of them, so that a large line leaves room for others
     /// to be checked beside it; it checks only one line of over an eighth of them at a time,
-    /// as checking a line takes several times its bytes. Default 6 MiB: enough for two
-    /// threads to stay busy beside a 5 MB line (docs/batch.md#memory-and-threads).
+    /// as checking a line takes several times its bytes, and a line of over half of them
+    /// alone ([`BatchOptions::release_memory`]). Default 6 MiB
+    /// (docs/batch.md#memory-and-threads).
     pub chunk_bytes: usize,
+    /// With several threads, [`Checker::check_reader_to`] checks a line of over half of
+    /// [`BatchOptions::chunk_bytes`] alone: once nothing else is in flight, and reading no
+    /// further until its record is written. Just before such a line, with nothing in flight,
+    /// it calls this on the calling thread, so that the application can have its allocator
+    /// give back the memory it keeps (the CLI calls glibc's `malloc_trim`): each thread's
+    /// allocator arena otherwise keeps what that thread last freed, and those add up beside
+    /// the large line. Default `None`.
+    pub release_memory: Option<fn()>,
 }
 
 impl Default for BatchOptions {
@@ -84,6 +94,7 @@ impl Default for BatchOptions {
             jobs: 1,
             chunk_lines: 1_024,
             chunk_bytes: 6 * 1024 * 1024,
+            release_memory: None,
         }
     }
 }
@@ -265,6 +276,8 @@ where
             items: usize::MAX,
             weight: usize::MAX,
             heavy: usize::MAX,
+            alone: usize::MAX,
+            before_alone: None,
             ..bounds(options)
         };
         ordered_map(
@@ -344,8 +357,12 @@ fn bounds(options: &BatchOptions) -> Bounds {
         items: options.chunk_lines.max(1),
         weight,
         // Checking a line takes about six times its bytes (the parsed portfolio, its report):
-        // only one line of over an eighth of the bound is checked at a time.
+        // only one line of over an eighth of the bound is checked at a time, and one of over
+        // half (the most a line counts for) alone, so that what it costs is not added to a
+        // full window and to what every thread's allocator keeps (docs/batch.md).
         heavy: weight / 8,
+        alone: weight / 2,
+        before_alone: options.release_memory,
     }
 }
 
@@ -447,7 +464,9 @@ impl<'c> Checker<'c> {
     ///
     /// Memory is bounded by what is in flight (read and not yet written):
     /// [`BatchOptions::chunk_lines`] lines and [`BatchOptions::chunk_bytes`] bytes of them, or
-    /// one line alone when it is larger; no line is held beyond the limit + 1 bytes. `progress`
+    /// one line alone when it is larger (with several threads, a line of over half of them is
+    /// checked alone, after [`BatchOptions::release_memory`]); no line is held beyond the
+    /// limit + 1 bytes. `progress`
     /// is called on the calling thread after each record is written. A read error ends the
     /// input after the records of every line before it; a write error stops the batch.
     ///

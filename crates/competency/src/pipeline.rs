@@ -12,7 +12,9 @@
 //! and always by the same worker: with glibc each thread allocates from its own arena, which
 //! keeps the memory of its largest item after it is freed, so one arena, not every one, grows
 //! to a heavy item's size. A free worker takes the oldest queued item it may start; the others
-//! pass over heavy ones.
+//! pass over heavy ones. An item heavier still (over [`Bounds::alone`]) is mapped alone: it is
+//! admitted only once nothing else is in flight, and nothing is read until it is handed out,
+//! so that what it costs is never added to a full window beside it.
 //!
 //! The calling thread waits only when the bound is reached and the next result in order is not
 //! yet done; a worker wakes it once an eighth of the window can be handed out (or the queue
@@ -44,6 +46,11 @@ pub(crate) struct Bounds {
     pub weight: usize,
     /// Items heavier than this are mapped one at a time, by one worker.
     pub heavy: usize,
+    /// Items heavier than this are mapped alone: with nothing else in flight, and nothing read
+    /// until they are handed out.
+    pub alone: usize,
+    /// Called on the calling thread before an item is mapped alone, with nothing in flight.
+    pub before_alone: Option<fn()>,
 }
 
 /// Maps every item of `input` with `work` and gives each result to `emit`, in input order,
@@ -88,6 +95,8 @@ struct State<U, T> {
     /// hand out now.
     done_front: usize,
     done_front_weight: usize,
+    /// An item mapped alone is in flight: nothing is read or admitted until it is handed out.
+    alone: bool,
     /// No more items will be queued: workers finish what they hold and stop.
     closed: bool,
 }
@@ -131,6 +140,7 @@ fn parallel<U, T>(
             weight: 0,
             done_front: 0,
             done_front_weight: 0,
+            alone: false,
             closed: false,
         }),
         queued: Condvar::new(),
@@ -155,7 +165,7 @@ fn parallel<U, T>(
                 // Read only when there is room, so that the item read is soon admitted.
                 let room = {
                     let state = shared.lock();
-                    state.slots.len() < max_items && state.weight < bounds.weight
+                    !state.alone && state.slots.len() < max_items && state.weight < bounds.weight
                 };
                 if room {
                     match input.next() {
@@ -171,11 +181,20 @@ fn parallel<U, T>(
             loop {
                 let fits = pending.as_ref().is_some_and(|(_, weight)| {
                     state.slots.is_empty()
-                        || (state.slots.len() < max_items
+                        || (!state.alone
+                            && *weight <= bounds.alone
+                            && state.slots.len() < max_items
                             && state.weight.saturating_add(cost(*weight, bounds)) <= bounds.weight)
                 });
                 if fits {
                     if let Some((item, weight)) = pending.take() {
+                        state.alone = weight > bounds.alone;
+                        if state.alone {
+                            // Nothing is in flight, and the workers wait.
+                            if let Some(release) = bounds.before_alone {
+                                release();
+                            }
+                        }
                         let seq = state.next_out + state.slots.len() as u64;
                         state.slots.push_back((cost(weight, bounds), None));
                         state.weight += cost(weight, bounds);
@@ -194,7 +213,11 @@ fn parallel<U, T>(
                     state.done_front -= 1;
                     state.done_front_weight -= weight;
                 }
+                if state.slots.is_empty() {
+                    state.alone = false;
+                }
                 let can_read = pending.is_none()
+                    && !state.alone
                     && !ended
                     && state.slots.len() < max_items
                     && state.weight < bounds.weight;
@@ -381,6 +404,8 @@ mod tests {
             items: 4,
             weight: 1_000,
             heavy: 1_000,
+            alone: usize::MAX,
+            before_alone: None,
         };
         let out = collect(items, bounds, |(n, _)| {
             if n == 0 {
@@ -408,6 +433,8 @@ mod tests {
             items: 8,
             weight: 200,
             heavy: 10,
+            alone: usize::MAX,
+            before_alone: None,
         };
         let out = collect(items.clone(), bounds, |(n, weight)| {
             if weight > 10 {
@@ -427,6 +454,48 @@ mod tests {
     }
 
     #[test]
+    fn an_item_over_alone_is_mapped_with_nothing_else_read_or_in_flight() {
+        // Counts what is read and not yet handed out; an item over `alone` must be the only
+        // one, from before it is mapped until it is handed out.
+        let read = AtomicUsize::new(0);
+        let most_beside = AtomicUsize::new(0);
+        let weights: Vec<usize> = (0..120)
+            .map(|n| if n % 9 == 4 { 40 } else { 1 + n % 5 })
+            .collect();
+        let bounds = Bounds {
+            jobs: 3,
+            items: 16,
+            weight: 24,
+            heavy: 6,
+            alone: 20,
+            before_alone: None,
+        };
+        let mut out = Vec::new();
+        ordered_map(
+            weights.iter().copied().enumerate().inspect(|_| {
+                read.fetch_add(1, Ordering::SeqCst);
+            }),
+            |(_, w)| *w,
+            |(n, w)| {
+                if w > bounds.alone {
+                    // Give the calling thread time to read ahead, were it allowed to.
+                    std::thread::sleep(std::time::Duration::from_millis(2));
+                    most_beside.fetch_max(read.load(Ordering::SeqCst) - 1, Ordering::SeqCst);
+                }
+                n
+            },
+            |n| {
+                read.fetch_sub(1, Ordering::SeqCst);
+                out.push(n);
+                ControlFlow::Continue(())
+            },
+            bounds,
+        );
+        assert_eq!(out, (0..120).collect::<Vec<_>>());
+        assert_eq!(most_beside.load(Ordering::SeqCst), 0);
+    }
+
+    #[test]
     fn what_is_in_flight_stays_within_the_bounds() {
         // Each item records how many items were read and not yet handed out when it was read.
         let in_flight = AtomicUsize::new(0);
@@ -439,6 +508,8 @@ mod tests {
             items: 5,
             weight: 8,
             heavy: 3,
+            alone: usize::MAX,
+            before_alone: None,
         };
         let mut out = Vec::new();
         ordered_map(
@@ -503,6 +574,8 @@ mod tests {
                 items: 1 + next(12),
                 weight: 1 + next(40),
                 heavy: 1 + next(10),
+                alone: 1 + next(30),
+                before_alone: None,
             };
             let items: Vec<(usize, usize)> = (0..150).map(|n| (n, 1 + next(20))).collect();
             let spins: Vec<usize> = (0..150)
@@ -550,6 +623,8 @@ mod tests {
                 items: 16,
                 weight: 1_000,
                 heavy: 1_000,
+                alone: usize::MAX,
+                before_alone: None,
             },
         );
         assert_eq!(out, (0..10).collect::<Vec<_>>());
@@ -566,6 +641,8 @@ mod tests {
                     items: 8,
                     weight: 100,
                     heavy: 100,
+                    alone: usize::MAX,
+                    before_alone: None,
                 },
                 |(n, _)| {
                     assert!(n != 3, "item 3 fails");

@@ -276,6 +276,39 @@ fn streaming_writes_the_records_in_input_order_when_a_long_line_comes_first() {
     }
 }
 
+/// How often `count_release` was called (a `fn()` cannot capture a counter).
+static RELEASES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+fn count_release() {
+    RELEASES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+}
+
+#[test]
+fn with_threads_a_line_over_half_the_window_is_checked_alone_after_release_memory() {
+    let checker = Checker::new(Catalog::bundled());
+    let long = long_portfolio(40);
+    let short = kinds();
+    // Three long lines among short ones; the window is under twice a long line, so each long
+    // line is checked alone, and `release_memory` is called once before each.
+    let mut text = String::new();
+    for i in 0..45 {
+        if i % 15 == 7 {
+            text.push_str(&long);
+            text.push('\n');
+        }
+        text.push_str(&short[i % short.len()]);
+        text.push('\n');
+    }
+    let expected = jsonl(&checker.check_jsonl(&text, &BatchOptions::default()));
+    let mut options = tight(2, 1_024, long.len() * 2 - 1);
+    options.release_memory = Some(count_release);
+    let mut out = Vec::new();
+    let written = checker.check_reader_to(text.as_bytes(), &mut out, &options, |_| {});
+    assert_eq!(String::from_utf8(out).unwrap(), expected);
+    assert_eq!(written.summary.portfolios, 48);
+    assert_eq!(RELEASES.load(std::sync::atomic::Ordering::SeqCst), 3);
+}
+
 #[test]
 fn streaming_an_over_long_line_gives_its_error_record_and_goes_on() {
     let checker = Checker::new(Catalog::bundled());
