@@ -7,14 +7,17 @@
 //! `competency_fuzz`, and two metamorphic relations:
 //! - judging one more item satisfactory never makes a met requirement unmet;
 //! - dropping the items that do not count changes no requirement's `met` or `evidence`.
+//!
+//! The portfolio also records outcomes (pathway, decision, date) and units held, so that each
+//! unit's suggested outcome is checked against what it rests on (`assert_outcome`).
 #![no_main]
 
 use std::sync::OnceLock;
 
 use arbitrary::{Arbitrary, Unstructured};
 use competency::{
-    Catalog, CheckOptions, Date, EvidenceItem, Format, Judgement, Mapping, Method, Policy, Unverified, Portfolio,
-    Report, Source, UnitRef, Verification,
+    Catalog, CheckOptions, Date, Decision, EvidenceItem, Format, Judgement, Mapping, Method, OutcomeCode, Pathway,
+    Policy, PriorUnit, Unverified, Portfolio, Report, Source, UnitOutcome, UnitRef, Verification,
 };
 use competency_fuzz::{assert_report, assert_same_result, assert_value_errors, checker, counts};
 use libfuzzer_sys::fuzz_target;
@@ -89,6 +92,34 @@ struct Seed {
     evidence: Few<ItemSeed, 0, 24>,
     /// `--unit`: usually none.
     only: Few<UnitSeed, 0, 1>,
+    outcomes: Few<OutcomeSeed, 0, 3>,
+    prior_units: Few<PriorSeed, 0, 2>,
+}
+
+#[derive(Debug, Arbitrary)]
+struct OutcomeSeed {
+    /// Usually one of the claimed units (by position); 252.. a unit not claimed.
+    unit: u8,
+    /// 0..=127 assessment, 128..=191 RPL, 192.. credit transfer.
+    pathway: u8,
+    /// 0..=63 none, 64..=191 competent, 192.. not yet competent.
+    decision: u8,
+    /// Days from 2024-01-01.
+    decided_on: Option<i16>,
+}
+
+#[derive(Debug, Arbitrary)]
+struct PriorSeed {
+    /// Index into the bundled units; 252.. a code the catalog does not hold.
+    index: u8,
+    /// 0..=199 no release, 200.. the unit's own.
+    release: u8,
+    /// Days from 2024-01-01.
+    issued_on: i16,
+    /// 0..=63 not verified, 64..=223 verified on `verified_on`, 224.. verified with no date.
+    verified: u8,
+    verified_on: i16,
+    document: u8,
 }
 
 #[derive(Debug, Arbitrary)]
@@ -278,6 +309,59 @@ fn build(seed: &Seed) -> (Portfolio, CheckOptions) {
     portfolio.units = units;
     portfolio.judgement_date = seed.judgement_date.map(day);
     portfolio.evidence = evidence;
+    portfolio.outcomes = seed
+        .outcomes
+        .iter()
+        .map(|s| {
+            let code = match portfolio.units.get(s.unit as usize % portfolio.units.len().max(1)) {
+                Some(unit) if s.unit < 252 => unit.code().to_string(),
+                _ => "CHCMGT007".to_owned(),
+            };
+            let mut outcome = UnitOutcome::default();
+            outcome.pathway = match s.pathway {
+                0..=127 => Pathway::Assessment,
+                128..=191 => Pathway::Rpl,
+                _ => Pathway::CreditTransfer,
+            };
+            outcome.decision = match s.decision {
+                0..=63 => None,
+                64..=191 => Some(Decision::Competent),
+                _ => Some(Decision::NotYetCompetent),
+            };
+            outcome.decided_on = s.decided_on.map(day);
+            (code, outcome)
+        })
+        .collect();
+    portfolio.prior_units = seed
+        .prior_units
+        .iter()
+        .map(|s| {
+            let (code, release) = match s.index {
+                0..=251 => {
+                    let v = &vocabs[s.index as usize % vocabs.len()];
+                    (v.code.clone(), v.release)
+                }
+                _ => ("CHCMGT007".to_owned(), 1),
+            };
+            let document = ["statement-of-attainment", "record-of-results", "vet-transcript"][s.document as usize % 3];
+            let mut held = serde_json::json!({
+                "code": code,
+                "issued_on": day(s.issued_on).to_string(),
+                "issuer": "RTO 1",
+                "document": document,
+            });
+            if s.release >= 200 {
+                held["release"] = release.into();
+            }
+            if s.verified >= 64 {
+                held["verified_by"] = "A. Assessor".into();
+            }
+            if (64..224).contains(&s.verified) {
+                held["verified_on"] = day(s.verified_on).to_string().into();
+            }
+            serde_json::from_value::<PriorUnit>(held).expect("a unit held, as the portfolio format writes it")
+        })
+        .collect();
     let mut options = CheckOptions::default();
     options.as_of = seed.as_of.map(day);
     options.units = seed.only.iter().map(unit_ref).collect();
@@ -297,6 +381,40 @@ fn met_flags(report: &Report) -> Vec<(String, String, bool, Vec<String>)> {
                 })
         })
         .collect()
+}
+
+/// Each unit's suggested outcome rests on what the docs (docs/outcomes.md) say it rests on:
+/// the recorded pathway and decision, complete evidence for a competent one, a crediting unit
+/// held for credit transfer; and with no decision recorded, no final outcome but credit.
+fn assert_outcome(report: &Report, portfolio: &Portfolio) {
+    for unit in &report.units {
+        let recorded = portfolio.outcomes.get(&*unit.code);
+        let pathway = recorded.map_or(Pathway::Assessment, |o| o.pathway);
+        let decision = recorded.and_then(|o| o.decision);
+        let outcome = &unit.outcome;
+        assert_eq!(outcome.pathway, pathway, "{}: the outcome's pathway is the one recorded", unit.code);
+        assert_eq!(outcome.decision, decision, "{}: the outcome's decision is the one recorded", unit.code);
+        let credited = outcome.prior_units.iter().any(|p| p.credit);
+        match outcome.code {
+            OutcomeCode::CompetencyAchieved | OutcomeCode::RplGranted => {
+                assert!(unit.complete, "{}: {:?} with evidence not complete", unit.code, outcome.code);
+                assert_eq!(decision, Some(Decision::Competent), "{}: {:?}", unit.code, outcome.code);
+                let expected = if outcome.code == OutcomeCode::RplGranted { Pathway::Rpl } else { Pathway::Assessment };
+                assert_eq!(pathway, expected, "{}: {:?}", unit.code, outcome.code);
+            }
+            OutcomeCode::CompetencyNotAchieved | OutcomeCode::RplNotGranted => {
+                assert_eq!(decision, Some(Decision::NotYetCompetent), "{}: {:?}", unit.code, outcome.code);
+            }
+            OutcomeCode::CreditTransfer => {
+                assert_eq!(pathway, Pathway::CreditTransfer, "{}: 60 off the credit-transfer pathway", unit.code);
+                assert!(credited, "{}: 60 without a unit held that gives credit", unit.code);
+            }
+            _ => {}
+        }
+        if decision.is_none() && pathway != Pathway::CreditTransfer {
+            assert_eq!(outcome.code, OutcomeCode::ContinuingActivity, "{}: a final outcome with no decision", unit.code);
+        }
+    }
 }
 
 fuzz_target!(|seed: Seed| {
@@ -334,6 +452,7 @@ fuzz_target!(|seed: Seed| {
     let report = match &result {
         Ok(report) => {
             assert_report(report, &portfolio, &options);
+            assert_outcome(report, &portfolio);
             Some(report.clone())
         }
         Err(errors) => {
