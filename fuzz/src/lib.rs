@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use competency::{
-    Catalog, CheckOptions, Checker, Date, Format, Judgement, LoadErrors, Portfolio, REPORT_FORMAT, Report,
+    Catalog, CheckOptions, Checker, Date, FindingCode, Format, Judgement, LoadErrors, Portfolio, REPORT_FORMAT, Report,
     RequirementKind, Source,
 };
 
@@ -160,14 +160,19 @@ pub fn assert_report(report: &Report, portfolio: &Portfolio, options: &CheckOpti
     }
     let ids: Vec<&str> = portfolio.evidence.iter().map(|e| e.id.as_str()).collect();
     let position = |id: &str| ids.iter().position(|i| *i == id);
-    let counted: Vec<bool> = portfolio
-        .evidence
-        .iter()
-        .map(|e| counts(e, report.judgement_date, report.current_since, &portfolio.policy))
-        .collect();
-
     let mut codes = HashSet::new();
     for unit in &report.units {
+        // A unit's own window (its currency, or on the RPL pathway the RPL default) can only
+        // shorten the policy's; the report gives the date it checked the unit with.
+        if let (Some(unit_since), Some(since)) = (unit.current_since, report.current_since) {
+            assert!(unit_since >= since, "{}: a unit's window is longer than the policy's", unit.code);
+        }
+        let since = unit.current_since.or(report.current_since);
+        let counted: Vec<bool> = portfolio
+            .evidence
+            .iter()
+            .map(|e| counts(e, report.judgement_date, since, &portfolio.policy))
+            .collect();
         assert!(
             codes.insert(&*unit.code),
             "unit {} reported twice",
@@ -286,13 +291,24 @@ pub fn assert_report(report: &Report, portfolio: &Portfolio, options: &CheckOpti
             }
         }
         for f in &unit.findings {
-            // Every finding under a unit is about one of its items.
-            assert!(
-                f.item.as_deref().is_some_and(|item| position(item).is_some()),
-                "{}: finding about unknown item {:?}",
-                unit.code,
-                f.item
-            );
+            // Every finding under a unit is about one of its items, except the two about the
+            // unit's recorded decision (docs/findings.md).
+            match f.item.as_deref() {
+                Some(item) => assert!(
+                    position(item).is_some(),
+                    "{}: finding about unknown item {item:?}",
+                    unit.code
+                ),
+                None => assert!(
+                    matches!(
+                        f.code,
+                        FindingCode::DecisionContradictsEvidence | FindingCode::DecisionAfterJudgementDate
+                    ),
+                    "{}: {:?} names no item",
+                    unit.code,
+                    f.code
+                ),
+            }
             assert!(
                 !f.message.trim().is_empty(),
                 "{}: finding without a message",
