@@ -30,7 +30,7 @@ pub fn tune_for_batch() {
 /// Batch calls it before a line it checks alone, with nothing else in flight
 /// (`BatchOptions::release_memory`): the arenas of the other threads otherwise keep what their
 /// last lines used, and that is added to what the large line takes. On the 1 GB benchmark with
-/// two jobs this took the peak from about 37 MB to about 29 MB, as with one job
+/// two jobs this took the peak from about 37 MB to 30 to 31.5 MB (28.5 with one job)
 /// (docs/performance.md#batch-memory). On other targets this does nothing.
 pub fn release() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
