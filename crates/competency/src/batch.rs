@@ -466,9 +466,9 @@ impl<'c> Checker<'c> {
     /// [`BatchOptions::chunk_lines`] lines and [`BatchOptions::chunk_bytes`] bytes of them, or
     /// one line alone when it is larger (with several threads, a line of over half of them is
     /// checked alone, after [`BatchOptions::release_memory`]); no line is held beyond the
-    /// limit + 1 bytes. `progress`
-    /// is called on the calling thread after each record is written. A read error ends the
-    /// input after the records of every line before it; a write error stops the batch.
+    /// limit + 1 bytes. `progress` is called on the calling thread after each record is
+    /// written. A read error ends the input after the records of every line before it; a write
+    /// error stops the batch.
     ///
     /// ```
     /// use competency::{BatchOptions, Catalog, Checker};

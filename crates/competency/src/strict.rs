@@ -35,25 +35,24 @@ const TOML_DATETIME_KEY: &str = "$__toml_private_datetime";
 
 /// Deserialises `T` from a TOML `deserializer`, refusing sequences for structs and repeated
 /// map keys.
-pub(crate) fn from_toml<'de, T, D>(deserializer: D) -> Result<T, D::Error>
-where
-    T: de::Deserialize<'de>,
-    D: Deserializer<'de>,
-{
-    T::deserialize(Strict::<D, false> {
-        de: deserializer,
-        key: None,
-    })
+pub(crate) fn from_toml<'de, T: de::Deserialize<'de>, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    strict::<T, D, false>(deserializer)
 }
 
 /// Deserialises `T` from a JSON `deserializer`, refusing sequences for structs, repeated map
 /// keys and toml's private date key.
-pub(crate) fn from_json<'de, T, D>(deserializer: D) -> Result<T, D::Error>
-where
-    T: de::Deserialize<'de>,
-    D: Deserializer<'de>,
-{
-    T::deserialize(Strict::<D, true> {
+pub(crate) fn from_json<'de, T: de::Deserialize<'de>, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    strict::<T, D, true>(deserializer)
+}
+
+fn strict<'de, T: de::Deserialize<'de>, D: Deserializer<'de>, const JSON: bool>(
+    deserializer: D,
+) -> Result<T, D::Error> {
+    T::deserialize(Strict::<D, JSON> {
         de: deserializer,
         key: None,
     })
