@@ -50,6 +50,7 @@ mod rule;
 #[cfg(feature = "schema")]
 pub mod schema;
 mod schema_key;
+mod shared_list;
 mod shared_str;
 mod spool;
 mod strict;
@@ -85,7 +86,7 @@ pub use read::{UNIT_FILE_BYTES, read_limited, read_portfolio, read_portfolio_fro
 pub use report::{
     Action, Blocked, Closest, Counted, ElementHeading, Finding, FindingCode, ItemStatus, NewValues,
     NotCounted, Plan, ProducedBy, REPORT_FORMAT, Reason, RegisterEntry, Report, RequirementKind,
-    RequirementResult, Severity, SharedStr, Span, Suggestion, Tally, UnitReport,
+    RequirementResult, Severity, SharedList, SharedStr, Span, Suggestion, Tally, UnitReport,
 };
 pub use resolve::ResolveError;
 pub use rule::{Field, Filter, RequirementId, Rule, RuleType, Scope};

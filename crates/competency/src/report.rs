@@ -10,6 +10,7 @@ use crate::outcome::{CurrencyWindow, Outcome, PriorUnitEntry};
 use crate::portfolio::{Date, Judgement};
 
 pub use crate::finding::{Finding, FindingCode, Severity};
+pub use crate::shared_list::SharedList;
 pub use crate::shared_str::SharedStr;
 pub use crate::tally::{Closest, Counted, Span, Tally};
 
@@ -380,7 +381,7 @@ pub struct RequirementResult<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub element: Option<Cow<'a, str>>,
     /// The items that counted towards it, in portfolio order.
-    pub evidence: Vec<SharedStr>,
+    pub evidence: SharedList,
     /// The items that claimed it or passed its rule's filter but did not count, in portfolio
     /// order, with why.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -7,6 +7,7 @@
 //! is not met into its `missing` sentence.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use crate::hash::HashSet;
 
@@ -17,7 +18,7 @@ use super::validate::Resolved;
 use super::values::{ItemValues, Key};
 use crate::doc_str::Text;
 use crate::portfolio::{Date, EvidenceItem};
-use crate::report::{Closest, Counted, NotCounted, RequirementResult, SharedStr, Span, Tally};
+use crate::report::{Closest, Counted, NotCounted, RequirementResult, SharedList, SharedStr, Span, Tally};
 use crate::rule::RuleType;
 
 /// Everything one unit's evaluation reads. Positions (`p`) index `mapped`: the items mapped to
@@ -131,9 +132,19 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
                 outcomes[r] = Some(self.rule(rule, &outcomes));
             }
         }
+        // Every requirement's evidence, as parts of one list for the unit.
+        let total = outcomes.iter().flatten().map(|o| o.evidence.len()).sum();
+        let mut all = Vec::with_capacity(total);
+        for o in outcomes.iter().flatten() {
+            all.extend(o.evidence.iter().map(|p| self.id(*p)));
+        }
+        let all: Arc<[SharedStr]> = Arc::from(all);
+        let mut end = 0;
         reqs.iter()
             .zip(outcomes)
             .map(|(req, outcome)| {
+                let start = end;
+                end += outcome.as_ref().map_or(0, |o| o.evidence.len());
                 let outcome = outcome.unwrap_or(Outcome {
                     met: false,
                     evidence: Cow::Borrowed(&[]),
@@ -158,7 +169,7 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
                     text: Cow::Borrowed(&req.text),
                     met: outcome.met,
                     element: req.element.as_deref().map(Cow::Borrowed),
-                    evidence: outcome.evidence.iter().map(|p| self.id(*p)).collect(),
+                    evidence: SharedList::part_of(&all, start..end),
                     not_counted,
                     tally: outcome.tally,
                     missing,
