@@ -61,6 +61,7 @@ mod unit;
 mod unit_bytes;
 mod unit_files;
 mod unit_rules;
+mod words;
 
 pub use batch::{BatchOptions, Record, Records, Summary, Verdict, Written};
 pub use catalog::{Catalog, Overlap, OverlapKind};

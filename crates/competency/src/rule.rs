@@ -5,13 +5,13 @@
 //! unit: the same shapes serve every unit.
 
 use std::fmt;
-use std::fmt::Write as _;
 use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::ids::{CriterionId, IdError, ItemId, Tag};
 use crate::method::{Environment, Method};
+use crate::words::OrList;
 
 /// A machine-checkable requirement on the body of evidence.
 ///
@@ -427,28 +427,31 @@ impl Filter {
     /// The filter in plain words, after "items" (" tagged service-agreement"); empty when the
     /// filter takes every item.
     pub fn describe(&self) -> String {
-        let mut out = String::new();
-        if let Some(activity) = &self.activity {
-            let _ = write!(out, " tagged {activity}");
-        }
-        if !self.method.is_empty() {
-            let methods: Vec<&str> = self.method.iter().map(|m| m.as_str()).collect();
-            let _ = write!(out, " by {}", or_list(&methods));
-        }
-        if !self.environment.is_empty() {
-            let envs: Vec<&str> = self.environment.iter().map(|e| e.as_str()).collect();
-            let _ = write!(out, " in a {} environment", or_list(&envs));
-        }
-        out
+        self.words().to_string()
+    }
+
+    /// [`Filter::describe`]'s words, written where they are wanted.
+    pub(crate) fn words(&self) -> FilterWords<'_> {
+        FilterWords(self)
     }
 }
 
-/// "a", "a or b", "a, b or c".
-pub(crate) fn or_list(words: &[&str]) -> String {
-    match words {
-        [] => String::new(),
-        [one] => (*one).to_owned(),
-        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+/// A filter in plain words ([`Filter::words`]).
+pub(crate) struct FilterWords<'a>(&'a Filter);
+
+impl fmt::Display for FilterWords<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let filter = self.0;
+        if let Some(activity) = &filter.activity {
+            write!(f, " tagged {activity}")?;
+        }
+        if !filter.method.is_empty() {
+            write!(f, " by {}", OrList(&filter.method))?;
+        }
+        if !filter.environment.is_empty() {
+            write!(f, " in a {} environment", OrList(&filter.environment))?;
+        }
+        Ok(())
     }
 }
 
@@ -467,19 +470,19 @@ impl Rule {
     /// ```
     pub fn describe(&self) -> String {
         match self {
-            Rule::Count { min, filter } => format!("at least {min} {}{}", items(*min), filter.describe()),
+            Rule::Count { min, filter } => format!("at least {min} {}{}", items(*min), filter.words()),
             Rule::Distinct { field, min, filter } => {
                 format!(
                     "at least {min} distinct {} among items{}",
                     field.plural(),
-                    filter.describe()
+                    filter.words()
                 )
             }
             Rule::Options { list, min, filter } => {
                 let among = if filter.is_empty() {
                     String::new()
                 } else {
-                    format!(" among items{}", filter.describe())
+                    format!(" among items{}", filter.words())
                 };
                 format!("at least {min} options of list {list}{among}")
             }
@@ -491,7 +494,7 @@ impl Rule {
             } => format!(
                 "at least {min} {}{}, each involving at least {min_values} distinct {}",
                 items(*min),
-                filter.describe(),
+                filter.words(),
                 field.plural()
             ),
             Rule::Spread {
@@ -506,7 +509,7 @@ impl Rule {
                 if let Some(d) = min_span_days {
                     parts.push(format!("spanning at least {d} days"));
                 }
-                format!("items{} {}", filter.describe(), parts.join(" and "))
+                format!("items{} {}", filter.words(), parts.join(" and "))
             }
             Rule::Covers { of, ids } => {
                 let mut parts = Vec::new();

@@ -5,161 +5,195 @@
 use crate::outcome::{Link, LinkKind, NoCredit, Outcome, OutcomeReason, PriorCredit, PriorRelation};
 use crate::pathway::Pathway;
 use crate::portfolio::Date;
-use crate::report::{NewValues, NotCounted, Reason, Suggestion, Tally};
-use crate::rule::{RuleType, items, or_list};
+use crate::report::Reason;
+use crate::report::{NewValues, NotCounted, Suggestion, Tally};
+use crate::rule::{RuleType, items};
+use crate::words::{Joined, OrList};
 use std::borrow::Cow;
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
+
+/// Room for most sentences, so that writing one seldom grows it (format! starts from the
+/// length of its literal text, and a sentence with a list in it then grows two or three times).
+const SENTENCE: usize = 160;
 
 /// A requirement an item must claim, unmet.
 pub(super) fn claimed(not_counted: &[NotCounted]) -> Cow<'static, str> {
     if not_counted.is_empty() {
         Cow::Borrowed("no evidence item claims it")
     } else {
-        Cow::Owned(format!(
+        let mut out = String::with_capacity(SENTENCE);
+        let _ = write!(
+            out,
             "claimed only by items that do not count: {}",
-            reasons(not_counted)
-        ))
+            Reasons(not_counted)
+        );
+        Cow::Owned(out)
     }
 }
 
 /// A parent knowledge or skill item, unmet: the sub-items not met.
 pub(super) fn parent<'a>(unmet: impl Iterator<Item = &'a str>) -> String {
-    format!("not yet met: {}", unmet.collect::<Vec<_>>().join(", "))
+    let mut out = String::with_capacity(SENTENCE);
+    out.push_str("not yet met: ");
+    for (i, id) in unmet.enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(id);
+    }
+    out
 }
 
 /// "E3 (judgement pending), E7 (not satisfactory)".
-fn reasons(not_counted: &[NotCounted]) -> String {
-    not_counted
-        .iter()
-        .map(|n| format!("{} ({})", n.item, n.reason.words()))
-        .collect::<Vec<_>>()
-        .join(", ")
+struct Reasons<'a>(&'a [NotCounted]);
+
+impl fmt::Display for Reasons<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, n) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{} ({})", n.item, n.reason.words())?;
+        }
+        Ok(())
+    }
 }
 
 /// A rule that does not hold, in plain words with the numbers; a rule with a filter ends by
 /// naming the items it selects that do not count.
 pub(super) fn rule(t: &Tally) -> String {
-    let mut out = rule_inner(t);
-    if !t.not_counted.is_empty() && !matches!(t.rule, RuleType::Covers | RuleType::All | RuleType::Any) {
-        let _ = write!(out, " (not counted: {})", reasons(&t.not_counted));
-    }
+    let mut out = String::with_capacity(SENTENCE);
+    rule_into(&mut out, t);
     out
 }
 
-fn rule_inner(t: &Tally) -> String {
-    let words = t.filter.describe();
+fn rule_into(out: &mut String, t: &Tally) {
+    rule_inner(out, t);
+    if !t.not_counted.is_empty() && !matches!(t.rule, RuleType::Covers | RuleType::All | RuleType::Any) {
+        let _ = write!(out, " (not counted: {})", Reasons(&t.not_counted));
+    }
+}
+
+fn rule_inner(out: &mut String, t: &Tally) {
+    let words = t.filter.words();
     let (have, need) = (t.have, t.need);
     let more = need.saturating_sub(have);
-    match t.rule {
-        RuleType::Count if have == 0 => format!("no items{words} yet; {need} needed"),
-        RuleType::Count => format!(
-            "{have} of {need} items{words}: {}; {more} more needed",
-            t.values.join(", ")
-        ),
+    let values = Joined(&t.values, ", ");
+    let _ = match t.rule {
+        RuleType::Count if have == 0 => write!(out, "no items{words} yet; {need} needed"),
+        RuleType::Count => write!(out, "{have} of {need} items{words}: {values}; {more} more needed"),
         RuleType::Distinct if have == 0 => {
-            format!("0 of {need} distinct {} among items{words}; none yet", t.counts)
+            write!(
+                out,
+                "0 of {need} distinct {} among items{words}; none yet",
+                t.counts
+            )
         }
-        RuleType::Distinct => format!(
-            "{have} of {need} distinct {} among items{words}: {}; {more} more needed",
-            t.counts,
-            t.values.join(", ")
+        RuleType::Distinct => write!(
+            out,
+            "{have} of {need} distinct {} among items{words}: {values}; {more} more needed",
+            t.counts
         ),
-        RuleType::Options => format!(
-            "{have} of {need} options of {} shown{}; {more} more needed from: {}",
-            t.list.as_deref().unwrap_or_default(),
-            if have == 0 {
-                String::new()
-            } else {
-                format!(": {}", t.values.join(", "))
-            },
-            t.remaining.join(", ")
-        ),
+        RuleType::Options => {
+            let _ = write!(
+                out,
+                "{have} of {need} options of {} shown",
+                t.list.as_deref().unwrap_or_default()
+            );
+            if have != 0 {
+                let _ = write!(out, ": {values}");
+            }
+            write!(out, "; {more} more needed from: {}", Joined(&t.remaining, ", "))
+        }
         RuleType::PerItem => {
             let plural = t.field.map_or("values", |f| f.plural());
-            let mut out = format!(
+            let _ = write!(
+                out,
                 "{have} of {need} {}{words} involving at least {} distinct {plural}{}",
                 items(need),
                 t.per_item.unwrap_or_default(),
                 if need == 1 { "" } else { " each" }
             );
             match &t.closest {
-                Some(c) => {
-                    _ = write!(
-                        out,
-                        "; closest: {} with {} ({})",
-                        c.item,
-                        c.values.len(),
-                        if c.values.is_empty() {
-                            "none".to_owned()
-                        } else {
-                            c.values.join(", ")
-                        }
-                    )
-                }
-                None if have == 0 => _ = write!(out, "; no items{words} yet"),
-                None => {}
+                Some(c) if c.values.is_empty() => write!(out, "; closest: {} with 0 (none)", c.item),
+                Some(c) => write!(
+                    out,
+                    "; closest: {} with {} ({})",
+                    c.item,
+                    c.values.len(),
+                    Joined(&c.values, ", ")
+                ),
+                None if have == 0 => write!(out, "; no items{words} yet"),
+                None => Ok(()),
             }
-            out
         }
         RuleType::Spread => {
-            let mut parts = Vec::new();
-            if have < need {
-                parts.push(format!(
-                    "items{words} on {have} of {need} distinct dates{}; {more} more needed",
-                    if t.values.is_empty() {
-                        String::new()
-                    } else {
-                        format!(": {}", t.values.join(", "))
-                    }
-                ));
+            let short = have < need;
+            if short {
+                let _ = write!(out, "items{words} on {have} of {need} distinct dates");
+                if !t.values.is_empty() {
+                    let _ = write!(out, ": {values}");
+                }
+                let _ = write!(out, "; {more} more needed");
             }
-            if let Some(span) = t.span_days.filter(|s| s.have < i64::from(s.need)) {
-                parts.push(format!("items{words} span {} of {} days", span.have, span.need));
+            match t.span_days.filter(|s| s.have < i64::from(s.need)) {
+                Some(span) => write!(
+                    out,
+                    "{}items{words} span {} of {} days",
+                    if short { "; " } else { "" },
+                    span.have,
+                    span.need
+                ),
+                None => Ok(()),
             }
-            parts.join("; ")
         }
-        RuleType::Covers => format!("not yet met: {}", t.remaining.join(", ")),
-        RuleType::All => t
-            .parts
-            .iter()
-            .filter(|p| !p.met)
-            .map(rule)
-            .collect::<Vec<_>>()
-            .join("; and "),
-        RuleType::Any => format!(
-            "one of these is needed: {}",
-            t.parts
-                .iter()
-                .map(|p| format!("({})", rule(p)))
-                .collect::<Vec<_>>()
-                .join(" or ")
-        ),
-    }
+        RuleType::Covers => write!(out, "not yet met: {}", Joined(&t.remaining, ", ")),
+        RuleType::All => {
+            for (i, part) in t.parts.iter().filter(|p| !p.met).enumerate() {
+                if i > 0 {
+                    out.push_str("; and ");
+                }
+                rule_into(out, part);
+            }
+            Ok(())
+        }
+        RuleType::Any => {
+            out.push_str("one of these is needed: ");
+            for (i, part) in t.parts.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(" or ");
+                }
+                out.push('(');
+                rule_into(out, part);
+                out.push(')');
+            }
+            Ok(())
+        }
+    };
 }
 
 /// A suggested item in plain words: "an item tagged service-agreement, by observation or
 /// workplace-document, in a workplace environment, with 1 client other than C1, C3, dated
 /// 2023-11-20 to 2026-11-20, covering 4.1, 4.2".
 pub(super) fn suggestion(s: &Suggestion) -> String {
-    let mut out = String::from("an item");
+    let mut out = String::with_capacity(2 * SENTENCE);
+    out.push_str("an item");
     if !s.activities.is_empty() {
-        let _ = write!(out, " tagged {}", s.activities.join(" and "));
+        let _ = write!(out, " tagged {}", Joined(&s.activities, " and "));
     }
     if !s.options.is_empty() {
         let _ = write!(
             out,
             " showing option{} {}",
             plural(s.options.len()),
-            s.options.join(", ")
+            Joined(&s.options, ", ")
         );
     }
     if !s.methods.is_empty() {
-        let methods: Vec<&str> = s.methods.iter().map(|m| m.as_str()).collect();
-        let _ = write!(out, ", by {}", or_list(&methods));
+        let _ = write!(out, ", by {}", OrList(&s.methods));
     }
     if !s.environments.is_empty() {
-        let envs: Vec<&str> = s.environments.iter().map(|e| e.as_str()).collect();
-        let _ = write!(out, ", in a {} environment", or_list(&envs));
+        let _ = write!(out, ", in a {} environment", OrList(&s.environments));
     }
     let mut new = |values: &Option<NewValues>, one: &str, many: &str| {
         if let Some(v) = values {
@@ -170,7 +204,7 @@ pub(super) fn suggestion(s: &Suggestion) -> String {
                 if v.count == 1 { one } else { many }
             );
             if !v.other_than.is_empty() {
-                let _ = write!(out, " other than {}", v.other_than.join(", "));
+                let _ = write!(out, " other than {}", Joined(&v.other_than, ", "));
             }
         }
     };
@@ -182,16 +216,15 @@ pub(super) fn suggestion(s: &Suggestion) -> String {
         None => _ = write!(out, ", dated on or before {}", s.date_to),
     }
     if !s.not_on.is_empty() {
-        let dates: Vec<String> = s.not_on.iter().map(ToString::to_string).collect();
-        let _ = write!(out, " but not on {}", dates.join(", "));
+        let _ = write!(out, " but not on {}", Joined(&s.not_on, ", "));
     }
     if !s.covers.is_empty() {
-        let _ = write!(out, ", covering {}", s.covers.join(", "));
+        let _ = write!(out, ", covering {}", Joined(&s.covers, ", "));
     }
     if s.verified {
         out.push_str(", with its verification recorded");
     }
-    let _ = write!(out, "; for {}", s.serves.join(", "));
+    let _ = write!(out, "; for {}", Joined(&s.serves, ", "));
     out
 }
 
@@ -221,27 +254,57 @@ fn plural(n: usize) -> &'static str {
 
 /// A unit's outcome in plain words: the identifier and its label, then why.
 pub(super) fn outcome(unit: &str, o: &Outcome, date: Date) -> String {
-    let decided = o.decided_on.map(|on| format!(" on {on}")).unwrap_or_default();
-    let why = match o.reason {
+    let mut out = String::with_capacity(SENTENCE);
+    let _ = write!(out, "{} {}: ", o.code.as_str(), o.code.label());
+    let decided = Decided(o.decided_on);
+    let _ = match o.reason {
         OutcomeReason::Competent => {
-            format!("the evidence is complete and the assessor recorded competent{decided}")
+            write!(
+                out,
+                "the evidence is complete and the assessor recorded competent{decided}"
+            )
         }
-        OutcomeReason::NotYetCompetent => format!("the assessor recorded not yet competent{decided}"),
-        OutcomeReason::RplGranted => format!(
+        OutcomeReason::NotYetCompetent => write!(out, "the assessor recorded not yet competent{decided}"),
+        OutcomeReason::RplGranted => write!(
+            out,
             "on the RPL pathway, the evidence is complete and the assessor recorded competent{decided}"
         ),
         OutcomeReason::RplNotGranted => {
-            format!("on the RPL pathway, the assessor recorded not yet competent{decided}")
+            write!(
+                out,
+                "on the RPL pathway, the assessor recorded not yet competent{decided}"
+            )
         }
-        OutcomeReason::CreditTransfer => format!("credit transfer is recorded: {}", priors(&o.prior_units)),
-        OutcomeReason::NoDecision => format!(
+        OutcomeReason::CreditTransfer => {
+            write!(out, "credit transfer is recorded: {}", priors(&o.prior_units))
+        }
+        OutcomeReason::NoDecision => write!(
+            out,
             "no final decision is recorded for {unit} (pathway: {})",
             o.pathway.as_str()
         ),
-        OutcomeReason::DecidedAfterJudgementDate => late_decision(unit, o, date),
-        OutcomeReason::DecisionContradictsEvidence => contradiction(unit, o),
+        OutcomeReason::DecidedAfterJudgementDate => {
+            out.push_str(&late_decision(unit, o, date));
+            Ok(())
+        }
+        OutcomeReason::DecisionContradictsEvidence => {
+            out.push_str(&contradiction(unit, o));
+            Ok(())
+        }
     };
-    format!("{} {}: {why}", o.code.as_str(), o.code.label())
+    out
+}
+
+/// " on 2026-03-02" when the decision is dated; nothing otherwise.
+struct Decided(Option<Date>);
+
+impl fmt::Display for Decided {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(on) => write!(f, " on {on}"),
+            None => Ok(()),
+        }
+    }
 }
 
 /// A recorded decision that the evidence or the units held do not support, and why.
