@@ -72,16 +72,7 @@ impl Need {
         };
         let methods = intersect(&self.methods, &other.methods)?;
         let environments = intersect(&self.environments, &other.environments)?;
-        let date_from = self.date_from.max(other.date_from);
-        let date_to = match (self.date_to, other.date_to) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        if let (Some(from), Some(to)) = (date_from, date_to) {
-            if from > to {
-                return None;
-            }
-        }
+        let (date_from, date_to) = self.dates_within(other)?;
         let mut out = self.clone();
         out.serves.extend(&other.serves);
         out.activity = activity;
@@ -99,6 +90,30 @@ impl Need {
         out.date_to = date_to;
         out.not_on = union(&self.not_on, &other.not_on);
         Some(out)
+    }
+}
+
+impl Need {
+    /// The dates an item may have to be both this one and `other`; `None` when there are none.
+    fn dates_within(&self, other: &Need) -> Option<(Option<Date>, Option<Date>)> {
+        let date_from = self.date_from.max(other.date_from);
+        let date_to = match (self.date_to, other.date_to) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        match (date_from, date_to) {
+            (Some(from), Some(to)) if from > to => None,
+            dates => Some(dates),
+        }
+    }
+
+    /// This item narrowed to the dates of `window`, which asks nothing else of it, unless that
+    /// leaves it no date: what `merged` gives, without copying the item.
+    fn narrow_to(&mut self, window: &Need) {
+        if let Some((from, to)) = self.dates_within(window) {
+            self.date_from = from;
+            self.date_to = to;
+        }
     }
 }
 
@@ -160,8 +175,8 @@ impl<S: Text> Ctx<'_, '_, S> {
         }
         // Every new item must be current and not after the judgement date.
         let mut items: Vec<Need> = Vec::new();
-        for need in needs {
-            let need = need.merged(&window).unwrap_or(need);
+        for mut need in needs {
+            need.narrow_to(&window);
             match items.iter().position(|item| item.merged(&need).is_some()) {
                 Some(i) => items[i] = items[i].merged(&need).unwrap_or_else(|| items[i].clone()),
                 None => items.push(need),
