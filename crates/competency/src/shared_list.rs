@@ -26,14 +26,15 @@ use crate::shared_str::SharedStr;
 /// ```
 #[derive(Clone, Default)]
 pub struct SharedList {
-    /// The unit's list; `None` for an empty list, which allocates nothing.
-    all: Option<Arc<[SharedStr]>>,
+    /// The unit's list; `None` for an empty list, which allocates nothing. An `Arc` of the
+    /// `Vec` it was collected in, not an `Arc<[_]>`, which would copy it again.
+    all: Option<Arc<Vec<SharedStr>>>,
     part: Range<usize>,
 }
 
 impl SharedList {
     /// The part `part` of `all`, which the caller has checked is within it.
-    pub(crate) fn part_of(all: &Arc<[SharedStr]>, part: Range<usize>) -> Self {
+    pub(crate) fn part_of(all: &Arc<Vec<SharedStr>>, part: Range<usize>) -> Self {
         debug_assert!(part.start <= part.end && part.end <= all.len());
         if part.is_empty() {
             return Self::default();
@@ -68,7 +69,7 @@ impl From<Vec<SharedStr>> for SharedList {
             return Self::default();
         }
         SharedList {
-            all: Some(Arc::from(list)),
+            all: Some(Arc::new(list)),
             part,
         }
     }
@@ -150,8 +151,8 @@ impl schemars::JsonSchema for SharedList {
 mod tests {
     use super::*;
 
-    fn all(ids: &[&str]) -> Arc<[SharedStr]> {
-        ids.iter().map(|s| SharedStr::from(*s)).collect()
+    fn all(ids: &[&str]) -> Arc<Vec<SharedStr>> {
+        Arc::new(ids.iter().map(|s| SharedStr::from(*s)).collect())
     }
 
     #[test]

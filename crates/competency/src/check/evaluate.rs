@@ -138,7 +138,7 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
         for o in outcomes.iter().flatten() {
             all.extend(o.evidence.iter().map(|p| self.id(*p)));
         }
-        let all: Arc<[SharedStr]> = Arc::from(all);
+        let all = Arc::new(all);
         let mut end = 0;
         reqs.iter()
             .zip(outcomes)
