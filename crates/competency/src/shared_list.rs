@@ -10,9 +10,10 @@ use serde::{Deserialize, Serialize};
 use crate::shared_str::SharedStr;
 
 /// The items a requirement's result lists ([`RequirementResult::evidence`]): a part of one
-/// list made for the whole unit, so that a unit of 60 requirements is one allocation rather
-/// than one per requirement. It reads as a slice of [`SharedStr`] (`Deref`, `iter`, `len`,
-/// `join`, indexing), compares with lists of strings and is written as a JSON array.
+/// list made for the whole unit, so that a unit of 60 requirements is two allocations (the
+/// list and its `Arc`) rather than one per requirement. It reads as a slice of [`SharedStr`]
+/// (`Deref`, `iter`, `len`, `join`, indexing), compares with lists of strings and is written
+/// as a JSON array.
 ///
 /// [`RequirementResult::evidence`]: crate::RequirementResult::evidence
 ///

@@ -139,6 +139,7 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
             all.extend(o.evidence.iter().map(|p| self.id(*p)));
         }
         let all = Arc::new(all);
+        // Requirement `r`'s part follows the parts of the requirements before it.
         let mut end = 0;
         reqs.iter()
             .zip(outcomes)

@@ -5,8 +5,7 @@
 use crate::outcome::{Link, LinkKind, NoCredit, Outcome, OutcomeReason, PriorCredit, PriorRelation};
 use crate::pathway::Pathway;
 use crate::portfolio::Date;
-use crate::report::Reason;
-use crate::report::{NewValues, NotCounted, Suggestion, Tally};
+use crate::report::{NewValues, NotCounted, Reason, Suggestion, Tally};
 use crate::rule::{RuleType, items};
 use crate::words::{Joined, OrList};
 use std::borrow::Cow;

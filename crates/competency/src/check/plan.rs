@@ -91,9 +91,7 @@ impl Need {
         out.not_on = union(&self.not_on, &other.not_on);
         Some(out)
     }
-}
 
-impl Need {
     /// The dates an item may have to be both this one and `other`; `None` when there are none.
     fn dates_within(&self, other: &Need) -> Option<(Option<Date>, Option<Date>)> {
         let date_from = self.date_from.max(other.date_from);
