@@ -26,7 +26,7 @@ const BUFFER: usize = 64 * 1024;
 /// input could not be read to its end.
 pub fn run(checker: &Checker<'_>, options: &BatchOptions, io: &Io<'_>) -> Result<Outcome, Failure> {
     let stdin_name = |p: &&PathBuf| p.as_os_str() != "-";
-    let (reader, size): (Box<dyn BufRead>, Option<u64>) = match io.input.filter(stdin_name) {
+    let (reader, size): (Box<dyn BufRead + Send>, Option<u64>) = match io.input.filter(stdin_name) {
         Some(path) => {
             let file = std::fs::File::open(path).map_err(|e| {
                 Failure(format!(
@@ -37,9 +37,13 @@ pub fn run(checker: &Checker<'_>, options: &BatchOptions, io: &Io<'_>) -> Result
             let size = file.metadata().ok().map(|m| m.len());
             (Box::new(std::io::BufReader::with_capacity(BUFFER, file)), size)
         }
-        None => (Box::new(std::io::stdin().lock()), None),
+        // Not `stdin().lock()`: a lock is held by one thread, and every worker reads in turn.
+        None => (
+            Box::new(std::io::BufReader::with_capacity(BUFFER, std::io::stdin())),
+            None,
+        ),
     };
-    let mut out: Box<dyn Write> = match io.output {
+    let mut out: Box<dyn Write + Send> = match io.output {
         Some(path) => Box::new(std::io::BufWriter::with_capacity(
             BUFFER,
             std::fs::File::create(path).map_err(|e| {
@@ -49,10 +53,8 @@ pub fn run(checker: &Checker<'_>, options: &BatchOptions, io: &Io<'_>) -> Result
                 ))
             })?,
         )),
-        None => Box::new(std::io::BufWriter::with_capacity(
-            BUFFER,
-            std::io::stdout().lock(),
-        )),
+        // Not `stdout().lock()`, for the same reason: each flush takes the lock.
+        None => Box::new(std::io::BufWriter::with_capacity(BUFFER, std::io::stdout())),
     };
     // Before any thread is started (the progress bar's included).
     crate::malloc::tune_for_batch();

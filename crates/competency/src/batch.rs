@@ -1,9 +1,9 @@
 //! Batch checking: one JSON portfolio per line in, one [`Record`] per portfolio out, in input
 //! order (docs/batch.md).
 //!
-//! Memory is bounded. [`Checker::check_reader_to`] (what the command line runs) streams: the
-//! calling thread reads lines and writes records in input order while workers check lines as
-//! they come (`pipeline.rs`), with at most [`BatchOptions::chunk_lines`] lines and about
+//! Memory is bounded. [`Checker::check_reader_to`] (what the command line runs) streams: each
+//! checking thread (the calling thread one of them) reads the next line, checks it, and writes
+//! the records that are due in input order, in turn (`pipeline/turns.rs`), with at most [`BatchOptions::chunk_lines`] lines and about
 //! [`BatchOptions::chunk_bytes`] bytes of them in flight. The [`Records`] iterator reads a
 //! chunk at a time (so many lines or bytes, whichever comes first), checks it (on several
 //! threads with the `parallel` feature and [`BatchOptions::jobs`] other than 1), and hands
@@ -28,7 +28,6 @@
 //! assert!(!records[1].result.as_ref().unwrap().complete);
 //! ```
 
-use std::cell::RefCell;
 use std::io::{self, BufRead, Write};
 use std::ops::ControlFlow;
 
@@ -36,7 +35,7 @@ use crate::check::{CheckOptions, Checker};
 use crate::error::{ErrorCode, LoadErrors};
 use crate::lines::{BoundedLines, Line};
 use crate::load::{Format, file_error};
-use crate::pipeline::{Bounds, ordered_map};
+use crate::pipeline::{Bounds, Ends, map_in_turn, ordered_map};
 use crate::portfolio::Source;
 use crate::spool::Spool;
 
@@ -334,6 +333,36 @@ pub struct Written {
     pub write_error: Option<io::Error>,
 }
 
+/// The two ends of a streamed batch: lines read from the input, records written to the output
+/// (each worker reads its next line and writes the records due, in turn).
+struct Stream<'w, I, W, P> {
+    feed: Feed<I>,
+    output: &'w mut W,
+    progress: P,
+    write_error: Option<io::Error>,
+}
+
+impl<I, W, P> Ends<Line, (Verdict, Spool)> for Stream<'_, I, W, P>
+where
+    I: Iterator<Item = io::Result<Line>>,
+    W: Write,
+    P: FnMut(&Summary),
+{
+    fn read(&mut self) -> Option<Line> {
+        self.feed.next()
+    }
+
+    fn write(&mut self, (verdict, spool): (Verdict, Spool)) -> ControlFlow<()> {
+        if let Err(e) = spool.write_to(self.output) {
+            self.write_error = Some(e);
+            return ControlFlow::Break(());
+        }
+        self.feed.summary.count(verdict);
+        (self.progress)(&self.feed.summary);
+        ControlFlow::Continue(())
+    }
+}
+
 impl BatchOptions {
     /// The threads that check lines: [`BatchOptions::jobs`], or one per core for 0; always 1
     /// without the `parallel` feature.
@@ -458,16 +487,18 @@ impl<'c> Checker<'c> {
     /// Checks the JSON Lines a reader gives and writes each record's JSON line
     /// ([`Record::write_json_line`]) to `output` in input order, as soon as it and every
     /// earlier one are done: the streaming form of [`Checker::check_reader`], with no barrier
-    /// between chunks. With [`BatchOptions::jobs`] other than 1, worker threads check lines and
-    /// serialise their records while the calling thread reads and writes; a line that takes
-    /// long does not stop the other threads from going on with the lines after it.
+    /// between chunks. With [`BatchOptions::jobs`] other than 1, that many threads (the calling
+    /// thread one of them) each read a line, check it, serialise its record and write the
+    /// records that are due, in turn: `reader`, `output` and `progress` are used by each of
+    /// them, so they are `Send`. A line that takes long does not stop the other threads from
+    /// going on with the lines after it.
     ///
     /// Memory is bounded by what is in flight (read and not yet written):
     /// [`BatchOptions::chunk_lines`] lines and [`BatchOptions::chunk_bytes`] bytes of them, or
     /// one line alone when it is larger (with several threads, a line of over half of them is
     /// checked alone, after [`BatchOptions::release_memory`]); no line is held beyond the
-    /// limit + 1 bytes. `progress` is called on the calling thread after each record is
-    /// written. A read error ends the input after the records of every line before it; a write
+    /// limit + 1 bytes. `progress` is called after each record is written, by the thread that
+    /// wrote it. A read error ends the input after the records of every line before it; a write
     /// error stops the batch.
     ///
     /// ```
@@ -483,21 +514,23 @@ impl<'c> Checker<'c> {
     /// assert!(output.starts_with("{\"line\":1,\"errors\":["));
     /// assert!(output.lines().nth(1).unwrap().starts_with("{\"line\":3,"));
     /// ```
-    pub fn check_reader_to<R: BufRead, W: Write>(
+    pub fn check_reader_to<R: BufRead + Send, W: Write + Send>(
         &self,
         reader: R,
         output: &mut W,
         options: &BatchOptions,
-        mut progress: impl FnMut(&Summary),
+        progress: impl FnMut(&Summary) + Send,
     ) -> Written {
         let limit = options.check.limits.input_bytes_for(Format::Json);
-        let feed = RefCell::new(Feed::new(BoundedLines::new(reader, limit), |lines| {
-            Some(lines.bytes_read())
-        }));
-        let mut write_error = None;
-        ordered_map(
-            std::iter::from_fn(|| feed.borrow_mut().next()),
-            |line| line.bytes.len(),
+        let ends = Stream {
+            feed: Feed::new(BoundedLines::new(reader, limit), |lines| Some(lines.bytes_read())),
+            output,
+            progress,
+            write_error: None,
+        };
+        let ends = map_in_turn(
+            ends,
+            |line: &Line| line.bytes.len(),
             |line| {
                 let record = check_line(self, line, options);
                 let mut spool = Spool::default();
@@ -508,23 +541,12 @@ impl<'c> Checker<'c> {
                 spool.finish();
                 (verdict, spool)
             },
-            |(verdict, spool)| {
-                if let Err(e) = spool.write_to(output) {
-                    write_error = Some(e);
-                    return ControlFlow::Break(());
-                }
-                let mut feed = feed.borrow_mut();
-                feed.summary.count(verdict);
-                progress(&feed.summary);
-                ControlFlow::Continue(())
-            },
             bounds(options),
         );
-        let feed = feed.into_inner();
         Written {
-            summary: feed.summary,
-            read_error: feed.failed,
-            write_error,
+            summary: ends.feed.summary,
+            read_error: ends.feed.failed,
+            write_error: ends.write_error,
         }
     }
 

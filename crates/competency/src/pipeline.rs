@@ -1,4 +1,7 @@
-//! An ordered map over a stream on several threads, in bounded memory: the batch's engine
+//! An ordered map over a stream on several threads, in bounded memory: the engine of the
+//! batch's [`Records`](crate::batch::Records) iterator, whose caller takes each result on its
+//! own thread. The streaming batch (`check_reader_to`) uses [`map_in_turn`] instead, in which
+//! the workers read and write in turn (`turns.rs`), with the same bounds
 //! (docs/batch.md#memory-and-threads).
 //!
 //! The calling thread reads items and hands out results in input order; `jobs` workers map
@@ -26,6 +29,10 @@
 //! finishes the oldest item always finds a reason to wake the calling thread in the end: the
 //! queue runs low as the workers take from it, and nothing is admitted while the calling
 //! thread waits.
+
+mod turns;
+
+pub(crate) use turns::{Ends, map_in_turn};
 
 #[cfg(feature = "parallel")]
 use std::collections::VecDeque;
@@ -265,7 +272,6 @@ impl<U, T> Drop for Close<'_, U, T> {
 }
 
 /// What an item of `weight` counts for against [`Bounds::weight`]: at most half of it.
-#[cfg(feature = "parallel")]
 fn cost(weight: usize, bounds: Bounds) -> usize {
     weight.min((bounds.weight / 2).max(1))
 }
