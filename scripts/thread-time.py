@@ -9,9 +9,8 @@ Samples /proc/PID/task/*/schedstat every 20 ms while COMMAND runs (standard outp
 /dev/null) and splits each thread's life into running, waiting for a CPU (runnable, but other
 processes had the cores) and blocked (waiting for work, for a result in order, or for I/O).
 On a machine with nothing else running the waiting would be zero, so the command would take
-about as long as its busiest worker's running plus blocked time (the first thread, the main
-one, is left out: it reads and writes, and is blocked while it waits for the workers, longer
-when they wait for a CPU); CPU1_SECONDS, the one-thread run's CPU time, divided by that is the
+about as long as its busiest thread's running plus blocked time (batch's threads, the main
+one included, each read, check and write); CPU1_SECONDS, the one-thread run's CPU time, divided by that is the
 speed-up such a machine would give. It is an estimate, printed as one, not a measurement of
 the target.
 """
@@ -53,8 +52,7 @@ def main():
         life = last - first
         blocked = max(life - running - waiting, 0.0)
         print(f"{n:<8} {life:7.2f} {running:10.2f} {waiting:10.2f} {blocked:10.2f}")
-        if n > 0:
-            busiest = max(busiest, running + blocked)
+        busiest = max(busiest, running + blocked)
     if busiest > 0:
         print(f"estimate without other load: {busiest:.2f} s, {cpu1 / busiest:.2f}x the one-thread "
               f"run's {cpu1:.2f} CPU-seconds (an estimate: see scripts/thread-time.py)")
