@@ -3,8 +3,9 @@
 //!
 //! Memory is bounded. [`Checker::check_reader_to`] (what the command line runs) streams: each
 //! checking thread (the calling thread one of them) reads the next line, checks it, and writes
-//! the records that are due in input order, in turn (`pipeline/turns.rs`), with at most [`BatchOptions::chunk_lines`] lines and about
-//! [`BatchOptions::chunk_bytes`] bytes of them in flight. The [`Records`] iterator reads a
+//! the records that are due in input order, in turn (`pipeline/turns.rs`), with at most
+//! [`BatchOptions::chunk_lines`] lines and about [`BatchOptions::chunk_bytes`] bytes of them in
+//! flight. The [`Records`] iterator reads a
 //! chunk at a time (so many lines or bytes, whichever comes first), checks it (on several
 //! threads with the `parallel` feature and [`BatchOptions::jobs`] other than 1), and hands
 //! its records out before the next chunk is read. No line is held beyond

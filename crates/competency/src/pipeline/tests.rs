@@ -165,7 +165,7 @@ fn an_item_over_alone_is_mapped_with_nothing_else_read_or_in_flight() {
             |(_, w)| *w,
             |(n, w)| {
                 if w > bounds.alone {
-                    // Give the calling thread time to read ahead, were it allowed to.
+                    // Give the other threads time to read ahead, were they allowed to.
                     std::thread::sleep(std::time::Duration::from_millis(2));
                     most_beside.fetch_max(read.load(Ordering::SeqCst) - 1, Ordering::SeqCst);
                 }

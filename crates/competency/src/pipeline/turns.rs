@@ -6,9 +6,10 @@
 //! written out on another; and with as many workers as cores, the calling thread takes a core
 //! from a worker each time it wakes. Here there is no such thread: each worker (the calling
 //! thread is worker 0) reads the next item itself, maps it, and writes out every result that
-//! is next in order, all under one lock but the mapping. An item is then read, mapped and
-//! written on the same core, and its memory allocated and freed by the same thread. On the 1
-//! GB benchmark with two jobs this took about a tenth off the CPU time (docs/performance.md).
+//! is next in order, all under one lock but the mapping. An item is then read and mapped on
+//! one thread, mostly written by it too, and there is one thread (and allocator arena) fewer.
+//! On the 1 GB benchmark with two jobs this took about 4% off the wall-clock and CPU time, 1
+//! MB off the peak, and most of the involuntary context switches (docs/performance.md).
 //!
 //! The bounds are [`Bounds`]' and mean what they mean for `ordered_map`: what is in flight
 //! (read and not yet written) is bounded by a number of items and a total weight, each item
