@@ -57,7 +57,7 @@ pub fn run(checker: &Checker<'_>, options: &BatchOptions, io: &Io<'_>) -> Result
         None => Box::new(std::io::BufWriter::with_capacity(BUFFER, std::io::stdout())),
     };
     // Before any thread is started (the progress bar's included).
-    crate::malloc::tune_for_batch();
+    crate::malloc::tune_for_batch(options.threads());
     let bar = std::io::stderr().is_terminal().then(|| progress(size));
     let start = Instant::now();
     let written = checker.check_reader_to(reader, &mut out, options, |s| {
