@@ -18,7 +18,7 @@
 //! heap is given back whenever 128 KiB of its top is free, and faulted in again for the next
 //! line: about 284,000 page faults and 0.8 s of system time on the 1 GB benchmark. With one
 //! thread, a trim threshold of 8 MiB cut that to 81,000 and 0.3 s (about 4% of the CPU time)
-//! for 0.7 MB more at the peak; with two, each arena keeping up to 8 MiB took the peak over 32
+//! for 0.3 MB more at the peak; with two, each arena keeping up to 8 MiB took the peak over 32
 //! MB, so it is set for one thread only (docs/performance.md).
 
 /// Keeps this much free at the top of the heap with one checking thread.
