@@ -140,7 +140,8 @@ fn heavy_items_are_mapped_one_at_a_time_and_light_ones_beside_them() {
 
 #[test]
 fn an_item_over_alone_is_mapped_with_nothing_else_read_or_in_flight() {
-    for engine in ENGINES {
+    // With `heavy` below `alone`, as batch sets them, and above it.
+    for (engine, heavy) in ENGINES.into_iter().flat_map(|e| [(e, 6), (e, 50)]) {
         // Counts what is read and not yet handed out; an item over `alone` must be the only
         // one, from before it is mapped until it is handed out.
         let read = AtomicUsize::new(0);
@@ -152,7 +153,7 @@ fn an_item_over_alone_is_mapped_with_nothing_else_read_or_in_flight() {
             jobs: 3,
             items: 16,
             weight: 24,
-            heavy: 6,
+            heavy,
             alone: 20,
             before_alone: None,
         };
@@ -165,9 +166,15 @@ fn an_item_over_alone_is_mapped_with_nothing_else_read_or_in_flight() {
             |(_, w)| *w,
             |(n, w)| {
                 if w > bounds.alone {
-                    // Give the other threads time to read ahead, were they allowed to.
+                    // Nothing before it still in flight as it starts...
+                    most_beside.fetch_max(read.load(Ordering::SeqCst) - 1, Ordering::SeqCst);
+                    // ...nor after it read meanwhile, given time to be, were it allowed.
                     std::thread::sleep(std::time::Duration::from_millis(2));
                     most_beside.fetch_max(read.load(Ordering::SeqCst) - 1, Ordering::SeqCst);
+                } else {
+                    // Long enough that items before one over `alone` are still in flight
+                    // when it is read.
+                    std::thread::sleep(std::time::Duration::from_micros(300));
                 }
                 n
             },

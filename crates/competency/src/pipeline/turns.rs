@@ -166,7 +166,8 @@ fn worker<U, T, E: Ends<U, T>>(
                     state.weight += cost(weight, bounds);
                     let alone = weight > bounds.alone;
                     state.alone |= alone;
-                    if weight > bounds.heavy && bounds.jobs > 1 {
+                    // An item to map alone is heavy too, whatever `heavy` says.
+                    if (weight > bounds.heavy || alone) && bounds.jobs > 1 {
                         state.heavy.push_back((seq, alone, item));
                         shared.changed.notify_all();
                         continue;
