@@ -101,6 +101,16 @@ fn the_first_item_waiting_for_later_ones_neither_deadlocks_nor_reorders() {
     }
 }
 
+/// Three workers, and items over 10 heavy: the heavy-item tests' bounds.
+const HEAVY_BEYOND_10: Bounds = Bounds {
+    jobs: 3,
+    items: 8,
+    weight: 200,
+    heavy: 10,
+    alone: usize::MAX,
+    before_alone: None,
+};
+
 #[test]
 fn heavy_items_are_mapped_one_at_a_time_and_light_ones_beside_them() {
     for engine in ENGINES {
@@ -112,14 +122,7 @@ fn heavy_items_are_mapped_one_at_a_time_and_light_ones_beside_them() {
         let items: Vec<(usize, usize)> = (0..30)
             .map(|n| (n, if n < 2 || n % 7 == 0 { 50 } else { 1 }))
             .collect();
-        let bounds = Bounds {
-            jobs: 3,
-            items: 8,
-            weight: 200,
-            heavy: 10,
-            alone: usize::MAX,
-            before_alone: None,
-        };
+        let bounds = HEAVY_BEYOND_10;
         let out = collect(engine, items.clone(), bounds, |(n, weight)| {
             if weight > 10 {
                 let now = heavy_now.fetch_add(1, Ordering::SeqCst) + 1;
@@ -370,14 +373,7 @@ fn in_turn_heavy_items_are_all_mapped_by_the_calling_thread() {
     let elsewhere = AtomicUsize::new(0);
     let light_elsewhere = AtomicUsize::new(0);
     let items: Vec<(usize, usize)> = (0..300).map(|n| (n, if n % 5 == 0 { 50 } else { 1 })).collect();
-    let bounds = Bounds {
-        jobs: 3,
-        items: 8,
-        weight: 200,
-        heavy: 10,
-        alone: usize::MAX,
-        before_alone: None,
-    };
+    let bounds = HEAVY_BEYOND_10;
     let out = collect(Engine::InTurn, items, bounds, |(n, weight)| {
         let here = std::thread::current().id() == caller;
         if weight > 10 && !here {
