@@ -13,6 +13,13 @@ use serde::{Deserialize, Deserializer};
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub(crate) struct DocStr<'a>(Cow<'a, str>);
 
+impl<'a> DocStr<'a> {
+    /// A string borrowed from the document's text.
+    pub(crate) fn borrowed(text: &'a str) -> Self {
+        DocStr(Cow::Borrowed(text))
+    }
+}
+
 impl Deref for DocStr<'_> {
     type Target = str;
     fn deref(&self) -> &str {

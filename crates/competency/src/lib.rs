@@ -42,6 +42,7 @@ mod outcome;
 mod path;
 mod pathway;
 mod pipeline;
+mod plain_json;
 mod portfolio;
 mod read;
 mod report;

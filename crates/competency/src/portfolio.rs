@@ -401,6 +401,10 @@ impl<'a> Source<'a> {
     /// no escapes: what the check reads, since it only looks at them.
     pub(crate) fn parse_json_borrowed(&self, limits: &Limits) -> Result<Portfolio<DocStr<'a>>, LoadErrors> {
         self.within(limits)?;
+        // The plain shape read directly; anything else, and every error, by serde.
+        if let Some(portfolio) = crate::plain_json::portfolio(self.text) {
+            return Ok(portfolio);
+        }
         self.json()
     }
 
@@ -479,7 +483,9 @@ fn json_position(text: &str, line: usize, column: usize) -> (u32, u32) {
 
 /// Parses JSON strictly (see [`crate::strict`]), refusing trailing characters as
 /// `serde_json::from_str` does, and skipping a root `$schema` key (see [`crate::schema_key`]).
-fn parse_json<'a, S: Deserialize<'a> + Eq + Hash>(text: &'a str) -> Result<Portfolio<S>, serde_json::Error> {
+pub(crate) fn parse_json<'a, S: Deserialize<'a> + Eq + Hash>(
+    text: &'a str,
+) -> Result<Portfolio<S>, serde_json::Error> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let portfolio = strict::from_json(SkipSchemaKey(&mut deserializer))?;
     deserializer.end()?;
