@@ -11,6 +11,8 @@
 //! - `parse`: load, then parse each line as the check does (strict, located errors, strings
 //!   borrowed from the line); `parse-owned`: the same into the public, owned `Portfolio`;
 //! - `check`: load, then parse and check each line;
+//! - `records`: the same through `Checker::check_reader` (lines read from a reader, one job),
+//!   as `throughput`'s OURS-check measures it;
 //! - `full`: load, then check and write each record as `competency batch` does (to a sink).
 //!
 //! Prints the portfolios and evidence items it saw, for per-item figures.
@@ -24,7 +26,7 @@ use competency::{BatchOptions, Catalog, CheckOptions, Checker, Format, Portfolio
 fn main() {
     let mut args = std::env::args().skip(1);
     let (Some(phase), Some(path)) = (args.next(), args.next()) else {
-        eprintln!("usage: phase read|b1|load|parse|parse-owned|check|full FILE.jsonl");
+        eprintln!("usage: phase read|b1|load|parse|parse-owned|check|records|full FILE.jsonl");
         std::process::exit(2);
     };
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
@@ -38,7 +40,7 @@ fn main() {
             .iter()
             .map(|l| serde_json::from_str::<Portfolio>(l).map_or(0, |p| black_box(p).evidence.len()))
             .sum(),
-        "load" | "parse" | "parse-owned" | "check" | "full" => {
+        "load" | "parse" | "parse-owned" | "check" | "records" | "full" => {
             let checker = Checker::new(Catalog::bundled());
             let options = CheckOptions::default();
             match phase.as_str() {
@@ -68,6 +70,16 @@ fn main() {
                         report.map_or(0, |r| black_box(r).evidence.len())
                     })
                     .sum(),
+                "records" => {
+                    let mut options = BatchOptions::default();
+                    options.name = path.clone();
+                    options.jobs = 1;
+                    // As `throughput`'s OURS-check measures: lines read from a reader.
+                    checker
+                        .check_reader(text.as_bytes(), &options)
+                        .map(|record| usize::from(black_box(record).is_ok_and(|r| r.result.is_ok())))
+                        .sum()
+                }
                 _ => {
                     let mut options = BatchOptions::default();
                     options.name = path.clone();

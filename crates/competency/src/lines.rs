@@ -1,7 +1,7 @@
 //! Lines of JSON Lines input, each held to a bounded number of bytes, so that one enormous
 //! line cannot exhaust memory (docs/batch.md).
 
-use std::io::{self, BufRead, Read};
+use std::io::{self, BufRead};
 
 #[cfg(doc)]
 use crate::limits::Limits;
@@ -57,19 +57,14 @@ impl<R: BufRead> BoundedLines<R> {
 
     fn read_line(&mut self) -> io::Result<Option<Line>> {
         let mut bytes = Vec::new();
-        // The kept bytes and the line ending (and a byte order mark before the first line),
-        // found by the standard library's fast search.
+        // The kept bytes and the line ending (and a byte order mark before the first line).
         let bom_room = if self.number == 0 { 3 } else { 0 };
         let cap = (self.keep as u64).saturating_add(1 + bom_room);
-        let read = (&mut self.reader).take(cap).read_until(b'\n', &mut bytes)? as u64;
+        let (read, ended) = self.read_until_newline(cap, &mut bytes)?;
         if read == 0 {
             return Ok(None);
         }
         self.bytes_read += read;
-        let ended = bytes.last() == Some(&b'\n');
-        if ended {
-            bytes.pop();
-        }
         if self.number == 0 && bytes.starts_with(b"\xEF\xBB\xBF") {
             bytes.drain(..3);
             if bytes.is_empty() && !ended {
@@ -106,6 +101,35 @@ impl<R: BufRead> BoundedLines<R> {
         }))
     }
 
+    /// Appends to `bytes` up to `cap` bytes, through the first `\n` (which is read but not
+    /// kept): how many bytes were read, and whether a `\n` ended them. As `read_until` on
+    /// `take(cap)`, but its search is `memchr`'s vectorised one, several times as fast on long
+    /// lines as the standard library's word-at-a-time search.
+    fn read_until_newline(&mut self, cap: u64, bytes: &mut Vec<u8>) -> io::Result<(u64, bool)> {
+        let mut read = 0u64;
+        while read < cap {
+            let buf = match self.reader.fill_buf() {
+                Ok(buf) => buf,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if buf.is_empty() {
+                break;
+            }
+            let room = usize::try_from(cap - read).unwrap_or(usize::MAX).min(buf.len());
+            let window = &buf[..room];
+            if let Some(i) = memchr::memchr(b'\n', window) {
+                bytes.extend_from_slice(&window[..i]);
+                self.reader.consume(i + 1);
+                return Ok((read + i as u64 + 1, true));
+            }
+            bytes.extend_from_slice(window);
+            self.reader.consume(room);
+            read += room as u64;
+        }
+        Ok((read, false))
+    }
+
     /// Reads the rest of an over-long line and drops it: how many bytes it held before the
     /// line ending, and the last of them.
     fn skip_line(&mut self) -> io::Result<(u64, Option<u8>)> {
@@ -120,7 +144,7 @@ impl<R: BufRead> BoundedLines<R> {
             if buf.is_empty() {
                 return Ok((length, last));
             }
-            let (content, used, ended) = match buf.iter().position(|&b| b == b'\n') {
+            let (content, used, ended) = match memchr::memchr(b'\n', buf) {
                 Some(i) => (&buf[..i], i + 1, true),
                 None => (buf, buf.len(), false),
             };
