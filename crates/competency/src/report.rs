@@ -105,7 +105,7 @@ pub struct RegisterEntry {
     /// Item ID.
     pub id: SharedStr,
     /// What it is.
-    pub title: String,
+    pub title: SharedStr,
     /// When it was produced, or when its period began.
     pub date: Date,
     /// The last day of its period, if it has one.
@@ -122,10 +122,10 @@ pub struct RegisterEntry {
     pub verified: bool,
     /// Who verified it: a person's name, so only when the check was asked for names.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub verified_by: Option<String>,
+    pub verified_by: Option<SharedStr>,
     /// The verifier's role ("Team leader"), when recorded.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub verifier_role: Option<String>,
+    pub verifier_role: Option<SharedStr>,
 }
 
 impl RegisterEntry {
@@ -134,8 +134,8 @@ impl RegisterEntry {
     pub fn verification(&self) -> String {
         match (&self.verified_by, &self.verifier_role) {
             (Some(name), Some(role)) => format!("{name} ({role})"),
-            (Some(name), None) => name.clone(),
-            (None, Some(role)) => role.clone(),
+            (Some(name), None) => name.to_string(),
+            (None, Some(role)) => role.to_string(),
             (None, None) if self.verified => "yes".to_owned(),
             (None, None) => String::new(),
         }

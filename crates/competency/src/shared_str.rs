@@ -21,8 +21,14 @@ use serde::{Deserialize, Serialize};
 /// assert_eq!(serde_json::to_string(&id).unwrap(), "\"E1\"");
 /// assert!(id.starts_with('E'));
 /// ```
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct SharedStr(Arc<str>);
+#[derive(Clone)]
+pub struct SharedStr {
+    /// The allocation the text is in: its own, or one shared by the texts of a portfolio
+    /// ([`SharedStr::many`]).
+    text: Arc<str>,
+    start: u32,
+    end: u32,
+}
 
 // A plain string where it is used, as the `String` it replaced was.
 #[cfg(feature = "schema")]
@@ -38,41 +44,142 @@ impl schemars::JsonSchema for SharedStr {
     }
 }
 
+/// `end` for a text that is the whole of its allocation (of any length).
+const WHOLE: u32 = u32::MAX;
+
 impl SharedStr {
     /// The ID as a string slice.
     pub fn as_str(&self) -> &str {
-        &self.0
+        match self.end {
+            WHOLE => &self.text,
+            // In bounds and on character boundaries: `many` made it so.
+            end => self
+                .text
+                .get(self.start as usize..end as usize)
+                .unwrap_or_default(),
+        }
+    }
+
+    fn whole(text: Arc<str>) -> Self {
+        SharedStr {
+            text,
+            start: 0,
+            end: WHOLE,
+        }
+    }
+
+    /// The texts, in order, made into one allocation that each result shares: for the texts of
+    /// a portfolio that its report holds (each item's ID and title), which would otherwise be
+    /// an allocation each, made and freed with every report.
+    pub(crate) fn many<'s, I>(texts: I) -> Vec<SharedStr>
+    where
+        I: IntoIterator<Item = &'s str>,
+        I::IntoIter: Clone,
+    {
+        let texts = texts.into_iter();
+        let mut joined = String::with_capacity(texts.clone().map(str::len).sum());
+        texts.clone().for_each(|text| joined.push_str(text));
+        let mut end = 0;
+        SharedStr::parts(
+            joined,
+            texts.map(|text| {
+                end += text.len();
+                end
+            }),
+        )
+    }
+
+    /// `joined` cut at `ends` (each the end of one part, the next starting there), the parts
+    /// sharing one allocation.
+    fn parts(joined: String, ends: impl Iterator<Item = usize>) -> Vec<SharedStr> {
+        let mut ends = ends.peekable();
+        if ends.peek().is_none() {
+            return Vec::new();
+        }
+        let mut start = 0;
+        match u32::try_from(joined.len()) {
+            Ok(len) if len < WHOLE => {
+                let text: Arc<str> = Arc::from(joined);
+                ends.map(|end| {
+                    // Both within `len`, which is under `WHOLE`.
+                    let end = end.min(len as usize);
+                    let part = SharedStr {
+                        text: Arc::clone(&text),
+                        start: start as u32,
+                        end: end as u32,
+                    };
+                    start = end;
+                    part
+                })
+                .collect()
+            }
+            // Too long to index with `u32`: each part its own allocation.
+            _ => ends
+                .map(|end| {
+                    let part = SharedStr::from(joined.get(start..end).unwrap_or_default());
+                    start = end;
+                    part
+                })
+                .collect(),
+        }
+    }
+}
+
+impl PartialEq for SharedStr {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for SharedStr {}
+
+impl PartialOrd for SharedStr {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for SharedStr {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+// As the `str` it reads as, so that a map of `SharedStr` can be looked up by `&str`.
+impl std::hash::Hash for SharedStr {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
     }
 }
 
 impl Deref for SharedStr {
     type Target = str;
     fn deref(&self) -> &str {
-        &self.0
+        self.as_str()
     }
 }
 
 impl AsRef<str> for SharedStr {
     fn as_ref(&self) -> &str {
-        &self.0
+        self.as_str()
     }
 }
 
 impl Borrow<str> for SharedStr {
     fn borrow(&self) -> &str {
-        &self.0
+        self.as_str()
     }
 }
 
 impl From<&str> for SharedStr {
     fn from(id: &str) -> Self {
-        SharedStr(Arc::from(id))
+        SharedStr::whole(Arc::from(id))
     }
 }
 
 impl From<String> for SharedStr {
     fn from(id: String) -> Self {
-        SharedStr(Arc::from(id))
+        SharedStr::whole(Arc::from(id))
     }
 }
 
@@ -80,43 +187,43 @@ impl From<String> for SharedStr {
 /// suggestion.
 impl From<SharedStr> for String {
     fn from(s: SharedStr) -> Self {
-        String::from(&*s.0)
+        String::from(s.as_str())
     }
 }
 
 impl PartialEq<str> for SharedStr {
     fn eq(&self, other: &str) -> bool {
-        *self.0 == *other
+        self.as_str() == other
     }
 }
 
 impl PartialEq<&str> for SharedStr {
     fn eq(&self, other: &&str) -> bool {
-        *self.0 == **other
+        self.as_str() == *other
     }
 }
 
 impl PartialEq<String> for SharedStr {
     fn eq(&self, other: &String) -> bool {
-        *self.0 == **other
+        self.as_str() == *other
     }
 }
 
 impl fmt::Debug for SharedStr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&*self.0, f)
+        fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
 impl fmt::Display for SharedStr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
 impl Serialize for SharedStr {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
+        serializer.serialize_str(self.as_str())
     }
 }
 

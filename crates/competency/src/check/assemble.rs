@@ -16,7 +16,7 @@ use crate::outcome::{
     CurrencyWindow, OutcomeCode, PriorUnitEntry, RPL_DEFAULT_CURRENCY_MONTHS, WindowSource,
 };
 use crate::pathway::Pathway;
-use crate::portfolio::{Date, Portfolio};
+use crate::portfolio::{Date, EvidenceItem, Portfolio};
 use crate::report::{
     ElementHeading, Finding, FindingCode, ItemStatus, ProducedBy, REPORT_FORMAT, RegisterEntry, Report,
     Severity, SharedStr, UnitReport,
@@ -61,8 +61,9 @@ pub(super) fn report<'k, S: Text>(
         standing_by_unit.push(standing);
     }
 
-    // Each item's ID once, shared by every requirement that names it.
-    let ids: Vec<SharedStr> = items.iter().map(|item| SharedStr::from(&*item.id)).collect();
+    // Each item's ID once, shared by every requirement that names it; all of them in one
+    // allocation.
+    let ids = SharedStr::many(items.iter().map(|item| &*item.id));
     let mut units = Vec::with_capacity(res.units.len());
     for (u, unit) in res.units.iter().enumerate() {
         let mapped = &res.mapped[u];
@@ -193,29 +194,7 @@ pub(super) fn report<'k, S: Text>(
         complete: units.iter().all(|u| u.complete),
         units,
         findings,
-        evidence: items
-            .iter()
-            .zip(ids)
-            .map(|(item, id)| RegisterEntry {
-                id,
-                title: String::from(&*item.title),
-                date: item.date,
-                end_date: item.end_date,
-                method: item.method,
-                environment: item.environment,
-                judgement: item.judgement,
-                verified: item.verification.is_some(),
-                verified_by: item
-                    .verification
-                    .as_ref()
-                    .filter(|_| names)
-                    .map(|v| String::from(&*v.by)),
-                verifier_role: item
-                    .verification
-                    .as_ref()
-                    .and_then(|v| v.role.as_deref().map(String::from)),
-            })
-            .collect(),
+        evidence: register(items, ids, names),
         prior_units: portfolio
             .prior_units
             .iter()
@@ -235,6 +214,37 @@ pub(super) fn report<'k, S: Text>(
 
 /// A unit's currency window: the policy's, shortened by the unit's own; on the RPL pathway,
 /// where currency matters most, the RPL default when neither sets one.
+/// The register: each item as recorded, its texts copied into one allocation per kind (the
+/// IDs are the report's own, already shared).
+fn register<S: Text>(items: &[EvidenceItem<S>], ids: Vec<SharedStr>, names: bool) -> Vec<RegisterEntry> {
+    let verifications = || items.iter().filter_map(|item| item.verification.as_ref());
+    let titles = SharedStr::many(items.iter().map(|item| &*item.title));
+    let mut verifiers = SharedStr::many(verifications().filter(|_| names).map(|v| &*v.by)).into_iter();
+    let mut roles = SharedStr::many(verifications().filter_map(|v| v.role.as_deref())).into_iter();
+    items
+        .iter()
+        .zip(ids)
+        .zip(titles)
+        .map(|((item, id), title)| {
+            let verification = item.verification.as_ref();
+            RegisterEntry {
+                id,
+                title,
+                date: item.date,
+                end_date: item.end_date,
+                method: item.method,
+                environment: item.environment,
+                judgement: item.judgement,
+                verified: verification.is_some(),
+                verified_by: verification.filter(|_| names).and_then(|_| verifiers.next()),
+                verifier_role: verification
+                    .and_then(|v| v.role.as_ref())
+                    .and_then(|_| roles.next()),
+            }
+        })
+        .collect()
+}
+
 fn window<S: Text>(portfolio: &Portfolio<S>, policy: Option<u32>, unit: &CompiledUnit) -> Option<Window> {
     let rpl = portfolio
         .outcomes
