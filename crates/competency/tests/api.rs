@@ -318,3 +318,48 @@ fn a_built_portfolio_with_a_mistake_gets_a_located_error() {
         "/evidence/0/units/CHCMGT006/covers/0"
     );
 }
+
+/// The register names each item's own verifier and role: items with a verification and a
+/// role, with a verification and no role, and with none, mixed, with and without names.
+#[test]
+fn the_register_gives_each_item_its_own_verifier_and_role() {
+    use competency::{EvidenceItem, Method, Portfolio, Verification};
+    let date = "2026-10-01".parse().unwrap();
+    let item = |id: &str| EvidenceItem::new(id, format!("Title of {id}"), date, Method::Product);
+    let portfolio = Portfolio::new("S1")
+        .claim("CHCMGT006".parse().unwrap())
+        .judgement_date("2026-11-20".parse().unwrap())
+        .item(item("E1").verification(Verification::new("Ann").role("Team leader")))
+        .item(item("E2"))
+        .item(item("E3").verification(Verification::new("Bo")))
+        .item(item("E4").verification(Verification::new("Cy").role("Supervisor")));
+    for names in [false, true] {
+        let mut options = CheckOptions::default();
+        options.include_names = names;
+        let report = Checker::bundled().check(&portfolio, &options).unwrap();
+        let register: Vec<_> = report
+            .evidence
+            .iter()
+            .map(|e| {
+                (
+                    e.id.as_str(),
+                    e.title.as_str(),
+                    e.verified,
+                    e.verified_by.as_deref(),
+                    e.verifier_role.as_deref(),
+                )
+            })
+            .collect();
+        let by = |name| names.then_some(name);
+        assert_eq!(
+            register,
+            [
+                ("E1", "Title of E1", true, by("Ann"), Some("Team leader")),
+                ("E2", "Title of E2", false, None, None),
+                ("E3", "Title of E3", true, by("Bo"), None),
+                ("E4", "Title of E4", true, by("Cy"), Some("Supervisor")),
+            ],
+            "names: {names}"
+        );
+    }
+}

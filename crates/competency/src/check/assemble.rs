@@ -212,8 +212,6 @@ pub(super) fn report<'k, S: Text>(
     }
 }
 
-/// A unit's currency window: the policy's, shortened by the unit's own; on the RPL pathway,
-/// where currency matters most, the RPL default when neither sets one.
 /// The register: each item as recorded, its texts copied into one allocation per kind (the
 /// IDs are the report's own, already shared).
 fn register<S: Text>(items: &[EvidenceItem<S>], ids: Vec<SharedStr>, names: bool) -> Vec<RegisterEntry> {
@@ -245,6 +243,8 @@ fn register<S: Text>(items: &[EvidenceItem<S>], ids: Vec<SharedStr>, names: bool
         .collect()
 }
 
+/// A unit's currency window: the policy's, shortened by the unit's own; on the RPL pathway,
+/// where currency matters most, the RPL default when neither sets one.
 fn window<S: Text>(portfolio: &Portfolio<S>, policy: Option<u32>, unit: &CompiledUnit) -> Option<Window> {
     let rpl = portfolio
         .outcomes
