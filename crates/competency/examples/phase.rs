@@ -43,6 +43,9 @@ fn main() {
         "load" | "parse" | "parse-owned" | "check" | "records" | "full" => {
             let checker = Checker::new(Catalog::bundled());
             let options = CheckOptions::default();
+            let mut batch = BatchOptions::default();
+            batch.name = path.clone();
+            batch.jobs = 1;
             match phase.as_str() {
                 "load" => 0,
                 // As the check parses: strings borrowed from the line.
@@ -70,23 +73,15 @@ fn main() {
                         report.map_or(0, |r| black_box(r).evidence.len())
                     })
                     .sum(),
-                "records" => {
-                    let mut options = BatchOptions::default();
-                    options.name = path.clone();
-                    options.jobs = 1;
-                    // As `throughput`'s OURS-check measures: lines read from a reader.
-                    checker
-                        .check_reader(text.as_bytes(), &options)
-                        .map(|record| usize::from(black_box(record).is_ok_and(|r| r.result.is_ok())))
-                        .sum()
-                }
+                // As `throughput`'s OURS-check measures: lines read from a reader.
+                "records" => checker
+                    .check_reader(text.as_bytes(), &batch)
+                    .map(|record| usize::from(black_box(record).is_ok_and(|r| r.result.is_ok())))
+                    .sum(),
                 _ => {
-                    let mut options = BatchOptions::default();
-                    options.name = path.clone();
-                    options.jobs = 1;
                     // As `competency batch` writes (crates/competency-cli/src/batch.rs).
                     let mut out = std::io::BufWriter::with_capacity(256 * 1024, std::io::sink());
-                    let written = checker.check_reader_to(text.as_bytes(), &mut out, &options, |_| {});
+                    let written = checker.check_reader_to(text.as_bytes(), &mut out, &batch, |_| {});
                     let _ = out.flush();
                     written.summary.portfolios as usize
                 }

@@ -261,23 +261,13 @@ where
     /// soon as it is read: its bytes are still in the processor's cache when they are parsed
     /// (a chunk of 6 MiB is not), and no more than one line is held.
     fn fill(&mut self) {
-        if self.options.threads() == 1 {
-            let (checker, options, map) = (self.checker, &self.options, &self.map);
-            let done: Vec<_> = self
-                .feed
-                .next()
-                .map(|line| {
-                    let record = check_line(checker, line, options);
-                    (record.verdict(), map(record))
-                })
-                .into_iter()
-                .collect();
-            self.ready = done.into_iter();
-            return;
-        }
+        let lines = match self.options.threads() {
+            1 => 1,
+            _ => self.options.chunk_lines.max(1),
+        };
         let mut chunk = Vec::new();
         let mut held = 0usize;
-        while chunk.len() < self.options.chunk_lines.max(1) && held < self.options.chunk_bytes.max(1) {
+        while chunk.len() < lines && held < self.options.chunk_bytes.max(1) {
             match self.feed.next() {
                 Some(line) => {
                     held += line.bytes.len();
