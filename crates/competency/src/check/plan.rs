@@ -61,35 +61,38 @@ impl Need {
         }
     }
 
-    /// `other` folded into this item, when one item can do both.
-    fn merged(&self, other: &Need) -> Option<Need> {
-        if other.serves.iter().any(|r| self.serves.contains(r)) {
-            return None;
+    /// True when one item can be both this one and `other`: no requirement served twice (they
+    /// must be distinct items), the same activity or none, methods and environments that
+    /// intersect, dates that overlap. Checked without building the merged item, since most
+    /// items a need is tried against do not fit it.
+    fn fits(&self, other: &Need) -> bool {
+        !other.serves.iter().any(|r| self.serves.contains(r))
+            && !matches!((self.activity, other.activity), (Some(a), Some(b)) if a != b)
+            && overlaps(&self.methods, &other.methods)
+            && overlaps(&self.environments, &other.environments)
+            && self.dates_within(other).is_some()
+    }
+
+    /// `other` folded into this item, which [`fits`](Self::fits) it: its requirements, the
+    /// narrower of each constraint, and the values of both (this item's first).
+    fn merge(&mut self, other: Need) {
+        if let Some((from, to)) = self.dates_within(&other) {
+            self.date_from = from;
+            self.date_to = to;
         }
-        let activity = match (self.activity, other.activity) {
-            (Some(a), Some(b)) if a != b => return None,
-            (a, b) => a.or(b),
-        };
-        let methods = intersect(&self.methods, &other.methods)?;
-        let environments = intersect(&self.environments, &other.environments)?;
-        let (date_from, date_to) = self.dates_within(other)?;
-        let mut out = self.clone();
-        out.serves.extend(&other.serves);
-        out.activity = activity;
-        out.methods = methods;
-        out.environments = environments;
-        out.options
-            .extend(other.options.iter().filter(|o| !self.options.contains(o)));
-        out.clients = union_values(&self.clients, &other.clients);
-        out.periods = union_values(&self.periods, &other.periods);
-        out.context = match (&self.context, &other.context) {
-            (Some(a), Some(b)) => Some(union(a, b)),
-            (a, b) => a.clone().or_else(|| b.clone()),
-        };
-        out.date_from = date_from;
-        out.date_to = date_to;
-        out.not_on = union(&self.not_on, &other.not_on);
-        Some(out)
+        self.serves.extend(other.serves);
+        self.activity = self.activity.or(other.activity);
+        narrow(&mut self.methods, other.methods);
+        narrow(&mut self.environments, other.environments);
+        union_into(&mut self.options, &other.options);
+        union_values(&mut self.clients, other.clients);
+        union_values(&mut self.periods, other.periods);
+        match (&mut self.context, other.context) {
+            (Some(a), Some(b)) => union_into(a, &b),
+            (a @ None, b) => *a = b,
+            (Some(_), None) => {}
+        }
+        union_into(&mut self.not_on, &other.not_on);
     }
 
     /// The dates an item may have to be both this one and `other`; `None` when there are none.
@@ -106,7 +109,7 @@ impl Need {
     }
 
     /// This item narrowed to the dates of `window`, which asks nothing else of it, unless that
-    /// leaves it no date: what `merged` gives, without copying the item.
+    /// leaves it no date.
     fn narrow_to(&mut self, window: &Need) {
         if let Some((from, to)) = self.dates_within(window) {
             self.date_from = from;
@@ -115,30 +118,42 @@ impl Need {
     }
 }
 
-/// The intersection of two optional sets (`None` is everything); `None` (outer) when empty.
-fn intersect<T: Copy + PartialEq>(a: &Option<Vec<T>>, b: &Option<Vec<T>>) -> Option<Option<Vec<T>>> {
+/// True when two optional sets (`None` is everything) have something in common.
+fn overlaps<T: PartialEq>(a: &Option<Vec<T>>, b: &Option<Vec<T>>) -> bool {
     match (a, b) {
-        (Some(a), Some(b)) => {
-            let both: Vec<T> = a.iter().copied().filter(|x| b.contains(x)).collect();
-            (!both.is_empty()).then_some(Some(both))
-        }
-        (a, b) => Some(a.clone().or_else(|| b.clone())),
+        (Some(a), Some(b)) => a.iter().any(|x| b.contains(x)),
+        _ => true,
     }
 }
 
-fn union<T: Clone + PartialEq>(a: &[T], b: &[T]) -> Vec<T> {
-    let mut out = a.to_vec();
-    out.extend(b.iter().filter(|x| !a.contains(x)).cloned());
-    out
+/// `a` narrowed to what it has in common with `b` (`None` is everything), in `a`'s order.
+fn narrow<T: PartialEq>(a: &mut Option<Vec<T>>, b: Option<Vec<T>>) {
+    match (a.as_mut(), b) {
+        (Some(a), Some(b)) => a.retain(|x| b.contains(x)),
+        (None, b) => *a = b,
+        (Some(_), None) => {}
+    }
 }
 
-fn union_values(
-    a: &Option<(u32, Vec<SharedStr>)>,
-    b: &Option<(u32, Vec<SharedStr>)>,
-) -> Option<(u32, Vec<SharedStr>)> {
-    match (a, b) {
-        (Some((n, x)), Some((m, y))) => Some(((*n).max(*m), union(x, y))),
-        (a, b) => a.clone().or_else(|| b.clone()),
+/// `b`'s values that `a` did not have, added to `a` in order.
+fn union_into<T: Clone + PartialEq>(a: &mut Vec<T>, b: &[T]) {
+    let had = a.len();
+    for x in b {
+        if !a[..had].contains(x) {
+            a.push(x.clone());
+        }
+    }
+}
+
+/// `b`'s new values added to `a`'s, which need the larger of the two counts.
+fn union_values(a: &mut Option<(u32, Vec<SharedStr>)>, b: Option<(u32, Vec<SharedStr>)>) {
+    match (a.as_mut(), b) {
+        (Some((n, x)), Some((m, y))) => {
+            *n = (*n).max(m);
+            union_into(x, &y);
+        }
+        (None, b) => *a = b,
+        (Some(_), None) => {}
     }
 }
 
@@ -175,8 +190,8 @@ impl<S: Text> Ctx<'_, '_, S> {
         let mut items: Vec<Need> = Vec::new();
         for mut need in needs {
             need.narrow_to(&window);
-            match items.iter().position(|item| item.merged(&need).is_some()) {
-                Some(i) => items[i] = items[i].merged(&need).unwrap_or_else(|| items[i].clone()),
+            match items.iter_mut().find(|item| item.fits(&need)) {
+                Some(item) => item.merge(need),
                 None => items.push(need),
             }
         }
