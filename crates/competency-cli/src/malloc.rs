@@ -21,11 +21,9 @@
 //! for 0.3 MB more at the peak; with two, each arena keeping up to 8 MiB took the peak over 32
 //! MB, so it is set for one thread only (docs/performance.md).
 //!
-//! Fast bins are turned off (`M_MXFAST` 0). glibc keeps small freed blocks in them uncoalesced,
-//! and sorts them all out (`malloc_consolidate`) before any request of 1 KiB or more, which a
-//! report makes several times per portfolio. Without them, five alternated pairs of runs on
-//! 200 MB took 4.9% less CPU time with one job and 7.3% less with two, for 0.5 to 0.9 MB more at
-//! the peak (docs/performance.md#tenth-pass-2026-11-26-the-allocators-fast-bins).
+//! glibc's fast bins are left on. Turning them off (`M_MXFAST` 0) took 0.55% of the
+//! instructions off a one-job batch but 1.9 MB onto its peak, and its CPU time moved within the
+//! host's noise (docs/performance.md#tenth-pass-2026-11-26-a-plan-built-in-place).
 //!
 //! A setting the environment gives, in glibc's `GLIBC_TUNABLES` or its older `MALLOC_*_`
 //! variables, is the user's, and wins.
@@ -39,17 +37,14 @@ pub fn tune_for_batch(threads: usize) {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
         let tunables = std::env::var("GLIBC_TUNABLES").unwrap_or_default();
-        let unset = |variable: Option<&str>, tunable: &str| {
-            variable.is_none_or(|v| std::env::var_os(v).is_none()) && !names(&tunables, tunable)
+        let unset = |variable: &str, tunable: &str| {
+            std::env::var_os(variable).is_none() && !names(&tunables, tunable)
         };
-        if unset(Some("MALLOC_MMAP_THRESHOLD_"), "glibc.malloc.mmap_threshold") {
+        if unset("MALLOC_MMAP_THRESHOLD_", "glibc.malloc.mmap_threshold") {
             glibc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
         }
-        if threads == 1 && unset(Some("MALLOC_TRIM_THRESHOLD_"), "glibc.malloc.trim_threshold") {
+        if threads == 1 && unset("MALLOC_TRIM_THRESHOLD_", "glibc.malloc.trim_threshold") {
             glibc::mallopt(libc::M_TRIM_THRESHOLD, ONE_THREAD_TRIM);
-        }
-        if unset(None, "glibc.malloc.mxfast") {
-            glibc::mallopt(libc::M_MXFAST, 0);
         }
     }
     #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
