@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 /// under every requirement it meets or fails to count for and in every rule's tally that counts
 /// it; a client, context or service period a rule counted; an option's or a requirement's ID.
 /// Naming it again copies nothing (an `Arc`); the texts of a report's items are kept in one
-/// allocation. It reads as a `&str` (`Deref`, `==` with strings) and is written as a JSON
+/// allocation; a short text (most IDs, values and dates) is kept in the value itself, so that
+/// it costs no allocation and naming it again no shared count. It reads as a `&str` (`Deref`, `==` with strings) and is written as a JSON
 /// string.
 ///
 /// ```
@@ -28,6 +29,11 @@ pub struct SharedStr(Text);
 /// Where the text is.
 #[derive(Clone)]
 enum Text {
+    /// In the value itself: the first `len` bytes, a whole `str`. Short texts are the common
+    /// case (item IDs, requirement IDs, dates, most values); copying 24 bytes costs less than
+    /// an allocation, or than the atomic count of an `Arc`, which every name of an item in a
+    /// report would otherwise add to and take from.
+    Inline(u8, [u8; INLINE]),
     /// In an allocation of its own.
     Own(Arc<str>),
     /// `start..end` of a text shared by several (the texts of a portfolio that its report
@@ -35,6 +41,10 @@ enum Text {
     /// rather than copied: a 9,000-item portfolio's titles are 1.3 MB, held twice otherwise.
     Part(Arc<String>, u32, u32),
 }
+
+/// The longest text kept inline: what fits beside the tag and the length in the 24 bytes the
+/// other forms take.
+const INLINE: usize = 22;
 
 // A plain string where it is used, as the `String` it replaced was.
 #[cfg(feature = "schema")]
@@ -54,10 +64,22 @@ impl SharedStr {
     /// The ID as a string slice.
     pub fn as_str(&self) -> &str {
         match &self.0 {
+            // A whole `str`'s bytes: `inline` made it so.
+            Text::Inline(len, bytes) => {
+                std::str::from_utf8(bytes.get(..usize::from(*len)).unwrap_or_default()).unwrap_or_default()
+            }
             Text::Own(text) => text,
             // In bounds and on character boundaries: `many` made it so.
             Text::Part(text, start, end) => text.get(*start as usize..*end as usize).unwrap_or_default(),
         }
+    }
+
+    /// The text kept inline, when it is short enough.
+    fn inline(text: &str) -> Option<Self> {
+        let mut bytes = [0u8; INLINE];
+        bytes.get_mut(..text.len())?.copy_from_slice(text.as_bytes());
+        // At most `INLINE`, so it fits in a `u8`.
+        Some(SharedStr(Text::Inline(text.len() as u8, bytes)))
     }
 
     /// The texts, in order, joined in one allocation that each result shares: for the texts
@@ -69,17 +91,23 @@ impl SharedStr {
         I::IntoIter: Clone,
     {
         let texts = texts.into_iter();
-        let len: usize = texts.clone().map(str::len).sum();
-        if u32::try_from(len).is_err() {
-            // Too long to cut with `u32` offsets: each its own allocation.
+        // Short texts are kept inline, so only the long ones are joined.
+        let long = |text: &&str| text.len() > INLINE;
+        let len: usize = texts.clone().filter(long).map(str::len).sum();
+        if len == 0 || u32::try_from(len).is_err() {
+            // All short: each inline. Too long to cut with `u32` offsets: each its own
+            // allocation.
             return texts.map(SharedStr::from).collect();
         }
         let mut joined = String::with_capacity(len);
-        texts.clone().for_each(|text| joined.push_str(text));
+        texts.clone().filter(long).for_each(|text| joined.push_str(text));
         let joined = Arc::new(joined);
         let mut start = 0u32;
         texts
             .map(|text| {
+                if let Some(short) = SharedStr::inline(text) {
+                    return short;
+                }
                 // Within `len`, which fits in a `u32`.
                 let end = start + text.len() as u32;
                 let part = SharedStr(Text::Part(Arc::clone(&joined), start, end));
@@ -138,13 +166,13 @@ impl Borrow<str> for SharedStr {
 
 impl From<&str> for SharedStr {
     fn from(id: &str) -> Self {
-        SharedStr(Text::Own(Arc::from(id)))
+        SharedStr::inline(id).unwrap_or_else(|| SharedStr(Text::Own(Arc::from(id))))
     }
 }
 
 impl From<String> for SharedStr {
     fn from(id: String) -> Self {
-        SharedStr(Text::Own(Arc::from(id)))
+        SharedStr::inline(&id).unwrap_or_else(|| SharedStr(Text::Own(Arc::from(id))))
     }
 }
 
@@ -205,9 +233,25 @@ mod tests {
 
     #[test]
     fn parts_of_one_text_read_compare_and_hash_as_their_own_strings() {
-        let texts = ["E1", "", "Dienstübergabe — nuit", "E1"];
+        // Short texts are kept inline and long ones joined; both read the same. 22 bytes is
+        // the longest kept inline.
+        let texts = [
+            "E1",
+            "",
+            "Dienstübergabe — nuit",
+            "E1",
+            "Dienstübergabe — nacht",
+            "a text of 22 bytes: ok",
+            "a text of 23 bytes: one",
+            "Übergabe — nuit: 12",
+        ];
+        assert_eq!(
+            texts[5..].iter().map(|t| t.len()).collect::<Vec<_>>(),
+            [22, 23, 22]
+        );
         let parts = SharedStr::many(texts);
-        assert_eq!(parts.len(), 4);
+        assert_eq!(parts.len(), texts.len());
+        assert_eq!(std::mem::size_of::<SharedStr>(), 24);
         for (part, text) in parts.iter().zip(texts) {
             assert_eq!(part.as_str(), text);
             assert_eq!(*part, SharedStr::from(text));
@@ -217,8 +261,12 @@ mod tests {
         assert_eq!(parts[0], parts[3]);
         assert!(parts[1] < parts[0] && parts[2] < parts[0]);
         let set: HashSet<SharedStr> = parts.into_iter().collect();
-        assert_eq!(set.len(), 3);
+        assert_eq!(set.len(), 7);
         assert!(set.contains("Dienstübergabe — nuit") && set.contains(""));
         assert!(SharedStr::many(std::iter::empty::<&str>()).is_empty());
+        assert_eq!(SharedStr::many(["E1", "E2"]), ["E1", "E2"]);
+        let long = "x".repeat(100);
+        assert_eq!(SharedStr::from(long.clone()), SharedStr::from(long.as_str()));
+        assert_eq!(SharedStr::from(long.clone()).as_str(), long);
     }
 }
