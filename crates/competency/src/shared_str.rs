@@ -11,10 +11,11 @@ use serde::{Deserialize, Serialize};
 /// Text a report repeats, made once and shared: an evidence item's ID, which a report names
 /// under every requirement it meets or fails to count for and in every rule's tally that counts
 /// it; a client, context or service period a rule counted; an option's or a requirement's ID.
-/// Naming it again copies nothing (an `Arc`); the texts of a report's items are kept in one
-/// allocation; a short text (most IDs, values and dates) is kept in the value itself, so that
-/// it costs no allocation and naming it again no shared count. It reads as a `&str` (`Deref`, `==` with strings) and is written as a JSON
-/// string.
+/// A text of up to 22 bytes (most IDs, values and dates) is kept in the value itself, so that
+/// it costs no allocation and naming it again only copies it; a longer one is shared, so that
+/// naming it again copies nothing (an `Arc`), and the long texts of a report's items are kept
+/// in one allocation. It reads as a `&str` (`Deref`, `==` with strings) and is written as a
+/// JSON string.
 ///
 /// ```
 /// use competency::SharedStr;
@@ -82,9 +83,10 @@ impl SharedStr {
         Some(SharedStr(Text::Inline(text.len() as u8, bytes)))
     }
 
-    /// The texts, in order, joined in one allocation that each result shares: for the texts
-    /// of a portfolio that its report holds (each item's ID and title), which would otherwise
-    /// be an allocation each, made and freed with every report.
+    /// The texts, in order: each short one inline, the long ones joined in one allocation
+    /// that each of them shares. For the texts of a portfolio that its report holds (each
+    /// item's ID and title), which would otherwise be an allocation each, made and freed with
+    /// every report.
     pub(crate) fn many<'s, I>(texts: I) -> Vec<SharedStr>
     where
         I: IntoIterator<Item = &'s str>,
