@@ -76,22 +76,24 @@ impl Need {
     /// `other` folded into this item, which [`fits`](Self::fits) it: its requirements, the
     /// narrower of each constraint, and the values of both (this item's first).
     fn merge(&mut self, other: Need) {
-        if let Some((from, to)) = self.dates_within(&other) {
-            self.date_from = from;
-            self.date_to = to;
-        }
+        self.narrow_to(&other);
         self.serves.extend(other.serves);
         self.activity = self.activity.or(other.activity);
-        narrow(&mut self.methods, other.methods);
-        narrow(&mut self.environments, other.environments);
+        // `None` is any method or environment: the narrower of the two is what both allow.
+        fold(&mut self.methods, other.methods, |a, b| {
+            a.retain(|x| b.contains(x))
+        });
+        fold(&mut self.environments, other.environments, |a, b| {
+            a.retain(|x| b.contains(x))
+        });
         union_into(&mut self.options, &other.options);
-        union_values(&mut self.clients, other.clients);
-        union_values(&mut self.periods, other.periods);
-        match (&mut self.context, other.context) {
-            (Some(a), Some(b)) => union_into(a, &b),
-            (a @ None, b) => *a = b,
-            (Some(_), None) => {}
-        }
+        let values = |(n, x): &mut (u32, Vec<SharedStr>), (m, y): (u32, Vec<SharedStr>)| {
+            *n = (*n).max(m);
+            union_into(x, &y);
+        };
+        fold(&mut self.clients, other.clients, values);
+        fold(&mut self.periods, other.periods, values);
+        fold(&mut self.context, other.context, |a, b| union_into(a, &b));
         union_into(&mut self.not_on, &other.not_on);
     }
 
@@ -108,10 +110,10 @@ impl Need {
         }
     }
 
-    /// This item narrowed to the dates of `window`, which asks nothing else of it, unless that
-    /// leaves it no date.
-    fn narrow_to(&mut self, window: &Need) {
-        if let Some((from, to)) = self.dates_within(window) {
+    /// This item narrowed to the dates it may have to be `other` too, unless that leaves it no
+    /// date.
+    fn narrow_to(&mut self, other: &Need) {
+        if let Some((from, to)) = self.dates_within(other) {
             self.date_from = from;
             self.date_to = to;
         }
@@ -126,10 +128,10 @@ fn overlaps<T: PartialEq>(a: &Option<Vec<T>>, b: &Option<Vec<T>>) -> bool {
     }
 }
 
-/// `a` narrowed to what it has in common with `b` (`None` is everything), in `a`'s order.
-fn narrow<T: PartialEq>(a: &mut Option<Vec<T>>, b: Option<Vec<T>>) {
+/// `b` folded into `a`: whichever is given when only one is, `both` when each is.
+fn fold<T>(a: &mut Option<T>, b: Option<T>, both: impl FnOnce(&mut T, T)) {
     match (a.as_mut(), b) {
-        (Some(a), Some(b)) => a.retain(|x| b.contains(x)),
+        (Some(a), Some(b)) => both(a, b),
         (None, b) => *a = b,
         (Some(_), None) => {}
     }
@@ -142,18 +144,6 @@ fn union_into<T: Clone + PartialEq>(a: &mut Vec<T>, b: &[T]) {
         if !a[..had].contains(x) {
             a.push(x.clone());
         }
-    }
-}
-
-/// `b`'s new values added to `a`'s, which need the larger of the two counts.
-fn union_values(a: &mut Option<(u32, Vec<SharedStr>)>, b: Option<(u32, Vec<SharedStr>)>) {
-    match (a.as_mut(), b) {
-        (Some((n, x)), Some((m, y))) => {
-            *n = (*n).max(m);
-            union_into(x, &y);
-        }
-        (None, b) => *a = b,
-        (Some(_), None) => {}
     }
 }
 
@@ -512,4 +502,93 @@ impl<S: Text> Ctx<'_, '_, S> {
 
 fn parse_dates(values: &[SharedStr]) -> Vec<Date> {
     values.iter().filter_map(|v| v.parse().ok()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(text: &str) -> Date {
+        text.parse().expect("a date")
+    }
+
+    fn values(count: u32, texts: &[&str]) -> Option<(u32, Vec<SharedStr>)> {
+        Some((count, texts.iter().map(|t| SharedStr::from(*t)).collect()))
+    }
+
+    #[test]
+    fn one_item_that_fits_two_needs_takes_the_narrower_of_each_constraint_and_both_values() {
+        use Method::{Observation, Questioning, ThirdPartyReport};
+        let mut item = Need {
+            serves: vec![0],
+            methods: Some(vec![Observation, Questioning, ThirdPartyReport]),
+            options: vec![1, 2],
+            clients: values(2, &["C1", "C2"]),
+            context: Some(vec!["ward".into()]),
+            date_from: Some(date("2025-01-01")),
+            not_on: vec![date("2025-03-01")],
+            ..Need::default()
+        };
+        let need = Need {
+            serves: vec![3],
+            activity: Some(4),
+            methods: Some(vec![ThirdPartyReport, Observation]),
+            environments: Some(vec![Environment::Workplace]),
+            options: vec![2, 5],
+            clients: values(3, &["C2", "C3"]),
+            periods: values(1, &[]),
+            context: Some(vec!["clinic".into(), "ward".into()]),
+            date_to: Some(date("2025-06-30")),
+            not_on: vec![date("2025-03-01"), date("2025-04-01")],
+            ..Need::default()
+        };
+        assert!(item.fits(&need));
+        item.merge(need);
+        assert_eq!(item.serves, [0, 3]);
+        assert_eq!(item.activity, Some(4));
+        // In this item's order, only what both allow.
+        assert_eq!(item.methods, Some(vec![Observation, ThirdPartyReport]));
+        assert_eq!(item.environments, Some(vec![Environment::Workplace]));
+        // This item's values first, then the other's new ones; the larger count.
+        assert_eq!(item.options, [1, 2, 5]);
+        assert_eq!(item.clients, values(3, &["C1", "C2", "C3"]));
+        assert_eq!(item.periods, values(1, &[]));
+        assert_eq!(item.context, Some(vec!["ward".into(), "clinic".into()]));
+        assert_eq!(
+            (item.date_from, item.date_to),
+            (Some(date("2025-01-01")), Some(date("2025-06-30")))
+        );
+        assert_eq!(item.not_on, [date("2025-03-01"), date("2025-04-01")]);
+    }
+
+    #[test]
+    fn a_need_does_not_fit_an_item_it_conflicts_with() {
+        let item = Need {
+            serves: vec![0],
+            activity: Some(1),
+            methods: Some(vec![Method::Observation]),
+            date_to: Some(date("2025-06-30")),
+            ..Need::default()
+        };
+        let fits = |change: fn(&mut Need)| {
+            let mut need = Need {
+                serves: vec![1],
+                ..Need::default()
+            };
+            change(&mut need);
+            item.fits(&need)
+        };
+        assert!(fits(|_| {}));
+        assert!(!fits(|n| n.serves = vec![0]), "the same requirement twice");
+        assert!(!fits(|n| n.activity = Some(2)), "another activity");
+        assert!(
+            !fits(|n| n.methods = Some(vec![Method::Questioning])),
+            "no method in common"
+        );
+        assert!(
+            !fits(|n| n.date_from = Some(date("2025-07-01"))),
+            "no date in common"
+        );
+        assert!(fits(|n| n.environments = Some(vec![Environment::Simulated])));
+    }
 }
