@@ -22,12 +22,13 @@ use crate::report::{
     Severity, SharedStr, UnitReport,
 };
 
-/// The report for a portfolio that validated.
+/// The report for a portfolio that validated. It takes the resolution so as to drop what
+/// only evaluation needs before the register is made: a large portfolio's report peaks there.
 pub(super) fn report<'k, S: Text>(
     catalog: &Catalog,
     portfolio: &Portfolio<S>,
     options: &CheckOptions,
-    res: &Resolution<'k>,
+    res: Resolution<'k>,
 ) -> Report<'k> {
     let given = options.as_of.or(portfolio.judgement_date);
     let judgement_date = given.unwrap_or_else(Date::today);
@@ -156,6 +157,18 @@ pub(super) fn report<'k, S: Text>(
         });
     }
 
+    // What only evaluation needed (a 4.6 MB portfolio's values, mappings and standings are
+    // about 2 MB), dropped before the register's titles and entries are made (about 2.6 MB).
+    let Resolution {
+        units: checked,
+        mapped,
+        pool,
+        maps_nothing,
+        values,
+        names,
+    } = res;
+    drop((checked, mapped, pool, values, names));
+    drop((standing_by_unit, judged_by_unit, serving, windows));
     let mut findings = Vec::new();
     if given.is_none() {
         findings.push(Finding {
@@ -167,7 +180,7 @@ pub(super) fn report<'k, S: Text>(
             ),
         });
     }
-    findings.extend(res.maps_nothing.iter().map(|&i| Finding {
+    findings.extend(maps_nothing.iter().map(|&i| Finding {
         code: FindingCode::MapsToNothing,
         severity: Severity::Warning,
         item: Some(String::from(&*items[i].id)),

@@ -224,7 +224,7 @@ impl<'c> Checker<'c> {
         let resolution = self
             .validate(portfolio, options)
             .map_err(|problems| source.locate(problems))?;
-        Ok(assemble::report(&self.catalog, portfolio, options, &resolution))
+        Ok(assemble::report(&self.catalog, portfolio, options, resolution))
     }
 
     /// Validates and checks a parsed portfolio; errors carry JSON pointers but no lines.
@@ -235,6 +235,6 @@ impl<'c> Checker<'c> {
 
     fn check_inner(&self, portfolio: &Portfolio, options: &CheckOptions) -> Result<Report<'_>, Vec<Problem>> {
         let resolution = self.validate(portfolio, options)?;
-        Ok(assemble::report(&self.catalog, portfolio, options, &resolution))
+        Ok(assemble::report(&self.catalog, portfolio, options, resolution))
     }
 }
