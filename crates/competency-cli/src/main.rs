@@ -247,6 +247,7 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
             options.name = name;
             options.jobs = *jobs;
             options.release_memory = Some(malloc::release);
+            options.temp_file = Some(tempfile::tempfile);
             let io = batch::Io {
                 input: input.as_ref(),
                 output: output.as_ref(),

@@ -18,8 +18,11 @@
 //! heap is given back whenever 128 KiB of its top is free, and faulted in again for the next
 //! line: about 284,000 page faults and 0.8 s of system time on the 1 GB benchmark. With one
 //! thread, a trim threshold of 8 MiB cut that to 81,000 and 0.3 s (about 4% of the CPU time)
-//! for 0.3 MB more at the peak; with two, each arena keeping up to 8 MiB took the peak over 32
-//! MB, so it is set for one thread only (docs/performance.md).
+//! for 0.3 MB more at the peak. With several, each arena keeping up to 8 MiB took the peak over
+//! 32 MB, and at 4 MiB some runs peaked 2.5 MB higher than others, so they keep 2 MiB: on the
+//! 1 GB benchmark with two jobs, about 190,000 page faults instead of 270,000, and about 2.5%
+//! of the wall-clock time, for about 0.5 MB at the peak
+//! (docs/performance.md#eleventh-pass-2026-11-26-lines-beside-a-line-checked-alone).
 //!
 //! glibc's fast bins are left on. Turning them off (`M_MXFAST` 0) took 0.55% of the
 //! instructions off a one-job batch but 1.9 MB onto its peak, and its CPU time moved within the
@@ -32,6 +35,10 @@
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 const ONE_THREAD_TRIM: libc::c_int = 8 * 1024 * 1024;
 
+/// Keeps this much free at the top of each thread's heap with several checking threads.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+const THREADS_TRIM: libc::c_int = 2 * 1024 * 1024;
+
 /// Sets the allocator for a batch on `threads` checking threads; call it before they start.
 pub fn tune_for_batch(threads: usize) {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
@@ -43,8 +50,13 @@ pub fn tune_for_batch(threads: usize) {
         if unset("MALLOC_MMAP_THRESHOLD_", "glibc.malloc.mmap_threshold") {
             glibc::mallopt(libc::M_MMAP_THRESHOLD, 128 * 1024);
         }
-        if threads == 1 && unset("MALLOC_TRIM_THRESHOLD_", "glibc.malloc.trim_threshold") {
-            glibc::mallopt(libc::M_TRIM_THRESHOLD, ONE_THREAD_TRIM);
+        if unset("MALLOC_TRIM_THRESHOLD_", "glibc.malloc.trim_threshold") {
+            let trim = if threads == 1 {
+                ONE_THREAD_TRIM
+            } else {
+                THREADS_TRIM
+            };
+            glibc::mallopt(libc::M_TRIM_THRESHOLD, trim);
         }
     }
     #[cfg(not(all(target_os = "linux", target_env = "gnu")))]

@@ -32,6 +32,7 @@ mod doc_str;
 mod error;
 mod finding;
 mod hash;
+mod held;
 mod ids;
 mod limits;
 mod lineage;

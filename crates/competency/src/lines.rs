@@ -3,6 +3,8 @@
 
 use std::io::{self, BufRead};
 
+use crate::pipeline::Longer;
+
 #[cfg(doc)]
 use crate::limits::Limits;
 
@@ -33,6 +35,9 @@ impl Line {
 pub struct BoundedLines<R> {
     reader: R,
     keep: usize,
+    /// The start of the next line, read by [`BoundedLines::next_within`] but found longer
+    /// than asked for; no `\n` in it.
+    partial: Vec<u8>,
     number: u64,
     bytes_read: u64,
     done: bool,
@@ -44,6 +49,7 @@ impl<R: BufRead> BoundedLines<R> {
         BoundedLines {
             reader,
             keep: limit.saturating_add(1),
+            partial: Vec::new(),
             number: 0,
             bytes_read: 0,
             done: false,
@@ -55,12 +61,66 @@ impl<R: BufRead> BoundedLines<R> {
         self.bytes_read
     }
 
-    fn read_line(&mut self) -> io::Result<Option<Line>> {
-        let mut bytes = Vec::new();
+    /// The next line, as the iterator gives it, but only if it ends (and its line ending
+    /// with it) within `most` bytes: otherwise `Err(Longer)`, and the bytes read so far (at
+    /// most `most`) are kept for the next call, so that a long line is never held whole
+    /// for the asking.
+    pub(crate) fn next_within(&mut self, most: usize) -> Result<Option<io::Result<Line>>, Longer> {
+        if self.done {
+            return Ok(None);
+        }
+        match self.read_line(most as u64) {
+            Err(Longer) => Err(Longer),
+            Ok(read) => Ok(self.took(read)),
+        }
+    }
+
+    /// What the iterator gives for what [`BoundedLines::read_line`] read.
+    fn took(&mut self, read: io::Result<Option<Line>>) -> Option<io::Result<Line>> {
+        match read {
+            Ok(Some(line)) => Some(Ok(line)),
+            Ok(None) => {
+                self.done = true;
+                None
+            }
+            Err(e) => {
+                self.done = true;
+                Some(Err(e))
+            }
+        }
+    }
+
+    /// The next line, or `Err(Longer)` if it does not end within `most` bytes read (kept in
+    /// `partial`, with what earlier calls kept).
+    fn read_line(&mut self, most: u64) -> Result<io::Result<Option<Line>>, Longer> {
+        let mut bytes = std::mem::take(&mut self.partial);
         // The kept bytes and the line ending (and a byte order mark before the first line).
         let bom_room = if self.number == 0 { 3 } else { 0 };
         let cap = (self.keep as u64).saturating_add(1 + bom_room);
-        let (read, ended) = self.read_until_newline(cap, &mut bytes)?;
+        let within = cap.min(most);
+        // What `partial` held, none of it a line ending.
+        let before = bytes.len() as u64;
+        let (read, ended) = match self.read_until_newline(within.saturating_sub(before), &mut bytes) {
+            Ok((read, ended)) => (before + read, ended),
+            Err(e) => return Ok(Err(e)),
+        };
+        if !ended && read >= within && within < cap {
+            // Longer than asked for, or the input ends just here: read on next time.
+            self.partial = bytes;
+            return Err(Longer);
+        }
+        Ok(self.finish_line(bytes, read, ended, cap))
+    }
+
+    /// The line of `bytes`, `read` bytes of input so far (`ended` by a `\n`, or `cap` of
+    /// them at most).
+    fn finish_line(
+        &mut self,
+        mut bytes: Vec<u8>,
+        read: u64,
+        ended: bool,
+        cap: u64,
+    ) -> io::Result<Option<Line>> {
         if read == 0 {
             return Ok(None);
         }
@@ -165,16 +225,82 @@ impl<R: BufRead> Iterator for BoundedLines<R> {
         if self.done {
             return None;
         }
-        match self.read_line() {
-            Ok(Some(line)) => Some(Ok(line)),
-            Ok(None) => {
-                self.done = true;
-                None
+        let read = self
+            .read_line(u64::MAX)
+            .unwrap_or_else(|Longer| unreachable!("no line is longer than u64::MAX bytes and its cap"));
+        self.took(read)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn plain(input: &[u8], limit: usize, capacity: usize) -> Vec<(u64, Vec<u8>, u64)> {
+        BoundedLines::new(io::BufReader::with_capacity(capacity, input), limit)
+            .map(|line| line.map(|l| (l.number, l.bytes, l.length)).unwrap_or_default())
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        /// Asking for the next line only within a bound, any number of times and with any
+        /// bound, gives the same lines as reading them plainly, each one it gives lighter than
+        /// its bound, and holds no more of a longer one than the largest bound asked.
+        #[test]
+        fn reading_within_a_bound_loses_and_changes_nothing(
+            body in proptest::collection::vec(proptest::sample::select(vec![b'a', b'{', b'\n', b'\r', 0xEF, 0xBB, 0xBF, b' ']), 0..200),
+            limit in 0usize..12,
+            capacity in 1usize..9,
+            asks in proptest::collection::vec(0usize..16, 0..60),
+        ) {
+            let mut lines = BoundedLines::new(io::BufReader::with_capacity(capacity, body.as_slice()), limit);
+            let mut got = Vec::new();
+            let mut largest = 0;
+            for most in asks {
+                largest = largest.max(most);
+                // 0: a plain read between the others.
+                let next = if most == 0 {
+                    lines.next()
+                } else {
+                    match lines.next_within(most) {
+                        Ok(next) => {
+                            if let Some(Ok(line)) = &next {
+                                prop_assert!(line.bytes.len() < most, "{} bytes within {most}", line.bytes.len());
+                            }
+                            next
+                        }
+                        Err(Longer) => {
+                            prop_assert!(lines.partial.len() <= largest);
+                            continue;
+                        }
+                    }
+                };
+                got.extend(next.map(|line| line.map(|l| (l.number, l.bytes, l.length)).unwrap_or_default()));
             }
-            Err(e) => {
-                self.done = true;
-                Some(Err(e))
-            }
+            got.extend(lines.by_ref().map(|line| line.map(|l| (l.number, l.bytes, l.length)).unwrap_or_default()));
+            prop_assert_eq!(got, plain(&body, limit, capacity));
+            prop_assert_eq!(lines.bytes_read(), body.len() as u64);
         }
+    }
+
+    #[test]
+    fn a_longer_line_is_left_for_a_plain_read() {
+        let input = b"ab\nabcdefgh\r\nx";
+        let mut lines = BoundedLines::new(io::BufReader::with_capacity(2, &input[..]), 100);
+        let first = lines.next_within(4).ok().flatten().and_then(Result::ok);
+        assert_eq!(first.map(|l| l.bytes), Some(b"ab".to_vec()));
+        assert!(matches!(lines.next_within(4), Err(Longer)));
+        assert!(matches!(lines.next_within(6), Err(Longer)));
+        let second = lines.next().and_then(Result::ok);
+        assert_eq!(
+            second.map(|l| (l.number, l.bytes, l.length)),
+            Some((2, b"abcdefgh".to_vec(), 8))
+        );
+        let last = lines.next_within(4).ok().flatten().and_then(Result::ok);
+        assert_eq!(last.map(|l| (l.number, l.bytes)), Some((3, b"x".to_vec())));
+        assert!(matches!(lines.next_within(4), Ok(None)));
+        assert_eq!(lines.bytes_read(), input.len() as u64);
     }
 }

@@ -32,7 +32,7 @@
 
 mod turns;
 
-pub(crate) use turns::{Ends, map_in_turn};
+pub(crate) use turns::{Ends, Longer, map_in_turn};
 
 #[cfg(feature = "parallel")]
 use std::collections::VecDeque;
@@ -58,6 +58,11 @@ pub(crate) struct Bounds {
     pub alone: usize,
     /// Called on the calling thread before an item is mapped alone, with nothing in flight.
     pub before_alone: Option<fn()>,
+    /// With [`map_in_turn`] and `Ends` that can hold results back, the other workers go on
+    /// beside an item mapped alone, with items lighter than this and than a quarter of what
+    /// the item leaves of `weight` (what mapping it costs grows with its weight, so a heavier
+    /// one leaves less room beside it), and less than that weight of them in flight.
+    pub beside: usize,
 }
 
 /// Maps every item of `input` with `work` and gives each result to `emit`, in input order,

@@ -29,6 +29,11 @@ impl Spool {
         self.last.shrink_to_fit();
     }
 
+    /// How many bytes have been written.
+    pub(crate) fn size(&self) -> usize {
+        self.blocks.iter().map(Vec::len).sum::<usize>() + self.last.len()
+    }
+
     /// Writes every block to `out`, in order.
     pub(crate) fn write_to(&self, out: &mut impl Write) -> io::Result<()> {
         self.blocks.iter().try_for_each(|block| out.write_all(block))?;

@@ -309,6 +309,75 @@ fn with_threads_a_line_over_half_the_window_is_checked_alone_after_release_memor
     assert_eq!(RELEASES.load(std::sync::atomic::Ordering::SeqCst), 3);
 }
 
+/// How many temporary files `count_temp_file` made.
+static TEMP_FILES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+fn count_temp_file() -> std::io::Result<std::fs::File> {
+    TEMP_FILES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    tempfile::tempfile()
+}
+
+fn no_temp_file() -> std::io::Result<std::fs::File> {
+    Err(std::io::Error::other("no room for a temporary file"))
+}
+
+/// A file every write to fails, as on a full disk.
+fn unwritable_temp_file() -> std::io::Result<std::fs::File> {
+    std::fs::File::open(std::env::current_exe()?)
+}
+
+#[test]
+fn with_a_temporary_file_lines_are_checked_beside_a_line_checked_alone_and_nothing_moves() {
+    let checker = Checker::new(Catalog::bundled());
+    let long = long_portfolio(40);
+    let short = kinds();
+    // Long lines, each checked alone, with many short ones after each, which the other
+    // thread checks beside it and holds back in the file until its record is written.
+    let mut text = String::new();
+    for i in 0..120 {
+        if i % 30 == 0 {
+            text.push_str(&long);
+            text.push('\n');
+        }
+        text.push_str(&short[i % short.len()]);
+        text.push('\n');
+        if i % 7 == 0 {
+            text.push('\n');
+        }
+    }
+    let expected = jsonl(&checker.check_jsonl(&text, &BatchOptions::default()));
+    for (make, label) in [
+        (
+            count_temp_file as fn() -> std::io::Result<std::fs::File>,
+            "a file",
+        ),
+        (no_temp_file, "no file"),
+        (unwritable_temp_file, "a file that fails"),
+    ] {
+        for jobs in [2, 3] {
+            // Short lines are under a thirty-second of the window, the long ones over half.
+            let mut options = tight(jobs, 1_024, long.len() * 2 - 1);
+            assert!(short.iter().all(|s| s.len() < options.chunk_bytes / 32));
+            options.temp_file = Some(make);
+            let mut out = Vec::new();
+            let mut progress = 0;
+            let written = checker.check_reader_to(
+                BufReader::with_capacity(61, text.as_bytes()),
+                &mut out,
+                &options,
+                |_| progress += 1,
+            );
+            assert_eq!(String::from_utf8(out).unwrap(), expected, "{label}, jobs {jobs}");
+            assert!(written.write_error.is_none() && written.read_error.is_none());
+            assert_eq!(written.summary.portfolios, 124, "{label}, jobs {jobs}");
+            assert_eq!(written.summary.blank, 18, "{label}, jobs {jobs}");
+            assert_eq!(progress, 124, "{label}, jobs {jobs}");
+        }
+    }
+    // Made once a batch, when first needed.
+    assert_eq!(TEMP_FILES.load(std::sync::atomic::Ordering::SeqCst), 2);
+}
+
 #[test]
 fn streaming_an_over_long_line_gives_its_error_record_and_goes_on() {
     let checker = Checker::new(Catalog::bundled());

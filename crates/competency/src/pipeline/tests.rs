@@ -1,5 +1,6 @@
 //! The ordered maps' tests, each run on both engines: order, bounds, heavy and lone items,
 //! wake-ups, breaks and panics.
+use super::turns::Longer;
 use super::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -88,6 +89,7 @@ fn the_first_item_waiting_for_later_ones_neither_deadlocks_nor_reorders() {
             heavy: 1_000,
             alone: usize::MAX,
             before_alone: None,
+            beside: 0,
         };
         let out = collect(engine, items, bounds, |(n, _)| {
             if n == 0 {
@@ -109,6 +111,7 @@ const HEAVY_BEYOND_10: Bounds = Bounds {
     heavy: 10,
     alone: usize::MAX,
     before_alone: None,
+    beside: 0,
 };
 
 #[test]
@@ -159,6 +162,7 @@ fn an_item_over_alone_is_mapped_with_nothing_else_read_or_in_flight() {
             heavy,
             alone: 20,
             before_alone: None,
+            beside: 0,
         };
         let mut out = Vec::new();
         map(
@@ -209,6 +213,7 @@ fn what_is_in_flight_stays_within_the_bounds() {
             heavy: 3,
             alone: usize::MAX,
             before_alone: None,
+            beside: 0,
         };
         let mut out = Vec::new();
         map(
@@ -278,6 +283,7 @@ fn no_mix_of_bounds_weights_and_slow_items_stalls_or_reorders() {
                 heavy: 1 + next(10),
                 alone: 1 + next(30),
                 before_alone: None,
+                beside: 0,
             };
             let items: Vec<(usize, usize)> = (0..150).map(|n| (n, 1 + next(20))).collect();
             let spins: Vec<usize> = (0..150)
@@ -334,6 +340,7 @@ fn a_break_from_emit_stops_the_workers() {
                 heavy: 1_000,
                 alone: usize::MAX,
                 before_alone: None,
+                beside: 0,
             },
         );
         assert_eq!(out, (0..10).collect::<Vec<_>>());
@@ -355,6 +362,7 @@ fn a_worker_panic_is_raised_not_waited_for() {
                     heavy: 100,
                     alone: usize::MAX,
                     before_alone: None,
+                    beside: 0,
                 },
                 |(n, _)| {
                     assert!(n != 3, "item 3 fails");
@@ -389,4 +397,175 @@ fn in_turn_heavy_items_are_all_mapped_by_the_calling_thread() {
     assert_eq!(out, (0..300).collect::<Vec<_>>());
     assert_eq!(elsewhere.load(Ordering::SeqCst), 0);
     assert!(light_elsewhere.load(Ordering::SeqCst) > 0);
+}
+
+/// `Ends` that can hold results back beside an item mapped alone, as the batch's do: the
+/// items are `(n, weight)`, read within a bound by looking at the next one's weight. Every
+/// `refuse`-th result held back is refused (0: none is), as when the batch's file fails.
+struct Holding<I: Iterator<Item = (usize, usize)>> {
+    input: std::iter::Peekable<I>,
+    out: Vec<usize>,
+    held: Vec<usize>,
+    holding: bool,
+    can_hold: bool,
+    refuse: usize,
+    deferred: usize,
+    holds: usize,
+}
+
+impl<I: Iterator<Item = (usize, usize)>> Holding<I> {
+    fn new(input: I, can_hold: bool, refuse: usize) -> Self {
+        Holding {
+            input: input.peekable(),
+            out: Vec::new(),
+            held: Vec::new(),
+            holding: false,
+            can_hold,
+            refuse,
+            deferred: 0,
+            holds: 0,
+        }
+    }
+}
+
+impl<I: Iterator<Item = (usize, usize)>> Ends<(usize, usize), usize> for Holding<I> {
+    fn read(&mut self) -> Option<(usize, usize)> {
+        self.input.next()
+    }
+    fn write(&mut self, n: usize) -> ControlFlow<()> {
+        // While holding, only the item mapped alone is written, and nothing held is before it.
+        assert!(!self.holding || self.held.iter().all(|&h| h > n));
+        self.out.push(n);
+        ControlFlow::Continue(())
+    }
+    fn read_within(&mut self, most: usize) -> Result<Option<(usize, usize)>, Longer> {
+        assert!(self.holding, "read within a bound only while holding");
+        match self.input.peek() {
+            Some(&(_, weight)) if weight >= most => Err(Longer),
+            _ => Ok(self.input.next()),
+        }
+    }
+    fn hold(&mut self) -> bool {
+        assert!(!self.holding);
+        self.holding = self.can_hold;
+        self.holds += usize::from(self.can_hold);
+        self.can_hold
+    }
+    fn defer(&mut self, n: usize) -> bool {
+        assert!(self.holding);
+        self.held.push(n);
+        self.deferred += 1;
+        self.refuse == 0 || self.deferred % self.refuse != 0
+    }
+    fn release(&mut self) -> ControlFlow<()> {
+        assert!(self.holding);
+        self.holding = false;
+        self.out.append(&mut self.held);
+        ControlFlow::Continue(())
+    }
+}
+
+#[test]
+fn in_turn_light_items_go_on_beside_an_item_mapped_alone_and_come_out_after_it() {
+    // Weights: 24 is mapped alone; under 4 may be mapped beside it (a quarter of what it
+    // leaves of 60 is 9); 4 to 6 stop reading beside it; 7 to 20 are heavy.
+    let weights: Vec<usize> = (0..150)
+        .map(|n| match n % 25 {
+            3 | 17 => 24,
+            9 => 5,
+            12 => 8,
+            _ => 1 + n % 3,
+        })
+        .collect();
+    let bounds = Bounds {
+        jobs: 2,
+        items: 16,
+        weight: 60,
+        heavy: 6,
+        alone: 20,
+        before_alone: None,
+        beside: 4,
+    };
+    for can_hold in [true, false] {
+        let alone_now = AtomicUsize::new(0);
+        let beside = AtomicUsize::new(0);
+        let heavy_beside = AtomicUsize::new(0);
+        let ends = map_in_turn(
+            Holding::new(weights.iter().copied().enumerate(), can_hold, 0),
+            |(_, w)| *w,
+            |(n, w)| {
+                if w > bounds.alone {
+                    alone_now.store(1, Ordering::SeqCst);
+                    std::thread::sleep(std::time::Duration::from_millis(3));
+                    alone_now.store(0, Ordering::SeqCst);
+                } else {
+                    if alone_now.load(Ordering::SeqCst) == 1 {
+                        beside.fetch_add(1, Ordering::SeqCst);
+                        heavy_beside.fetch_add(usize::from(w >= bounds.beside), Ordering::SeqCst);
+                    }
+                    std::thread::sleep(std::time::Duration::from_micros(100));
+                }
+                n
+            },
+            bounds,
+        );
+        assert_eq!(ends.out, (0..150).collect::<Vec<_>>(), "can_hold {can_hold}");
+        assert_eq!(heavy_beside.load(Ordering::SeqCst), 0);
+        if can_hold {
+            assert_eq!(ends.holds, 12);
+            assert!(
+                beside.load(Ordering::SeqCst) > 12,
+                "{}",
+                beside.load(Ordering::SeqCst)
+            );
+        } else {
+            assert_eq!(beside.load(Ordering::SeqCst), 0);
+        }
+    }
+}
+
+#[test]
+fn in_turn_holding_back_neither_stalls_nor_reorders_whatever_the_bounds() {
+    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = move |below: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % below as u64) as usize
+    };
+    for run in 0..80 {
+        let bounds = Bounds {
+            jobs: 2 + next(3),
+            items: 1 + next(12),
+            weight: 1 + next(40),
+            heavy: 1 + next(10),
+            alone: 1 + next(30),
+            before_alone: None,
+            beside: next(12),
+        };
+        let (can_hold, refuse) = (next(5) != 0, next(4));
+        let items: Vec<(usize, usize)> = (0..150).map(|n| (n, 1 + next(40))).collect();
+        let spins: Vec<usize> = (0..150).map(|_| if next(8) == 0 { 20_000 } else { 50 }).collect();
+        let (sent, got) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let ends = map_in_turn(
+                Holding::new(items.into_iter(), can_hold, refuse),
+                |(_, w)| *w,
+                |(n, _)| {
+                    for i in 0..spins[n] {
+                        std::hint::black_box(i);
+                    }
+                    n
+                },
+                bounds,
+            );
+            let _ = sent.send((ends.out, ends.held.len(), ends.holding));
+        });
+        let (out, held, holding) = got
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .unwrap_or_else(|_| panic!("run {run} with {bounds:?} did not finish"));
+        let label = format!("run {run} with {bounds:?}, can_hold {can_hold}, refuse {refuse}");
+        assert_eq!(out, (0..150).collect::<Vec<_>>(), "{label}");
+        assert_eq!((held, holding), (0, false), "{label}");
+    }
 }
