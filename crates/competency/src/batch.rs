@@ -37,9 +37,15 @@ use crate::error::{ErrorCode, LoadErrors};
 use crate::held::Held;
 use crate::lines::{BoundedLines, Line};
 use crate::load::{Format, file_error};
-use crate::pipeline::{Bounds, Ends, Longer, map_in_turn, ordered_map};
+use crate::pipeline::{Bounds, map_in_turn, ordered_map};
 use crate::portfolio::Source;
 use crate::spool::Spool;
+
+mod feed;
+mod stream;
+
+use feed::Feed;
+use stream::Stream;
 
 pub use crate::batch_record::Record;
 
@@ -165,71 +171,6 @@ impl Summary {
 /// What a worker turns a record into (the record itself, or for instance its JSON line, so
 /// that writing it out is done on the worker threads too).
 type MapFn<'a, T> = Box<dyn Fn(Record<'a>) -> T + Send + Sync + 'a>;
-
-/// Lines read, with blank ones skipped and counted: what is given to the checking threads.
-/// It ends at the end of the input or at a read error, which it keeps.
-struct Feed<I> {
-    lines: I,
-    /// Bytes read so far, for a reader; `None` for in-memory lines (counted as given).
-    bytes_of: fn(&I) -> Option<u64>,
-    summary: Summary,
-    failed: Option<io::Error>,
-    ended: bool,
-}
-
-impl<I: Iterator<Item = io::Result<Line>>> Feed<I> {
-    fn new(lines: I, bytes_of: fn(&I) -> Option<u64>) -> Self {
-        Feed {
-            lines,
-            bytes_of,
-            summary: Summary::default(),
-            failed: None,
-            ended: false,
-        }
-    }
-}
-
-impl<I: Iterator<Item = io::Result<Line>>> Feed<I> {
-    /// The next line that is not blank, each read with `read`; `Err(Longer)` as `read` gives it.
-    fn next_by(
-        &mut self,
-        mut read: impl FnMut(&mut I) -> Result<Option<io::Result<Line>>, Longer>,
-    ) -> Result<Option<Line>, Longer> {
-        while !self.ended {
-            match read(&mut self.lines)? {
-                None => self.ended = true,
-                Some(Err(e)) => {
-                    self.failed = Some(e);
-                    self.ended = true;
-                }
-                Some(Ok(line)) => {
-                    self.summary.bytes = match (self.bytes_of)(&self.lines) {
-                        Some(bytes) => bytes,
-                        // An in-memory line: its length and one line ending.
-                        None => self.summary.bytes + line.length + 1,
-                    };
-                    if line.is_blank() {
-                        self.summary.blank += 1;
-                    } else {
-                        return Ok(Some(line));
-                    }
-                }
-            }
-        }
-        if let Some(bytes) = (self.bytes_of)(&self.lines) {
-            self.summary.bytes = bytes;
-        }
-        Ok(None)
-    }
-}
-
-impl<I: Iterator<Item = io::Result<Line>>> Iterator for Feed<I> {
-    type Item = Line;
-
-    fn next(&mut self) -> Option<Line> {
-        self.next_by(|lines| Ok(lines.next())).unwrap_or(None)
-    }
-}
 
 /// The records of a batch, in input order, checked a chunk at a time ([`BatchOptions::chunk_lines`]
 /// lines or [`BatchOptions::chunk_bytes`] bytes). Each item is a mapped record, or the read
@@ -359,66 +300,6 @@ pub struct Written {
     pub read_error: Option<io::Error>,
     /// The write error that stopped the batch; no record was written after it.
     pub write_error: Option<io::Error>,
-}
-
-/// The two ends of a streamed batch: lines read from the input, records written to the output
-/// (each worker reads its next line and writes the records due, in turn).
-struct Stream<'w, R, W, P> {
-    feed: Feed<BoundedLines<R>>,
-    output: &'w mut W,
-    progress: P,
-    write_error: Option<io::Error>,
-    /// Records of lines checked beside a line checked alone, held back until its record is
-    /// written.
-    held: Held,
-}
-
-impl<R, W, P> Ends<Line, (Verdict, Spool)> for Stream<'_, R, W, P>
-where
-    R: BufRead,
-    W: Write,
-    P: FnMut(&Summary),
-{
-    fn read(&mut self) -> Option<Line> {
-        self.feed.next()
-    }
-
-    fn read_within(&mut self, most: usize) -> Result<Option<Line>, Longer> {
-        self.feed.next_by(|lines| lines.next_within(most))
-    }
-
-    fn hold(&mut self) -> bool {
-        self.held.ready()
-    }
-
-    fn defer(&mut self, (verdict, spool): (Verdict, Spool)) -> bool {
-        self.held.push(verdict, &spool)
-    }
-
-    fn release(&mut self) -> ControlFlow<()> {
-        let (summary, progress) = (&mut self.feed.summary, &mut self.progress);
-        let released = self.held.release(self.output, |verdict| {
-            summary.count(verdict);
-            progress(summary);
-        });
-        match released {
-            Ok(()) => ControlFlow::Continue(()),
-            Err(e) => {
-                self.write_error = Some(e);
-                ControlFlow::Break(())
-            }
-        }
-    }
-
-    fn write(&mut self, (verdict, spool): (Verdict, Spool)) -> ControlFlow<()> {
-        if let Err(e) = spool.write_to(self.output) {
-            self.write_error = Some(e);
-            return ControlFlow::Break(());
-        }
-        self.feed.summary.count(verdict);
-        (self.progress)(&self.feed.summary);
-        ControlFlow::Continue(())
-    }
 }
 
 impl BatchOptions {

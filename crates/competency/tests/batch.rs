@@ -276,6 +276,30 @@ fn streaming_writes_the_records_in_input_order_when_a_long_line_comes_first() {
     }
 }
 
+/// `count` short lines, cycling through `short`, with `long` before each `i` that `long_before`
+/// picks and a blank line after each that `blank_after` picks.
+fn long_among_short(
+    long: &str,
+    short: &[String],
+    count: usize,
+    long_before: impl Fn(usize) -> bool,
+    blank_after: impl Fn(usize) -> bool,
+) -> String {
+    let mut text = String::new();
+    for i in 0..count {
+        if long_before(i) {
+            text.push_str(long);
+            text.push('\n');
+        }
+        text.push_str(&short[i % short.len()]);
+        text.push('\n');
+        if blank_after(i) {
+            text.push('\n');
+        }
+    }
+    text
+}
+
 /// How often `count_release` was called (a `fn()` cannot capture a counter).
 static RELEASES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
@@ -290,15 +314,7 @@ fn with_threads_a_line_over_half_the_window_is_checked_alone_after_release_memor
     let short = kinds();
     // Three long lines among short ones; the window is under twice a long line, so each long
     // line is checked alone, and `release_memory` is called once before each.
-    let mut text = String::new();
-    for i in 0..45 {
-        if i % 15 == 7 {
-            text.push_str(&long);
-            text.push('\n');
-        }
-        text.push_str(&short[i % short.len()]);
-        text.push('\n');
-    }
+    let text = long_among_short(&long, &short, 45, |i| i % 15 == 7, |_| false);
     let expected = jsonl(&checker.check_jsonl(&text, &BatchOptions::default()));
     let mut options = tight(2, 1_024, long.len() * 2 - 1);
     options.release_memory = Some(count_release);
@@ -333,18 +349,7 @@ fn with_a_temporary_file_lines_are_checked_beside_a_line_checked_alone_and_nothi
     let short = kinds();
     // Long lines, each checked alone, with many short ones after each, which the other
     // thread checks beside it and holds back in the file until its record is written.
-    let mut text = String::new();
-    for i in 0..120 {
-        if i % 30 == 0 {
-            text.push_str(&long);
-            text.push('\n');
-        }
-        text.push_str(&short[i % short.len()]);
-        text.push('\n');
-        if i % 7 == 0 {
-            text.push('\n');
-        }
-    }
+    let text = long_among_short(&long, &short, 120, |i| i % 30 == 0, |i| i % 7 == 0);
     let expected = jsonl(&checker.check_jsonl(&text, &BatchOptions::default()));
     for (make, label) in [
         (

@@ -62,6 +62,16 @@ fn collect(
     out
 }
 
+/// Seeded pseudo-random numbers under a bound (xorshift), so that a failing run can be rerun.
+fn below(mut seed: u64) -> impl FnMut(usize) -> usize {
+    move |below: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % below as u64) as usize
+    }
+}
+
 /// Blocks until `count` reaches `at_least`.
 fn wait_for(count: &(Mutex<usize>, Condvar), at_least: usize) {
     let mut n = count.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -268,13 +278,7 @@ fn no_mix_of_bounds_weights_and_slow_items_stalls_or_reorders() {
     for engine in ENGINES {
         // The calling thread sleeps until a worker wakes it, and workers wake it only now and
         // then (`wake_caller`): a missed wake-up would hang here, so each run has a deadline.
-        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = move |below: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % below as u64) as usize
-        };
+        let mut next = below(0x9e37_79b9_7f4a_7c15);
         for run in 0..60 {
             let bounds = Bounds {
                 jobs: 2 + next(3),
@@ -526,13 +530,7 @@ fn in_turn_light_items_go_on_beside_an_item_mapped_alone_and_come_out_after_it()
 
 #[test]
 fn in_turn_holding_back_neither_stalls_nor_reorders_whatever_the_bounds() {
-    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-    let mut next = move |below: usize| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed % below as u64) as usize
-    };
+    let mut next = below(0x2545_f491_4f6c_dd1d);
     for run in 0..80 {
         let bounds = Bounds {
             jobs: 2 + next(3),
