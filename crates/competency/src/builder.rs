@@ -12,8 +12,8 @@ use crate::ids::{UnitCode, UnitRef};
 use crate::method::{Environment, Method};
 use crate::pathway::{Decision, Pathway, PriorDocument, PriorUnit, UnitOutcome};
 use crate::portfolio::{
-    Date, EvidenceItem, Judgement, Mapping, PORTFOLIO_FORMAT, Person, Policy, Portfolio, Unverified,
-    Verification,
+    Date, EvidenceItem, Judgement, Mapping, Mappings, PORTFOLIO_FORMAT, Person, Policy, Portfolio,
+    Unverified, Verification,
 };
 
 impl Portfolio {
@@ -152,7 +152,7 @@ impl EvidenceItem {
             service_periods: Vec::new(),
             judgement: Judgement::Pending,
             verification: None,
-            units: IndexMap::new(),
+            units: Mappings::new(),
         }
     }
 
@@ -248,7 +248,7 @@ impl EvidenceItem {
         list: fn(&mut Mapping) -> &mut Vec<String>,
         values: impl IntoIterator<Item = S>,
     ) -> Self {
-        let mapping = self.units.entry(unit.to_owned()).or_default();
+        let mapping = self.units.get_or_insert_default(unit);
         list(mapping).extend(values.into_iter().map(Into::into));
         self
     }

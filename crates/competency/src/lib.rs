@@ -38,6 +38,7 @@ mod limits;
 mod lineage;
 mod lines;
 mod load;
+mod mappings;
 mod method;
 mod outcome;
 mod path;
@@ -82,8 +83,8 @@ pub use outcome::{
 };
 pub use pathway::{Decision, Pathway, PriorDocument, PriorUnit, UnitOutcome};
 pub use portfolio::{
-    Date, DateError, EvidenceItem, Judgement, Mapping, PORTFOLIO_FORMAT, Person, Policy, Portfolio, Source,
-    Unverified, Verification,
+    Date, DateError, EvidenceItem, Judgement, Mapping, Mappings, PORTFOLIO_FORMAT, Person, Policy, Portfolio,
+    Source, Unverified, Verification,
 };
 pub use read::{UNIT_FILE_BYTES, read_limited, read_portfolio, read_portfolio_from};
 pub use report::{

@@ -21,6 +21,7 @@ use serde::de::value::{BorrowedStrDeserializer, Error as ValueError};
 
 use crate::doc_str::DocStr;
 use crate::ids::UnitRef;
+use crate::mappings::{Collect, Mappings};
 use crate::portfolio::{Date, EvidenceItem, Mapping, Person, Policy, Portfolio, Verification};
 
 /// Reads `text` as a plain JSON portfolio, or `None` when serde must read it.
@@ -343,7 +344,7 @@ impl<'a> Reader<'a> {
         let (mut end_date, mut environment, mut context, mut service_period) = (None, None, None, None);
         let (mut clients, mut service_periods) = (Vec::new(), Vec::new());
         let mut verification = None;
-        let mut units = IndexMap::new();
+        let mut units = Mappings::new();
         self.object(|r, key| {
             match key {
                 "id" => {
@@ -444,19 +445,18 @@ impl<'a> Reader<'a> {
     }
 
     /// An item's `units`, sized as `portfolio::units_map` sizes it (serde_json gives no hint).
-    fn units(&mut self) -> Option<IndexMap<DocStr<'a>, Mapping<DocStr<'a>>>> {
-        let mut map = IndexMap::with_capacity(1);
+    fn units(&mut self) -> Option<Mappings<DocStr<'a>>> {
+        let mut units = Collect::with_capacity(1);
         self.object(|r, code| {
             // The strict reader refuses toml's private date key here; any `$` key is left to it.
             if code.starts_with('$') {
                 return None;
             }
             let mapping = r.mapping()?;
-            map.insert(DocStr::borrowed(code), mapping)
-                .is_none()
-                .then_some(())
+            // A unit named twice is left to the strict reader too, which says where.
+            units.push(DocStr::borrowed(code), mapping).ok()
         })?;
-        Some(map)
+        Some(units.finish())
     }
 
     fn mapping(&mut self) -> Option<Mapping<DocStr<'a>>> {

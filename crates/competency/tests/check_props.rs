@@ -169,7 +169,8 @@ proptest! {
         extra.end_date = None;
         // Map the item to the portfolio's own unit so that it validates.
         let code = p.units[0].code().to_string();
-        let mapping = extra.units.swap_remove_index(0).map(|(_, m)| m).unwrap_or_default();
+        let first = extra.units.keys().next().cloned();
+        let mapping = first.and_then(|k| extra.units.remove(&k)).unwrap_or_default();
         let (ids, acts, opts) = vocabulary(unit(&code));
         let extra = extra
             .covers(&code, mapping.covers.into_iter().filter(|c| ids.contains(c)))

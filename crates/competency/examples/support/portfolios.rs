@@ -440,11 +440,11 @@ impl Generator {
         let code = portfolio.units[0].code().to_string();
         match rng.below(11) {
             0 => {
-                let m = portfolio.evidence[i].units.entry(code).or_default();
+                let m = portfolio.evidence[i].units.get_or_insert_default(&code);
                 m.covers.push("9.9".to_owned());
             }
             1 => {
-                let m = portfolio.evidence[i].units.entry(code).or_default();
+                let m = portfolio.evidence[i].units.get_or_insert_default(&code);
                 m.activities.push("site-visit".to_owned());
             }
             2 if n > 1 => {
@@ -464,7 +464,7 @@ impl Generator {
                     .find(|c| portfolio.units.iter().all(|u| u.code().as_str() != *c))
                     .unwrap_or("BSBFLM507A")
                     .to_owned();
-                let m = portfolio.evidence[i].units.entry(other).or_default();
+                let m = portfolio.evidence[i].units.get_or_insert_default(&other);
                 m.covers.push("1.1".to_owned());
             }
             5 => {
