@@ -10,7 +10,7 @@ use std::marker::PhantomData;
 use serde::de::{Error as _, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::hash::HashSet;
+use crate::hash::{HashMap, HashSet};
 use crate::portfolio::Mapping;
 
 /// Past this many units, a reader checks for a unit named twice with a hash set rather than by
@@ -161,13 +161,31 @@ impl<S> IntoIterator for Mappings<S> {
     }
 }
 
-impl<S: Borrow<str>> FromIterator<(S, Mapping<S>)> for Mappings<S> {
+impl<S: Borrow<str> + Eq + Hash + Clone> FromIterator<(S, Mapping<S>)> for Mappings<S> {
     /// The mappings in order; a unit given twice keeps its first place and its last mapping,
-    /// as a map's would.
+    /// as a map's would. Linear however many there are (past [`LOOK_BACK`], a unit's place is
+    /// found in a hash map).
     fn from_iter<I: IntoIterator<Item = (S, Mapping<S>)>>(iter: I) -> Self {
         let mut mappings = Mappings::new();
+        let mut places: Option<HashMap<S, usize>> = None;
         for (code, mapping) in iter {
-            mappings.insert(code, mapping);
+            if places.is_none() && mappings.len() == LOOK_BACK {
+                places = Some(mappings.keys().cloned().zip(0..).collect());
+            }
+            let place = match &mut places {
+                Some(places) => match places.get(code.borrow()) {
+                    Some(&i) => Some(i),
+                    None => {
+                        places.insert(code.clone(), mappings.len());
+                        None
+                    }
+                },
+                None => mappings.position(code.borrow()),
+            };
+            match place {
+                Some(i) => mappings.0[i].1 = mapping,
+                None => mappings.0.push((code, mapping)),
+            }
         }
         mappings
     }
@@ -290,6 +308,21 @@ mod tests {
                     .join(",")
             );
             assert_eq!(serde_json::from_str::<Mappings>(&json).unwrap().len(), n);
+        }
+    }
+
+    #[test]
+    fn collecting_keeps_first_places_and_last_mappings_however_many_units() {
+        for n in [3, LOOK_BACK, LOOK_BACK + 5, 100] {
+            let entries = (0..n).map(|k| (format!("U{k}"), mapping("a")));
+            let again = (0..n).rev().step_by(2).map(|k| (format!("U{k}"), mapping("b")));
+            let units: Mappings = entries.chain(again).collect();
+            assert_eq!(units.len(), n);
+            for (k, (code, m)) in units.iter().enumerate() {
+                assert_eq!(code, &format!("U{k}"));
+                let last = if (n - 1 - k) % 2 == 0 { "b" } else { "a" };
+                assert_eq!(m, &mapping(last), "{n} units, U{k}");
+            }
         }
     }
 
