@@ -163,7 +163,7 @@ impl<S> IntoIterator for Mappings<S> {
 
 impl<S: Borrow<str> + Eq + Hash + Clone> FromIterator<(S, Mapping<S>)> for Mappings<S> {
     /// The mappings in order; a unit given twice keeps its first place and its last mapping,
-    /// as a map's would. Linear however many there are (past [`LOOK_BACK`], a unit's place is
+    /// as a map's would. Linear however many there are (past 16 units, a unit's place is
     /// found in a hash map).
     fn from_iter<I: IntoIterator<Item = (S, Mapping<S>)>>(iter: I) -> Self {
         let mut mappings = Mappings::new();
