@@ -72,6 +72,20 @@ fn below(mut seed: u64) -> impl FnMut(usize) -> usize {
     }
 }
 
+/// Random bounds for the engines' property tests: two to four jobs, small windows, and lines
+/// read beside one mapped alone when `beside_most` is over 0 (under it).
+fn random_bounds(next: &mut impl FnMut(usize) -> usize, beside_most: usize) -> Bounds {
+    Bounds {
+        jobs: 2 + next(3),
+        items: 1 + next(12),
+        weight: 1 + next(40),
+        heavy: 1 + next(10),
+        alone: 1 + next(30),
+        before_alone: None,
+        beside: if beside_most == 0 { 0 } else { next(beside_most) },
+    }
+}
+
 /// Blocks until `count` reaches `at_least`.
 fn wait_for(count: &(Mutex<usize>, Condvar), at_least: usize) {
     let mut n = count.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -280,15 +294,7 @@ fn no_mix_of_bounds_weights_and_slow_items_stalls_or_reorders() {
         // then (`wake_caller`): a missed wake-up would hang here, so each run has a deadline.
         let mut next = below(0x9e37_79b9_7f4a_7c15);
         for run in 0..60 {
-            let bounds = Bounds {
-                jobs: 2 + next(3),
-                items: 1 + next(12),
-                weight: 1 + next(40),
-                heavy: 1 + next(10),
-                alone: 1 + next(30),
-                before_alone: None,
-                beside: 0,
-            };
+            let bounds = random_bounds(&mut next, 0);
             let items: Vec<(usize, usize)> = (0..150).map(|n| (n, 1 + next(20))).collect();
             let spins: Vec<usize> = (0..150)
                 .map(|_| if next(10) == 0 { 20_000 } else { 50 })
@@ -532,15 +538,7 @@ fn in_turn_light_items_go_on_beside_an_item_mapped_alone_and_come_out_after_it()
 fn in_turn_holding_back_neither_stalls_nor_reorders_whatever_the_bounds() {
     let mut next = below(0x2545_f491_4f6c_dd1d);
     for run in 0..80 {
-        let bounds = Bounds {
-            jobs: 2 + next(3),
-            items: 1 + next(12),
-            weight: 1 + next(40),
-            heavy: 1 + next(10),
-            alone: 1 + next(30),
-            before_alone: None,
-            beside: next(12),
-        };
+        let bounds = random_bounds(&mut next, 12);
         let (can_hold, refuse) = (next(5) != 0, next(4));
         let items: Vec<(usize, usize)> = (0..150).map(|n| (n, 1 + next(40))).collect();
         let spins: Vec<usize> = (0..150).map(|_| if next(8) == 0 { 20_000 } else { 50 }).collect();
