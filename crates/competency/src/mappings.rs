@@ -10,11 +10,11 @@ use std::marker::PhantomData;
 use serde::de::{Error as _, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::hash::{HashMap, HashSet};
+use crate::hash::HashMap;
 use crate::portfolio::Mapping;
 
-/// Past this many units, a reader checks for a unit named twice with a hash set rather than by
-/// looking back along the list, so that a hostile item with thousands of units stays linear.
+/// Past this many units, [`Collect`] finds a unit named again in a map of places rather than by
+/// looking back along the list.
 const LOOK_BACK: usize = 16;
 
 /// An item's mappings, one per unit code, in the order given (see
@@ -166,64 +166,61 @@ impl<S: Borrow<str> + Eq + Hash + Clone> FromIterator<(S, Mapping<S>)> for Mappi
     /// as a map's would. Linear however many there are (past 16 units, a unit's place is
     /// found in a hash map).
     fn from_iter<I: IntoIterator<Item = (S, Mapping<S>)>>(iter: I) -> Self {
-        let mut mappings = Mappings::new();
-        let mut places: Option<HashMap<S, usize>> = None;
+        let mut collect = Collect::with_capacity(0);
         for (code, mapping) in iter {
-            if places.is_none() && mappings.len() == LOOK_BACK {
-                places = Some(mappings.keys().cloned().zip(0..).collect());
-            }
-            let place = match &mut places {
-                Some(places) => match places.get(code.borrow()) {
-                    Some(&i) => Some(i),
-                    None => {
-                        places.insert(code.clone(), mappings.len());
-                        None
-                    }
-                },
-                None => mappings.position(code.borrow()),
-            };
-            match place {
-                Some(i) => mappings.0[i].1 = mapping,
-                None => mappings.0.push((code, mapping)),
+            if let Err(Repeated { place, mapping, .. }) = collect.push(code, mapping) {
+                collect.mappings[place].1 = mapping;
             }
         }
-        mappings
+        collect.finish()
     }
 }
 
-/// Builds mappings from a reader's entries, refusing a unit named twice: by looking back along
-/// the list while it is short, and with a set of the codes once it is not.
+/// Builds mappings one entry at a time, finding a unit named again: by looking back along the
+/// list while it is short, and in a map of places once it is not, so that a hostile item with
+/// thousands of units stays linear.
 pub(crate) struct Collect<S> {
     mappings: Vec<(S, Mapping<S>)>,
-    seen: Option<HashSet<S>>,
+    places: Option<HashMap<S, usize>>,
+}
+
+/// An entry for a unit already there, given back with that unit's place.
+pub(crate) struct Repeated<S> {
+    pub(crate) place: usize,
+    pub(crate) code: S,
+    pub(crate) mapping: Mapping<S>,
 }
 
 impl<S: Borrow<str> + Eq + Hash + Clone> Collect<S> {
     /// Room for `hint` entries, at most a few: the hint may come from hostile input.
     pub(crate) fn with_capacity(hint: usize) -> Self {
         Collect {
-            mappings: Vec::with_capacity(hint.clamp(1, LOOK_BACK)),
-            seen: None,
+            mappings: Vec::with_capacity(hint.min(LOOK_BACK)),
+            places: None,
         }
     }
 
-    /// Adds a unit's mapping; `Err` gives it back when the unit is there already.
-    pub(crate) fn push(&mut self, code: S, mapping: Mapping<S>) -> Result<(), S> {
-        let new = match &mut self.seen {
-            Some(seen) => seen.insert(code.clone()),
-            None => {
-                let new = !self.mappings.iter().any(|(c, _)| c.borrow() == code.borrow());
-                if new && self.mappings.len() == LOOK_BACK {
-                    let mut seen = HashSet::default();
-                    seen.extend(self.mappings.iter().map(|(c, _)| c.clone()));
-                    seen.insert(code.clone());
-                    self.seen = Some(seen);
+    /// Adds a unit's mapping after the others; `Err` gives the entry back, with the place of
+    /// the unit, when the unit is there already.
+    pub(crate) fn push(&mut self, code: S, mapping: Mapping<S>) -> Result<(), Repeated<S>> {
+        if self.places.is_none() && self.mappings.len() == LOOK_BACK {
+            self.places = Some(self.mappings.iter().map(|(c, _)| c.clone()).zip(0..).collect());
+        }
+        let found = match &mut self.places {
+            Some(places) => match places.get(code.borrow()) {
+                Some(&place) => Some(place),
+                None => {
+                    places.insert(code.clone(), self.mappings.len());
+                    None
                 }
-                new
-            }
+            },
+            None => self
+                .mappings
+                .iter()
+                .position(|(c, _)| c.borrow() == code.borrow()),
         };
-        if !new {
-            return Err(code);
+        if let Some(place) = found {
+            return Err(Repeated { place, code, mapping });
         }
         self.mappings.push((code, mapping));
         Ok(())
@@ -257,8 +254,11 @@ where
             fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<Self::Value, A::Error> {
                 let mut collect = Collect::with_capacity(access.size_hint().unwrap_or(1));
                 while let Some((code, mapping)) = access.next_entry::<S, Mapping<S>>()? {
-                    collect.push(code, mapping).map_err(|code| {
-                        A::Error::custom(format_args!("unit `{}` is given twice in `units`", code.borrow()))
+                    collect.push(code, mapping).map_err(|repeated| {
+                        A::Error::custom(format_args!(
+                            "unit `{}` is given twice in `units`",
+                            repeated.code.borrow()
+                        ))
                     })?;
                 }
                 Ok(collect.finish())
