@@ -13,7 +13,10 @@
 //! - `check`: load, then parse and check each line;
 //! - `records`: the same through `Checker::check_reader` (lines read from a reader, one job),
 //!   as `throughput`'s OURS-check measures it;
-//! - `full`: load, then check and write each record as `competency batch` does (to a sink).
+//! - `full`: load, then check and write each record as `competency batch` does (to a sink);
+//! - `toml-read`: read, then write each portfolio as TOML (the baseline of the two below);
+//!   `toml-typed`: that, then typed `toml::from_str::<Portfolio>` each document; `toml-ours`:
+//!   that, then our TOML reader (strict, located errors), as `check FILE.toml` parses.
 //!
 //! Prints the portfolios and evidence items it saw, for per-item figures.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -26,7 +29,9 @@ use competency::{BatchOptions, Catalog, CheckOptions, Checker, Format, Portfolio
 fn main() {
     let mut args = std::env::args().skip(1);
     let (Some(phase), Some(path)) = (args.next(), args.next()) else {
-        eprintln!("usage: phase read|b1|load|parse|parse-owned|check|records|full FILE.jsonl");
+        eprintln!(
+            "usage: phase read|b1|load|parse|parse-owned|check|records|full|toml-read|toml-typed|toml-ours FILE.jsonl"
+        );
         std::process::exit(2);
     };
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
@@ -40,6 +45,26 @@ fn main() {
             .iter()
             .map(|l| serde_json::from_str::<Portfolio>(l).map_or(0, |p| black_box(p).evidence.len()))
             .sum(),
+        "toml-read" | "toml-typed" | "toml-ours" => {
+            // Valid lines only, each as the TOML document an assessor would write.
+            let tomls: Vec<String> = lines
+                .iter()
+                .filter_map(|l| serde_json::from_str::<Portfolio>(l).ok())
+                .map(|p| toml::to_string(&p).expect("a portfolio serialises to TOML"))
+                .collect();
+            let mut limits = CheckOptions::default().limits;
+            limits.toml_input_bytes = usize::MAX;
+            tomls
+                .iter()
+                .map(|t| match phase.as_str() {
+                    "toml-typed" => toml::from_str::<Portfolio>(t).map_or(0, |p| black_box(p).evidence.len()),
+                    "toml-ours" => Source::new("p.toml", t, Format::Toml)
+                        .parse_with(&limits)
+                        .map_or(0, |p| black_box(p).evidence.len()),
+                    _ => black_box(t).len().min(1),
+                })
+                .sum()
+        }
         "load" | "parse" | "parse-owned" | "check" | "records" | "full" => {
             let checker = Checker::new(Catalog::bundled());
             let options = CheckOptions::default();

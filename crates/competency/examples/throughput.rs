@@ -4,7 +4,7 @@
 //! `cargo run --release -p competency --example throughput -- [FILE.jsonl] [--runs N] [--block-mb N] [--no-sizes]`
 //!
 //! On FILE (JSON Lines, as `generate` writes), read a block of lines at a time (untimed), and
-//! time on each block, one after the other:
+//! time on each block:
 //! - B1: `serde_json::from_str::<Portfolio>` on each line, nothing else;
 //! - B2: B1, plus writing each line's result record, computed before the timing, as compact
 //!   JSON to a buffered sink: the same bytes `competency batch` writes;
@@ -14,7 +14,10 @@
 //!   (`Checker::check_reader_to` into a 256 KiB `BufWriter`, one job).
 //!
 //! Each block is timed `--file-runs` times (default 1), the best kept, each timing repeating a
-//! measure until it has run for 0.25 s; the figures are the sums over blocks. Before it, the catalog's load and compile; after it, unless `--no-sizes`: the time per
+//! measure until it has run for 0.25 s; the figures are the sums over blocks. Measures that are
+//! compared are timed in rounds (B2 then OURS-full, repeated; then B1 then OURS-check; our TOML
+//! reader then typed `toml::from_str`), so that a change in the host's speed falls on both
+//! sides of a ratio. Before it, the catalog's load and compile; after it, unless `--no-sizes`: the time per
 //! evidence item by portfolio size (valid portfolios only), TOML against typed
 //! `toml::from_str`, and the linear cases (best of `--runs`, default 3).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -123,24 +126,39 @@ const SPAN: Duration = Duration::from_millis(250);
 
 /// Time per call of `f`, the best of `runs` timings of at least [`SPAN`] each.
 fn best(runs: u32, mut f: impl FnMut()) -> Duration {
-    (0..runs.max(1))
-        .map(|_| {
-            let start = now();
-            let (mut calls, mut batch) = (0u32, 1u32);
-            loop {
-                for _ in 0..batch {
-                    f();
-                }
-                calls += batch;
-                let spent = now().saturating_sub(start);
-                if spent >= SPAN {
-                    break spent / calls;
-                }
-                batch = calls;
-            }
-        })
-        .min()
-        .unwrap_or_default()
+    let [time] = best_of_each(runs, [&mut f]);
+    time
+}
+
+/// Time per call of each of `fs`, the best of `runs` rounds in which each is timed in turn
+/// (for at least [`SPAN`]): the host's speed moves by a quarter within minutes (docs/
+/// performance.md, twelfth pass), and taking all of one measure's runs before the next
+/// would put such a change into their ratio; in rounds it falls on every measure alike.
+fn best_of_each<const N: usize>(runs: u32, mut fs: [&mut dyn FnMut(); N]) -> [Duration; N] {
+    let mut best = [Duration::MAX; N];
+    for _ in 0..runs.max(1) {
+        for (f, best) in fs.iter_mut().zip(&mut best) {
+            *best = (*best).min(time_per_call(f));
+        }
+    }
+    best
+}
+
+/// Time per call of `f`, calling it as often as it takes to span [`SPAN`].
+fn time_per_call(f: &mut dyn FnMut()) -> Duration {
+    let start = now();
+    let (mut calls, mut batch) = (0u32, 1u32);
+    loop {
+        for _ in 0..batch {
+            f();
+        }
+        calls += batch;
+        let spent = now().saturating_sub(start);
+        if spent >= SPAN {
+            break spent / calls;
+        }
+        batch = calls;
+    }
 }
 
 fn mb_per_s(bytes: u64, time: Duration) -> f64 {
@@ -234,39 +252,51 @@ fn measure_block(checker: &Checker<'_>, options: &BatchOptions, text: &str, runs
             other => unreachable!("a verdict this harness does not count: {other:?}"),
         }
     }
-    let mut times = Times {
-        b1: best(runs, || {
-            for line in &lines {
-                let _ = black_box(serde_json::from_str::<Portfolio>(black_box(line)));
-            }
-        }),
-        ..Times::default()
-    };
+    // B2 and OURS-full in rounds while the records B2 writes are held, then B1 and OURS-check
+    // in rounds without them.
     let mut b2_written = 0;
-    times.b2 = best(runs, || {
-        let mut out = BufWriter::with_capacity(256 * 1024, Counter::default());
-        for (line, record) in lines.iter().zip(&records) {
-            let _ = black_box(serde_json::from_str::<Portfolio>(black_box(line)));
-            serde_json::to_writer(&mut out, record).expect("a record serialises");
-            out.write_all(b"\n").expect("counting cannot fail");
-        }
-        out.flush().expect("counting cannot fail");
-        b2_written = out.get_ref().0;
-    });
+    let mut written = 0;
+    let [b2, full] = best_of_each(
+        runs,
+        [
+            &mut || {
+                let mut out = BufWriter::with_capacity(256 * 1024, Counter::default());
+                for (line, record) in lines.iter().zip(&records) {
+                    let _ = black_box(serde_json::from_str::<Portfolio>(black_box(line)));
+                    serde_json::to_writer(&mut out, record).expect("a record serialises");
+                    out.write_all(b"\n").expect("counting cannot fail");
+                }
+                out.flush().expect("counting cannot fail");
+                b2_written = out.get_ref().0;
+            },
+            &mut || {
+                // As `competency batch` does it (crates/competency-cli/src/batch.rs).
+                let mut out = BufWriter::with_capacity(256 * 1024, Counter::default());
+                let result = checker.check_reader_to(text.as_bytes(), &mut out, options, |_| {});
+                assert!(result.read_error.is_none() && result.write_error.is_none());
+                out.flush().expect("counting cannot fail");
+                written = out.get_ref().0;
+            },
+        ],
+    );
     drop(records);
-    times.check = best(runs, || {
-        for record in checker.check_reader(text.as_bytes(), options) {
-            let _ = black_box(record);
-        }
-    });
-    times.full = best(runs, || {
-        // As `competency batch` does it (crates/competency-cli/src/batch.rs).
-        let mut out = BufWriter::with_capacity(256 * 1024, Counter::default());
-        let written = checker.check_reader_to(text.as_bytes(), &mut out, options, |_| {});
-        assert!(written.read_error.is_none() && written.write_error.is_none());
-        out.flush().expect("counting cannot fail");
-        counts.written = out.get_ref().0;
-    });
+    counts.written = written;
+    let [b1, check] = best_of_each(
+        runs,
+        [
+            &mut || {
+                for line in &lines {
+                    let _ = black_box(serde_json::from_str::<Portfolio>(black_box(line)));
+                }
+            },
+            &mut || {
+                for record in checker.check_reader(text.as_bytes(), options) {
+                    let _ = black_box(record);
+                }
+            },
+        ],
+    );
+    let times = Times { b1, b2, check, full };
     assert_eq!(b2_written, counts.written, "B2 writes the bytes OURS-full writes");
     (times, counts)
 }
@@ -478,16 +508,22 @@ fn sizes(generator: &Generator, runs: u32) {
                 .parse_with(&limits)
                 .expect("generated TOML parses");
         }
-        let ours_toml = best(runs, || {
-            for t in &tomls {
-                let _ = black_box(Source::new("p.toml", black_box(t), Format::Toml).parse_with(&limits));
-            }
-        });
-        let typed_toml = best(runs, || {
-            for t in &tomls {
-                let _ = black_box(toml::from_str::<Portfolio>(black_box(t)));
-            }
-        });
+        let [ours_toml, typed_toml] = best_of_each(
+            runs,
+            [
+                &mut || {
+                    for t in &tomls {
+                        let _ =
+                            black_box(Source::new("p.toml", black_box(t), Format::Toml).parse_with(&limits));
+                    }
+                },
+                &mut || {
+                    for t in &tomls {
+                        let _ = black_box(toml::from_str::<Portfolio>(black_box(t)));
+                    }
+                },
+            ],
+        );
         let check = ns_per(times.check, items);
         per_item.push(check);
         toml_ratios.push(typed_toml.as_secs_f64() / ours_toml.as_secs_f64());
