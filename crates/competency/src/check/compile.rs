@@ -37,13 +37,22 @@ pub(super) struct CompiledUnit {
 /// One requirement in report order.
 #[derive(Debug)]
 pub(super) struct Req {
-    /// Shared by every tally that names it (`covers`).
-    pub(super) id: SharedStr,
+    /// The requirement's ID, as its unit gives it: a report borrows it, and reading a `&str`
+    /// costs nothing where a short [`SharedStr`] is checked as UTF-8 each time it is read.
+    /// A tally or a plan that names it makes its own `SharedStr` (`Req::shared_id`).
+    pub(super) id: String,
     /// The element a criterion is under.
     pub(super) element: Option<String>,
     pub(super) kind: RequirementKind,
     pub(super) text: String,
     pub(super) how: How,
+}
+
+impl Req {
+    /// The ID as a tally or a plan holds it.
+    pub(super) fn shared_id(&self) -> SharedStr {
+        SharedStr::from(self.id.as_str())
+    }
 }
 
 /// How a requirement is decided.
@@ -192,7 +201,7 @@ impl CompiledUnit {
     fn push_claimable(&mut self, id: &str, kind: RequirementKind, text: &str) -> usize {
         let index = self.reqs.len();
         self.reqs.push(Req {
-            id: SharedStr::from(id),
+            id: id.to_owned(),
             element: None,
             kind,
             text: text.to_owned(),
@@ -216,7 +225,7 @@ impl CompiledUnit {
                 for child in &children {
                     claimed.extend(
                         self.claims
-                            .get(self.reqs[*child].id.as_str())
+                            .get(&self.reqs[*child].id)
                             .cloned()
                             .unwrap_or_default(),
                     );

@@ -88,7 +88,16 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
                 let (evidence, not_counted) = if all.iter().all(|&p| self.counted[p]) {
                     (Cow::Borrowed(all), Vec::new())
                 } else {
-                    let (evidence, not_counted) = all.iter().partition(|&&p| self.counted[p]);
+                    // Sized for all of them: `partition` would grow both lists one item at a time.
+                    let mut evidence = Vec::with_capacity(all.len());
+                    let mut not_counted = Vec::new();
+                    for &p in all {
+                        if self.counted[p] {
+                            evidence.push(p);
+                        } else {
+                            not_counted.push(p);
+                        }
+                    }
                     (Cow::Owned(evidence), not_counted)
                 };
                 outcomes[r] = Some(Outcome {
@@ -429,7 +438,7 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
                 let mut met_ids = Vec::new();
                 let mut unmet = Vec::new();
                 for r in reqs {
-                    let id = self.unit.reqs[*r].id.clone();
+                    let id = self.unit.reqs[*r].shared_id();
                     match done[*r].as_ref() {
                         Some(o) if o.met => {
                             evidence.extend(o.evidence.iter().copied());

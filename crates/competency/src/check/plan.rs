@@ -437,8 +437,8 @@ impl<S: Text> Ctx<'_, '_, S> {
             })
         };
         let mut s = Suggestion {
-            serves: need.serves.iter().map(|r| reqs[*r].id.clone()).collect(),
-            covers: claims.iter().map(|r| reqs[*r].id.clone()).collect(),
+            serves: need.serves.iter().map(|r| reqs[*r].shared_id()).collect(),
+            covers: claims.iter().map(|r| reqs[*r].shared_id()).collect(),
             activities: need
                 .activity
                 .map(|a| self.unit.unit.activities[a].id.to_string())

@@ -151,7 +151,15 @@ impl<'c> Checker<'c> {
             HashMap::with_capacity_and_hasher(portfolio.evidence.len(), Default::default());
         let mut names: IndexSet<SharedStr> = IndexSet::default();
         let mut values = Vec::with_capacity(portfolio.evidence.len());
-        let mut mapped: Vec<Vec<(usize, Resolved)>> = claimed.iter().map(|_| Vec::new()).collect();
+        // Most portfolios claim one unit, to which every item is then mapped: its list is sized
+        // for them all rather than grown one item at a time. With more units, each grows.
+        let sized = if claimed.len() == 1 {
+            portfolio.evidence.len()
+        } else {
+            0
+        };
+        let mut mapped: Vec<Vec<(usize, Resolved)>> =
+            claimed.iter().map(|_| Vec::with_capacity(sized)).collect();
         let mut maps_nothing = Vec::new();
         let mut pool = Vec::new();
         for (i, item) in portfolio.evidence.iter().enumerate() {
