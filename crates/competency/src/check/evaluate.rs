@@ -496,8 +496,11 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
     }
 }
 
+/// Positions in order, each once. The lists given are concatenations of lists already in
+/// order (a parent's children, a rule's parts): the stable sort finds those runs and merges
+/// them, where the unstable one sorted them afresh (4% of a 1,000-item portfolio's check).
 fn sorted(mut v: Vec<usize>) -> Vec<usize> {
-    v.sort_unstable();
+    v.sort();
     v.dedup();
     v
 }
