@@ -16,6 +16,12 @@ pub(crate) fn normalise(value: &str) -> Cow<'_, str> {
     }
 }
 
+/// True when the text is empty or only white space: `value.trim().is_empty()`, without
+/// trimming both ends first (it stops at the first other character, usually the first).
+pub(crate) fn is_blank(value: &str) -> bool {
+    value.chars().all(char::is_whitespace)
+}
+
 /// The first character that an identifier may not hold: a control character (including
 /// newline and tab) or an invisible format character (zero-width space and joiners, bidi
 /// controls, soft hyphen, byte order mark, ...). Such characters make two values that look
@@ -93,6 +99,17 @@ pub(crate) fn shown(value: &str) -> Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn blank_is_what_trimming_leaves_empty() {
+        // Unicode white space counts (ideographic space, no-break space); a zero-width space
+        // is not white space, so a title of one is not blank (it is refused as invisible).
+        for text in ["", " ", "\t\n ", "\u{3000}", "\u{a0} ", "x", " x ", "\u{200b}", "a\u{3000}"] {
+            assert_eq!(is_blank(text), text.trim().is_empty(), "{text:?}");
+        }
+        assert!(is_blank(" \u{3000}\t"));
+        assert!(!is_blank("\u{200b}"));
+    }
 
     #[test]
     fn normalising_trims_and_composes() {

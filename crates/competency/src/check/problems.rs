@@ -4,7 +4,7 @@
 use crate::error::{ErrorCode, Problem};
 use crate::limits::Limits;
 use crate::path::Path;
-use crate::text::{code_point, forbidden_char, shown};
+use crate::text::{code_point, forbidden_char, is_blank, shown};
 
 /// Problems found so far; stops collecting at the limit so that a document with a million
 /// faults costs no more than one with a thousand.
@@ -46,7 +46,7 @@ pub(super) fn identifier(
     problems: &mut Problems,
     path: impl Fn() -> Path,
 ) -> bool {
-    if value.trim().is_empty() {
+    if is_blank(value) {
         problems.push(Problem::new(
             ErrorCode::EmptyText,
             path(),

@@ -12,7 +12,7 @@ use crate::path::Path;
 use crate::pathway::{Decision, Pathway};
 use crate::portfolio::Portfolio;
 use crate::suggest::did_you_mean;
-use crate::text::shown;
+use crate::text::{is_blank, shown};
 
 /// Checks `outcomes`: every key a claimed unit (a unit that did not resolve has its own
 /// error), and each entry a decision its pathway can have.
@@ -116,7 +116,7 @@ pub(super) fn prior_units<S: Text>(portfolio: &Portfolio<S>, limits: &Limits, pr
                 .help("give the release the document shows, or leave `release` out"),
             );
         }
-        if prior.issuer.trim().is_empty() {
+        if is_blank(&prior.issuer) {
             problems.push(Problem::new(
                 ErrorCode::EmptyText,
                 at("issuer"),
@@ -126,7 +126,7 @@ pub(super) fn prior_units<S: Text>(portfolio: &Portfolio<S>, limits: &Limits, pr
             text_length(&prior.issuer, limits, problems, || at("issuer"));
         }
         match (&prior.verified_by, prior.verified_on) {
-            (Some(by), _) if by.trim().is_empty() => problems.push(
+            (Some(by), _) if is_blank(by) => problems.push(
                 Problem::new(
                     ErrorCode::EmptyText,
                     at("verified_by"),

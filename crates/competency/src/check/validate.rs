@@ -21,7 +21,7 @@ use crate::path::Path;
 use crate::portfolio::{EvidenceItem, Mapping, PORTFOLIO_FORMAT, Portfolio, item_path};
 use crate::report::SharedStr;
 use crate::suggest::{did_you_mean, suggest_criterion};
-use crate::text::shown;
+use crate::text::{is_blank, shown};
 
 /// What validation resolved: the units to check, and per unit the items mapped to it.
 pub(super) struct Resolution<'k> {
@@ -327,7 +327,8 @@ fn validate_item<'p, S: Text>(
     let id = &*item.id;
     if identifier(id, &"an evidence item's ID", limits, problems, || at("id")) {
         // IDs that differ only in spaces at either end look the same in every report.
-        if let Some(&first) = ids.get(id.trim()) {
+        let key = id.trim();
+        if let Some(&first) = ids.get(key) {
             problems.push(
                 Problem::new(
                     ErrorCode::DuplicateId,
@@ -340,10 +341,10 @@ fn validate_item<'p, S: Text>(
                 .help("give every evidence item its own ID"),
             );
         } else {
-            ids.insert(id.trim(), i);
+            ids.insert(key, i);
         }
     }
-    if item.title.trim().is_empty() {
+    if is_blank(&item.title) {
         problems.push(Problem::new(
             ErrorCode::EmptyText,
             at("title"),
@@ -382,7 +383,7 @@ fn validate_item<'p, S: Text>(
         );
     }
     if let Some(verification) = &item.verification {
-        if verification.by.trim().is_empty() {
+        if is_blank(&verification.by) {
             problems.push(
                 Problem::new(
                     ErrorCode::EmptyText,
