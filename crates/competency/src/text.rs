@@ -104,7 +104,17 @@ mod tests {
     fn blank_is_what_trimming_leaves_empty() {
         // Unicode white space counts (ideographic space, no-break space); a zero-width space
         // is not white space, so a title of one is not blank (it is refused as invisible).
-        for text in ["", " ", "\t\n ", "\u{3000}", "\u{a0} ", "x", " x ", "\u{200b}", "a\u{3000}"] {
+        for text in [
+            "",
+            " ",
+            "\t\n ",
+            "\u{3000}",
+            "\u{a0} ",
+            "x",
+            " x ",
+            "\u{200b}",
+            "a\u{3000}",
+        ] {
             assert_eq!(is_blank(text), text.trim().is_empty(), "{text:?}");
         }
         assert!(is_blank(" \u{3000}\t"));
