@@ -39,8 +39,11 @@ pub(super) struct CompiledUnit {
 pub(super) struct Req {
     /// The requirement's ID, as its unit gives it: a report borrows it, and reading a `&str`
     /// costs nothing where a short [`SharedStr`] is checked as UTF-8 each time it is read.
-    /// A tally or a plan that names it makes its own `SharedStr` (`Req::shared_id`).
     pub(super) id: String,
+    /// The same ID as tallies and plans hold it (`Req::shared_id`), made once: a clone is a
+    /// copy, or for an ID over 22 bytes (`legislation-codes-standards`) a count, where making
+    /// it at each use would allocate.
+    shared: SharedStr,
     /// The element a criterion is under.
     pub(super) element: Option<String>,
     pub(super) kind: RequirementKind,
@@ -51,7 +54,7 @@ pub(super) struct Req {
 impl Req {
     /// The ID as a tally or a plan holds it.
     pub(super) fn shared_id(&self) -> SharedStr {
-        SharedStr::from(self.id.as_str())
+        self.shared.clone()
     }
 }
 
@@ -202,6 +205,7 @@ impl CompiledUnit {
         let index = self.reqs.len();
         self.reqs.push(Req {
             id: id.to_owned(),
+            shared: SharedStr::from(id),
             element: None,
             kind,
             text: text.to_owned(),
