@@ -111,7 +111,8 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
         }
         for (r, req) in reqs.iter().enumerate().rev() {
             if let How::Parent(children) = &req.how {
-                let mut evidence = Vec::new();
+                let of_children = |c: &usize| outcomes[*c].as_ref().map_or(0, |o| o.evidence.len());
+                let mut evidence = Vec::with_capacity(children.iter().map(of_children).sum());
                 let mut unmet = Vec::new();
                 for &child in children {
                     let o = outcomes[child].as_ref();
@@ -256,6 +257,25 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
         (0..self.mapped.len()).filter(|&p| self.counted[p] && self.passes(p, filter))
     }
 
+    /// [`Ctx::matching`] as a list.
+    fn matching_list(&self, filter: &CFilter) -> Vec<usize> {
+        let mut list = Vec::new();
+        self.matching(filter).for_each(|p| self.push(&mut list, p));
+        list
+    }
+
+    /// Adds a position to a list a rule makes. The first makes room for all of a small
+    /// portfolio's items, so that the list is one allocation rather than up to four as it
+    /// grows from nothing (lists are made for each rule of each portfolio), and for a start
+    /// of a large one's, whose list grows as far as its items take it rather than to all of
+    /// them. A list that stays empty allocates nothing.
+    fn push(&self, list: &mut Vec<usize>, p: usize) {
+        if list.capacity() == 0 {
+            list.reserve(self.mapped.len().min(ROOM));
+        }
+        list.push(p);
+    }
+
     /// The item passes the filter, whether or not it counts.
     fn passes(&self, p: usize, filter: &CFilter) -> bool {
         let (i, m) = &self.mapped[p];
@@ -273,9 +293,10 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
     fn rule<'c>(&self, rule: &Compiled, done: &[Option<Outcome<'_>>]) -> Outcome<'c> {
         let mut outcome = self.rule_inner(rule, done);
         if let (Some(filter), Some(tally)) = (rule.filter(), outcome.tally.as_mut()) {
-            let left_out: Vec<usize> = (0..self.mapped.len())
+            let mut left_out = Vec::new();
+            (0..self.mapped.len())
                 .filter(|&p| !self.counted[p] && self.passes(p, filter))
-                .collect();
+                .for_each(|p| self.push(&mut left_out, p));
             tally.not_counted = self.not_counted(&left_out);
             outcome.not_counted = left_out;
         }
@@ -313,32 +334,29 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
     fn rule_inner<'c>(&self, rule: &Compiled, done: &[Option<Outcome<'_>>]) -> Outcome<'c> {
         match rule {
             Compiled::Count { min, filter } => {
-                let matching: Vec<usize> = self.matching(filter).collect();
+                let matching = self.matching_list(filter);
                 let n = matching.len() as u32;
                 let mut tally = self.tally(RuleType::Count, n >= *min, Counted::Items, n, *min, filter);
                 tally.values = matching.iter().map(|p| self.id(*p)).collect();
                 Outcome::of_rule(tally, matching, Vec::new())
             }
             Compiled::Distinct { field, min, filter } => {
-                let mut seen: HashSet<Key> = HashSet::default();
-                let mut values: Vec<Key> = Vec::new();
+                let mut values = Distinct::default();
                 let mut evidence = Vec::new();
                 for p in self.matching(filter) {
                     let mut shows = false;
                     self.for_each_key(p, *field, |key| {
                         shows = true;
-                        if seen.insert(key) {
-                            values.push(key);
-                        }
+                        values.insert(key);
                     });
                     if shows {
-                        evidence.push(p);
+                        self.push(&mut evidence, p);
                     }
                 }
-                let n = values.len() as u32;
+                let n = values.list.len() as u32;
                 let mut tally = self.tally(RuleType::Distinct, n >= *min, (*field).into(), n, *min, filter);
                 tally.field = Some(*field);
-                tally.values = self.key_texts(*field, &values);
+                tally.values = self.key_texts(*field, &values.list);
                 Outcome::of_rule(tally, evidence, Vec::new())
             }
             Compiled::Options {
@@ -362,7 +380,7 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
                         }
                     }
                     if contributes {
-                        evidence.push(p);
+                        self.push(&mut evidence, p);
                     }
                 }
                 let names = |want: bool| -> Vec<SharedStr> {
@@ -391,7 +409,7 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
                 for p in self.matching(filter) {
                     let count = self.key_count(p, *field);
                     if count as u32 >= *min_values {
-                        qualifying.push(p);
+                        self.push(&mut qualifying, p);
                     } else if best.is_none_or(|(_, b)| count > b) {
                         best = Some((p, count));
                     }
@@ -416,7 +434,7 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
                 min_span_days,
                 filter,
             } => {
-                let matching: Vec<usize> = self.matching(filter).collect();
+                let matching = self.matching_list(filter);
                 let mut dates: Vec<Date> = matching.iter().map(|p| self.item(*p).date).collect();
                 dates.sort_unstable();
                 dates.dedup();
@@ -434,7 +452,13 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
                 Outcome::of_rule(tally, matching, Vec::new())
             }
             Compiled::Covers { reqs } => {
-                let mut evidence = Vec::new();
+                let of_met = |r: &usize| {
+                    done[*r]
+                        .as_ref()
+                        .filter(|o| o.met)
+                        .map_or(0, |o| o.evidence.len())
+                };
+                let mut evidence = Vec::with_capacity(reqs.iter().map(of_met).sum());
                 let mut met_ids = Vec::new();
                 let mut unmet = Vec::new();
                 for r in reqs {
@@ -496,6 +520,43 @@ impl<'k, S: Text> Ctx<'_, 'k, S> {
     }
 }
 
+/// The most room [`Ctx::push`] makes in a list at its first position.
+const ROOM: usize = 64;
+
+/// The distinct keys a rule has seen, in the order first seen: a scan of the list while it is
+/// short (most rules see a few clients or contexts; a set was an allocation or two for each),
+/// then a set, so that 100,000 distinct clients stay linear.
+#[derive(Default)]
+struct Distinct {
+    list: Vec<Key>,
+    set: Option<HashSet<Key>>,
+}
+
+impl Distinct {
+    /// The longest list scanned rather than hashed.
+    const SCAN: usize = 16;
+
+    fn insert(&mut self, key: Key) {
+        let new = match &mut self.set {
+            Some(set) => set.insert(key),
+            None if self.list.len() < Self::SCAN => !self.list.contains(&key),
+            None => {
+                let mut set: HashSet<Key> = self.list.iter().copied().collect();
+                let new = set.insert(key);
+                self.set = Some(set);
+                new
+            }
+        };
+        if new {
+            if self.list.is_empty() {
+                // Room for the scan at once: grown from nothing it is reallocated at 4 and 8.
+                self.list.reserve(Self::SCAN);
+            }
+            self.list.push(key);
+        }
+    }
+}
+
 /// Positions in order, each once. The lists given are concatenations of lists already in
 /// order (a parent's children, a rule's parts): the stable sort finds those runs and merges
 /// them, where the unstable one sorted them afresh (4% of a 1,000-item portfolio's check).
@@ -503,4 +564,34 @@ fn sorted(mut v: Vec<usize>) -> Vec<usize> {
     v.sort();
     v.dedup();
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Distinct;
+
+    /// The same distinct keys in the same first-seen order whether the list is scanned or
+    /// hashed, across the point where it changes from one to the other.
+    #[test]
+    fn distinct_keeps_first_seen_order_across_the_switch_to_a_set() {
+        for len in [0, 1, 15, 16, 17, 40] {
+            let keys: Vec<i64> = (0..len).flat_map(|k| [k * 7 % 41, 3, k * 7 % 41]).collect();
+            let mut distinct = Distinct::default();
+            keys.iter().for_each(|k| distinct.insert(*k));
+            let mut expected: Vec<i64> = Vec::new();
+            for k in &keys {
+                if !expected.contains(k) {
+                    expected.push(*k);
+                }
+            }
+            assert_eq!(distinct.list, expected, "{len} keys");
+            // Hashed once there are more than a scan's worth; never while fewer.
+            if expected.len() > Distinct::SCAN {
+                assert!(distinct.set.is_some(), "{len} keys");
+            }
+            if expected.len() < Distinct::SCAN {
+                assert!(distinct.set.is_none(), "{len} keys");
+            }
+        }
+    }
 }

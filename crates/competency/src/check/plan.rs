@@ -152,7 +152,9 @@ impl<S: Text> Ctx<'_, '_, S> {
     pub(super) fn plan(&self, results: &[RequirementResult], judged: &Judged<'_>) -> Plan {
         let reqs = &self.unit.reqs;
         let mut needs: Vec<Need> = Vec::new();
-        let mut claims: Vec<usize> = Vec::new();
+        // Room for every requirement: in a small portfolio most are unmet claimed ones, and
+        // this list grew one at a time to dozens.
+        let mut claims: Vec<usize> = Vec::with_capacity(results.len());
         let mut blocked = Vec::new();
         let window = Need {
             date_from: judged.current_since,
@@ -206,6 +208,7 @@ impl<S: Text> Ctx<'_, '_, S> {
             first.extend(rest);
         }
         for (item, claimed) in items.iter_mut().zip(&covers) {
+            item.serves.reserve(claimed.len());
             for r in claimed {
                 if !item.serves.contains(r) && claims.contains(r) {
                     item.serves.push(*r);

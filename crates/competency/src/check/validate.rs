@@ -161,7 +161,16 @@ impl<'c> Checker<'c> {
         let mut mapped: Vec<Vec<(usize, Resolved)>> =
             claimed.iter().map(|_| Vec::with_capacity(sized)).collect();
         let mut maps_nothing = Vec::new();
-        let mut pool = Vec::new();
+        // Sized for every name the mappings give that is within the limit (a name that stands
+        // for several requirements adds more): grown from nothing, it was reallocated about six
+        // times a portfolio.
+        let names_given = portfolio.evidence.iter().flat_map(|item| item.units.values());
+        let within = |len: usize| len.min(limits.values_per_item);
+        let mut pool = Vec::with_capacity(
+            names_given
+                .map(|m| within(m.covers.len()) + within(m.activities.len()) + within(m.options.len()))
+                .sum(),
+        );
         for (i, item) in portfolio.evidence.iter().enumerate() {
             if problems.full() {
                 break;
