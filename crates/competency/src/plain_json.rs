@@ -72,7 +72,7 @@ const HIGHS: u64 = 0x8080_8080_8080_8080;
 /// The high bit set in each byte of `word` that may be a quote, a backslash or a control
 /// character. The lowest set bit is exact: each test can only raise a false alarm above a
 /// byte it rightly flags (the borrow of a subtraction runs upwards).
-fn stops(word: u64) -> u64 {
+pub(crate) fn stops(word: u64) -> u64 {
     let quote = word ^ (ONES * u64::from(b'"'));
     let backslash = word ^ (ONES * u64::from(b'\\'));
     let zero = |w: u64| w.wrapping_sub(ONES) & !w;
