@@ -1,13 +1,11 @@
 //! What an evidence item shows, per unit: a short list in the order given, looked up by unit
 //! code. Most items map to one unit, so a list costs one allocation where a hash map costs two
 //! (its entries and its table) and more memory: 1.35 MB less at the peak of a 4.6 MB portfolio.
-//! And a list of one keeps it in place, so that it costs none.
 
 use std::borrow::Borrow;
 use std::fmt;
 use std::hash::Hash;
 use std::marker::PhantomData;
-use std::ops::{Deref, DerefMut};
 
 use serde::de::{Error as _, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -31,106 +29,11 @@ const LOOK_BACK: usize = 16;
 /// assert_eq!(units.keys().collect::<Vec<_>>(), ["CHCMGT006"]);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Mappings<S = String>(Few<(S, Mapping<S>)>);
+pub struct Mappings<S = String>(Vec<(S, Mapping<S>)>);
 
 impl<S> Default for Mappings<S> {
     fn default() -> Self {
-        Mappings(Few::default())
-    }
-}
-
-/// A list that keeps a single element in place, and more in a `Vec`: most items map to one
-/// unit, and a `Vec` of one was an allocation (and a free) for every item read, about one in
-/// ten of a small portfolio's. It reads as a slice.
-#[derive(Clone)]
-enum Few<T> {
-    One(T),
-    Many(Vec<T>),
-}
-
-impl<T> Default for Few<T> {
-    fn default() -> Self {
-        Few::Many(Vec::new())
-    }
-}
-
-impl<T> Few<T> {
-    /// Room for `n` elements: one is kept in place, so one or none allocates nothing.
-    fn with_capacity(n: usize) -> Self {
-        Few::Many(if n > 1 { Vec::with_capacity(n) } else { Vec::new() })
-    }
-
-    fn push(&mut self, element: T) {
-        *self = match std::mem::take(self) {
-            Few::Many(list) if list.capacity() == 0 => Few::One(element),
-            Few::Many(mut list) => {
-                list.push(element);
-                Few::Many(list)
-            }
-            Few::One(first) => {
-                let mut list = Vec::with_capacity(4);
-                list.push(first);
-                list.push(element);
-                Few::Many(list)
-            }
-        };
-    }
-
-    /// Takes out the element at `i`, keeping the others in order; `None` when there is none.
-    fn remove(&mut self, i: usize) -> Option<T> {
-        match std::mem::take(self) {
-            Few::One(only) if i == 0 => Some(only),
-            Few::One(only) => {
-                *self = Few::One(only);
-                None
-            }
-            Few::Many(mut list) => {
-                let removed = (i < list.len()).then(|| list.remove(i));
-                *self = Few::Many(list);
-                removed
-            }
-        }
-    }
-
-    fn into_vec(self) -> Vec<T> {
-        match self {
-            Few::One(only) => vec![only],
-            Few::Many(list) => list,
-        }
-    }
-}
-
-impl<T> Deref for Few<T> {
-    type Target = [T];
-    fn deref(&self) -> &[T] {
-        match self {
-            Few::One(only) => std::slice::from_ref(only),
-            Few::Many(list) => list,
-        }
-    }
-}
-
-impl<T> DerefMut for Few<T> {
-    fn deref_mut(&mut self) -> &mut [T] {
-        match self {
-            Few::One(only) => std::slice::from_mut(only),
-            Few::Many(list) => list,
-        }
-    }
-}
-
-// As a list, whichever way it is kept.
-impl<T: PartialEq> PartialEq for Few<T> {
-    fn eq(&self, other: &Self) -> bool {
-        **self == **other
-    }
-}
-
-impl<T: Eq> Eq for Few<T> {}
-
-impl<T: fmt::Debug> fmt::Debug for Few<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(self.iter()).finish()
+        Mappings(Vec::new())
     }
 }
 
@@ -205,9 +108,7 @@ impl<S: Borrow<str>> Mappings<S> {
 
     /// Removes a unit's mapping, keeping the others in order.
     pub fn remove(&mut self, code: &str) -> Option<Mapping<S>> {
-        self.position(code)
-            .and_then(|i| self.0.remove(i))
-            .map(|(_, mapping)| mapping)
+        self.position(code).map(|i| self.0.remove(i).1)
     }
 }
 
@@ -256,7 +157,7 @@ impl<S> IntoIterator for Mappings<S> {
     type IntoIter = std::vec::IntoIter<(S, Mapping<S>)>;
 
     fn into_iter(self) -> Self::IntoIter {
-        self.0.into_vec().into_iter()
+        self.0.into_iter()
     }
 }
 
@@ -279,7 +180,7 @@ impl<S: Borrow<str> + Eq + Hash + Clone> FromIterator<(S, Mapping<S>)> for Mappi
 /// list while it is short, and in a map of places once it is not, so that a hostile item with
 /// thousands of units stays linear.
 pub(crate) struct Collect<S> {
-    mappings: Few<(S, Mapping<S>)>,
+    mappings: Vec<(S, Mapping<S>)>,
     places: Option<HashMap<S, usize>>,
 }
 
@@ -294,7 +195,7 @@ impl<S: Borrow<str> + Eq + Hash + Clone> Collect<S> {
     /// Room for `hint` entries, at most a few: the hint may come from hostile input.
     pub(crate) fn with_capacity(hint: usize) -> Self {
         Collect {
-            mappings: Few::with_capacity(hint.min(LOOK_BACK)),
+            mappings: Vec::with_capacity(hint.min(LOOK_BACK)),
             places: None,
         }
     }
@@ -423,34 +324,6 @@ mod tests {
                 assert_eq!(m, &mapping(last), "{n} units, U{k}");
             }
         }
-    }
-
-    /// A list of one is kept in place and a longer one in a `Vec`; which it is never shows:
-    /// the same entries are equal, read, iterate and remove the same.
-    #[test]
-    fn one_mapping_kept_in_place_behaves_as_a_list() {
-        let one: Mappings = [("A".to_owned(), mapping("1"))].into_iter().collect();
-        assert!(matches!(one.0, Few::One(_)));
-        let mut two: Mappings = [("A".to_owned(), mapping("1")), ("B".to_owned(), mapping("2"))]
-            .into_iter()
-            .collect();
-        assert_ne!(one, two);
-        assert_eq!(two.remove("B"), Some(mapping("2")));
-        assert!(matches!(two.0, Few::Many(_)));
-        assert_eq!(one, two);
-        assert_eq!(format!("{one:?}"), format!("{two:?}"));
-        assert_eq!(
-            one.clone().into_iter().collect::<Vec<_>>(),
-            two.into_iter().collect::<Vec<_>>()
-        );
-        let mut one = one;
-        assert_eq!(one.remove("B"), None);
-        assert_eq!(one.remove("A"), Some(mapping("1")));
-        assert!(one.is_empty() && one.remove("A").is_none());
-        one.get_or_insert_default("C").covers.push("3".to_owned());
-        one.get_or_insert_default("D");
-        assert_eq!(one.keys().collect::<Vec<_>>(), ["C", "D"]);
-        assert_eq!(one["C"].covers, ["3"]);
     }
 
     #[test]
