@@ -107,8 +107,8 @@ pub(crate) fn positions(text: &str, offsets: &[Option<usize>]) -> Vec<Option<(u3
     let (mut line, mut column, mut at) = (1u32, 1u32, 0usize);
     for i in order {
         let target = offsets[i].unwrap_or(0).clamp(at, text.len());
-        // Whole bytes at a time (these loops vectorise), not a character at a time: an
-        // invalid line of a batch may be megabytes long.
+        // Many bytes a step (memchr, and `is_ascii` in `chars_in`), not a character at a
+        // time: an invalid line of a batch may be megabytes long.
         let span = &bytes[at..target];
         let newlines = memchr::memchr_iter(b'\n', span).count();
         let line_start = match newlines {
