@@ -7,11 +7,12 @@ use std::ops::Deref;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
+use smol_str::SmolStr;
 
 /// Text a report repeats, made once and shared: an evidence item's ID, which a report names
 /// under every requirement it meets or fails to count for and in every rule's tally that counts
 /// it; a client, context or service period a rule counted; an option's or a requirement's ID.
-/// A text of up to 22 bytes (most IDs, values and dates) is kept in the value itself, so that
+/// A text of up to 23 bytes (most IDs, values and dates) is kept in the value itself, so that
 /// it costs no allocation and naming it again only copies it; a longer one is shared, so that
 /// naming it again copies nothing (an `Arc`), and the long texts of a report's items are kept
 /// in one allocation. It reads as a `&str` (`Deref`, `==` with strings) and is written as a
@@ -30,22 +31,21 @@ pub struct SharedStr(Text);
 /// Where the text is.
 #[derive(Clone)]
 enum Text {
-    /// In the value itself: the first `len` bytes, a whole `str`. Short texts are the common
-    /// case (item IDs, requirement IDs, dates, most values); copying 24 bytes costs less than
-    /// an allocation, or than the atomic count of an `Arc`, which every name of an item in a
-    /// report would otherwise add to and take from.
-    Inline(u8, [u8; INLINE]),
-    /// In an allocation of its own.
-    Own(Arc<str>),
+    /// A short text in the value itself (up to 23 bytes), or a longer one in an allocation of
+    /// its own (an `Arc<str>`): `smol_str`'s string, which reads its inline bytes as a `str`
+    /// without checking them again. Short texts are the common case (item IDs, requirement
+    /// IDs, dates, most values); copying 24 bytes costs less than an allocation, or than the
+    /// atomic count of an `Arc`, which every name of an item in a report would otherwise add to
+    /// and take from.
+    Smol(SmolStr),
     /// `start..end` of a text shared by several (the texts of a portfolio that its report
     /// holds, [`SharedStr::many`]). An `Arc<String>`, so that the joined text is moved into it
     /// rather than copied: a 9,000-item portfolio's titles are 1.3 MB, held twice otherwise.
     Part(Arc<String>, u32, u32),
 }
 
-/// The longest text kept inline: what fits beside the tag and the length in the 24 bytes the
-/// other forms take.
-const INLINE: usize = 22;
+/// The longest text kept inline.
+const INLINE: usize = 23;
 
 // A plain string where it is used, as the `String` it replaced was.
 #[cfg(feature = "schema")]
@@ -65,11 +65,7 @@ impl SharedStr {
     /// The ID as a string slice.
     pub fn as_str(&self) -> &str {
         match &self.0 {
-            // A whole `str`'s bytes: `inline` made it so.
-            Text::Inline(len, bytes) => {
-                std::str::from_utf8(bytes.get(..usize::from(*len)).unwrap_or_default()).unwrap_or_default()
-            }
-            Text::Own(text) => text,
+            Text::Smol(text) => text.as_str(),
             // In bounds and on character boundaries: `many` made it so.
             Text::Part(text, start, end) => text.get(*start as usize..*end as usize).unwrap_or_default(),
         }
@@ -77,10 +73,7 @@ impl SharedStr {
 
     /// The text kept inline, when it is short enough.
     fn inline(text: &str) -> Option<Self> {
-        let mut bytes = [0u8; INLINE];
-        bytes.get_mut(..text.len())?.copy_from_slice(text.as_bytes());
-        // At most `INLINE`, so it fits in a `u8`.
-        Some(SharedStr(Text::Inline(text.len() as u8, bytes)))
+        (text.len() <= INLINE).then(|| SharedStr(Text::Smol(SmolStr::new(text))))
     }
 
     /// The texts, in order: each short one inline, the long ones joined in one allocation
@@ -168,13 +161,13 @@ impl Borrow<str> for SharedStr {
 
 impl From<&str> for SharedStr {
     fn from(id: &str) -> Self {
-        SharedStr::inline(id).unwrap_or_else(|| SharedStr(Text::Own(Arc::from(id))))
+        SharedStr(Text::Smol(SmolStr::new(id)))
     }
 }
 
 impl From<String> for SharedStr {
     fn from(id: String) -> Self {
-        SharedStr::inline(&id).unwrap_or_else(|| SharedStr(Text::Own(Arc::from(id))))
+        SharedStr(Text::Smol(SmolStr::from(id)))
     }
 }
 
@@ -235,7 +228,7 @@ mod tests {
 
     #[test]
     fn parts_of_one_text_read_compare_and_hash_as_their_own_strings() {
-        // Short texts are kept inline and long ones joined; both read the same. 22 bytes is
+        // Short texts are kept inline and long ones joined; both read the same. 23 bytes is
         // the longest kept inline.
         let texts = [
             "E1",
@@ -243,13 +236,13 @@ mod tests {
             "Dienstübergabe — nuit",
             "E1",
             "Dienstübergabe — nacht",
-            "a text of 22 bytes: ok",
-            "a text of 23 bytes: one",
-            "Übergabe — nuit: 12",
+            "a text of 23 bytes: ok.",
+            "a text of 24 bytes: one.",
+            "Übergabe — nuit: 123",
         ];
         assert_eq!(
             texts[5..].iter().map(|t| t.len()).collect::<Vec<_>>(),
-            [22, 23, 22]
+            [23, 24, 23]
         );
         let parts = SharedStr::many(texts);
         assert_eq!(parts.len(), texts.len());

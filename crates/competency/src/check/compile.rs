@@ -37,11 +37,10 @@ pub(super) struct CompiledUnit {
 /// One requirement in report order.
 #[derive(Debug)]
 pub(super) struct Req {
-    /// The requirement's ID, as its unit gives it: a report borrows it, and reading a `&str`
-    /// costs nothing where a short [`SharedStr`] is checked as UTF-8 each time it is read.
+    /// The requirement's ID, as its unit gives it: a report borrows it.
     pub(super) id: String,
     /// The same ID as tallies and plans hold it (`Req::shared_id`), made once: a clone is a
-    /// copy, or for an ID over 22 bytes (`legislation-codes-standards`) a count, where making
+    /// copy, or for an ID over 23 bytes (`legislation-codes-standards`) a count, where making
     /// it at each use would allocate.
     shared: SharedStr,
     /// The element a criterion is under.
