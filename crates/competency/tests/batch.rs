@@ -555,3 +555,54 @@ proptest::proptest! {
         proptest::prop_assert_eq!(lines.bytes_read(), input.len() as u64);
     }
 }
+
+/// An invalid line's errors are placed at the right character, however many escaped quotes,
+/// backslashes and non-ASCII characters come before them: a validation problem at its value
+/// (found by walking the JSON), a JSON error where serde_json stops (its byte column turned
+/// into characters).
+#[test]
+fn errors_on_an_invalid_line_are_placed_after_escapes_and_non_ascii_text() {
+    let checker = Checker::new(Catalog::bundled());
+    let mut portfolio = complete();
+    let items = portfolio["evidence"].as_array_mut().unwrap();
+    for (i, item) in items.iter_mut().enumerate() {
+        item["title"] = serde_json::json!(format!("Übergabe \"{i}\" \\ nuit — {}", "é".repeat(i % 9)));
+    }
+    let last = items.len() - 1;
+    // A requirement the unit does not have, in the last item.
+    let mut unknown = portfolio.clone();
+    unknown["evidence"][last]["units"]["CHCMGT006"]["covers"] = serde_json::json!(["9.99"]);
+    // A field the format does not have, in the last item.
+    let mut field = portfolio.clone();
+    field["evidence"][last]["titel"] = serde_json::json!("x");
+    let lines = [
+        serde_json::to_string(&unknown).unwrap(),
+        serde_json::to_string(&field).unwrap(),
+    ];
+    let records = checker.check_jsonl(&lines.join("\n"), &BatchOptions::default());
+    let error = |r: &Record, code: &str| {
+        let Err(errors) = &r.result else {
+            panic!("line {} is valid", r.line)
+        };
+        let error = errors.errors().iter().find(|e| e.code().as_str() == code);
+        error.unwrap_or_else(|| panic!("no {code} in {errors:?}")).clone()
+    };
+    let chars_before = |line: &str, byte: usize| line[..byte].chars().count() as u32 + 1;
+
+    let unknown_requirement = error(&records[0], "unknown-requirement");
+    let at = lines[0].find("\"9.99\"").unwrap();
+    assert_eq!(unknown_requirement.line(), Some(1));
+    assert_eq!(unknown_requirement.column(), Some(chars_before(&lines[0], at)));
+
+    let unknown_field = error(&records[1], "unknown-field");
+    let serde = serde_json::from_str::<competency::Portfolio>(&lines[1]).unwrap_err();
+    assert_eq!(unknown_field.line(), Some(1));
+    assert_eq!(
+        unknown_field.column(),
+        Some(chars_before(&lines[1], serde.column() - 1))
+    );
+    assert!(
+        lines[1][..serde.column()].ends_with("\"titel\""),
+        "serde stops after the key"
+    );
+}
