@@ -525,7 +525,9 @@ const ROOM: usize = 64;
 
 /// The distinct keys a rule has seen, in the order first seen: a scan of the list while it is
 /// short (most rules see a few clients or contexts; a set was an allocation or two for each),
-/// then a set, so that 100,000 distinct clients stay linear.
+/// then a set, so that 100,000 distinct clients stay linear. The incremental form of
+/// `values::dedup_keep_order`, which removes repeats from a finished list in place; they share
+/// the threshold.
 #[derive(Default)]
 struct Distinct {
     list: Vec<Key>,
@@ -534,7 +536,7 @@ struct Distinct {
 
 impl Distinct {
     /// The longest list scanned rather than hashed.
-    const SCAN: usize = 16;
+    const SCAN: usize = super::values::SCAN;
 
     fn insert(&mut self, key: Key) {
         let new = match &mut self.set {

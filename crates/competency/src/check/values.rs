@@ -87,10 +87,15 @@ pub(super) fn intern_values<S: Text>(
     out
 }
 
+/// The longest list of values that is searched by scanning it rather than through a hash set:
+/// here, and in a `distinct` rule's keys (`evaluate::Distinct`). Past it, a set, so that 100,000
+/// values stay linear.
+pub(super) const SCAN: usize = 16;
+
 /// Removes repeats, keeping first-seen order: a scan in place for the usual short list, a
 /// set for a long one, so that one item with 100,000 clients stays linear.
 fn dedup_keep_order(values: &mut Vec<u32>) {
-    if values.len() <= 16 {
+    if values.len() <= SCAN {
         let mut kept = 0;
         for k in 0..values.len() {
             let v = values[k];
