@@ -222,7 +222,7 @@ pub struct LoadError {
     #[serde(skip_serializing_if = "Option::is_none")]
     column: Option<u32>,
     /// A JSON pointer to the offending value (`/evidence/0/date`); empty for the whole
-    /// document.
+    /// document and for a syntax error.
     pointer: String,
     /// What is wrong.
     message: String,
@@ -284,7 +284,7 @@ impl LoadError {
         self.column
     }
     /// A JSON pointer to the offending value in the document (`/elements/2/criteria/0/id`);
-    /// empty for the whole document.
+    /// empty for the whole document and for a syntax error.
     pub fn pointer(&self) -> &str {
         &self.pointer
     }

@@ -5,7 +5,7 @@ use serde::de::DeserializeOwned;
 
 use crate::error::Problem;
 use crate::error::{ErrorCode, LoadError, LoadErrors};
-use crate::path::{Path, json_offsets, line_col, positions, toml_offsets};
+use crate::path::{Path, json_offsets, line_col, positions, toml_offsets, toml_path_at};
 use crate::strict;
 use crate::suggest::did_you_mean;
 use crate::text::shown;
@@ -76,8 +76,14 @@ fn from_tree<'t, T: DeserializeOwned>(
     tree: toml::Spanned<toml::de::DeTable<'t>>,
 ) -> Result<T, LoadError> {
     strict::from_toml(toml::Deserializer::from(tree)).map_err(|e: toml::de::Error| {
-        let error = serde_error(e.message());
-        located(error, name, text, e.span().map(|s| s.start))
+        let offset = e.span().map(|s| s.start);
+        // The pointer names the key, value or table at fault (the text is parsed again for
+        // it: the tree went to the deserializer, and this is only on an error).
+        let error = match offset {
+            Some(offset) => serde_error(e.message()).with_pointer(&toml_path_at(text, offset)),
+            None => serde_error(e.message()),
+        };
+        located(error, name, text, offset)
     })
 }
 

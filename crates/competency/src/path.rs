@@ -229,6 +229,56 @@ pub(crate) fn toml_offsets<'p>(text: &str, paths: impl IntoIterator<Item = &'p P
     trie.answer(&routes)
 }
 
+/// The path of the innermost key or value of a TOML document whose span holds byte `offset`:
+/// a key stands for its member. toml keeps the span of a table's header, not of its body, so
+/// an error about a whole table (a missing field) is placed at the header and named by the
+/// table's path; where nothing holds the offset, the root.
+pub(crate) fn toml_path_at(text: &str, offset: usize) -> Path {
+    use toml::de::DeValue;
+    type Best = Option<(usize, usize, Path)>;
+    fn consider(span: std::ops::Range<usize>, offset: usize, path: &[Seg], best: &mut Best) {
+        if span.start <= offset && offset < span.end.max(span.start + 1) {
+            let len = span.end - span.start;
+            // The shortest span that holds the offset, and of equal ones the deepest (an
+            // array of tables and its first table share their header's span).
+            if best
+                .as_ref()
+                .is_none_or(|(l, d, _)| len < *l || (len == *l && path.len() >= *d))
+            {
+                *best = Some((len, path.len(), Path(path.to_vec())));
+            }
+        }
+    }
+    fn visit(value: &toml::Spanned<DeValue<'_>>, offset: usize, path: &mut Vec<Seg>, best: &mut Best) {
+        consider(value.span(), offset, path, best);
+        match value.get_ref() {
+            DeValue::Table(table) => {
+                for (key, child) in table.iter() {
+                    path.push(Seg::Name(key.get_ref().to_string()));
+                    consider(key.span(), offset, path, best);
+                    visit(child, offset, path, best);
+                    path.pop();
+                }
+            }
+            DeValue::Array(array) => {
+                for (i, child) in array.iter().enumerate() {
+                    path.push(Seg::Index(i));
+                    visit(child, offset, path, best);
+                    path.pop();
+                }
+            }
+            _ => {}
+        }
+    }
+    let Ok(root) = toml::de::DeTable::parse(text) else {
+        return Path::root();
+    };
+    let root = toml::Spanned::new(root.span(), DeValue::Table(root.into_inner()));
+    let mut best = None;
+    visit(&root, offset, &mut Vec::new(), &mut best);
+    best.map_or_else(Path::root, |(_, _, path)| path)
+}
+
 /// The byte offsets of the values at `paths` in a JSON document, or of the deepest part of
 /// each path that exists. serde_json keeps no positions, so this scans the text, once.
 pub(crate) fn json_offsets<'p>(text: &str, paths: impl IntoIterator<Item = &'p Path>) -> Vec<Option<usize>> {
@@ -239,6 +289,115 @@ pub(crate) fn json_offsets<'p>(text: &str, paths: impl IntoIterator<Item = &'p P
     };
     scanner.walk(&mut trie, 0);
     trie.answer(&routes)
+}
+
+/// The path of the innermost value of a JSON document that byte `offset` falls in: the member
+/// whose key or value holds it, the element that holds it, or, between members (where
+/// serde_json reports a missing field: at the closing `}`), the object or array itself. One
+/// pass up to the offset; where the text stops being JSON before it, the path reached there.
+pub(crate) fn json_path_at(text: &str, offset: usize) -> Path {
+    /// An object or array the offset is inside: its member's key (where it is written: read
+    /// only if it is on the path) or element's index, and whether that member or element has
+    /// begun and not yet ended.
+    enum Frame {
+        Object(std::ops::Range<usize>, bool),
+        Array(usize, bool),
+    }
+    /// A value begins: in an array, its element has begun.
+    fn begin(frames: &mut [Frame]) {
+        if let Some(Frame::Array(_, open)) = frames.last_mut() {
+            *open = true;
+        }
+    }
+    /// A value ended: the member or element that held it is over.
+    fn end(frames: &mut [Frame]) {
+        if let Some(Frame::Object(_, open) | Frame::Array(_, open)) = frames.last_mut() {
+            *open = false;
+        }
+    }
+    let mut scanner = JsonScanner {
+        bytes: text.as_bytes(),
+        pos: 0,
+    };
+    let mut frames = Vec::new();
+    loop {
+        scanner.skip_ws();
+        let start = scanner.pos;
+        let Some(byte) = scanner.peek() else { break };
+        if start >= offset {
+            // A value that begins at the offset (a one-character one, where serde_json
+            // reports its last character) is in the element it begins.
+            if !matches!(byte, b'}' | b']' | b',' | b':') {
+                begin(&mut frames);
+            }
+            break;
+        }
+        match byte {
+            b'{' | b'[' => {
+                begin(&mut frames);
+                frames.push(if byte == b'{' {
+                    Frame::Object(0..0, false)
+                } else {
+                    Frame::Array(0, false)
+                });
+                scanner.pos += 1;
+            }
+            b'}' | b']' => {
+                frames.pop();
+                end(&mut frames);
+                scanner.pos += 1;
+            }
+            b',' => {
+                if let Some(Frame::Array(index, _)) = frames.last_mut() {
+                    *index += 1;
+                }
+                scanner.pos += 1;
+            }
+            b':' => scanner.pos += 1,
+            _ => {
+                if byte == b'"' {
+                    if scanner.string().is_none() {
+                        break;
+                    }
+                } else {
+                    scanner.scalar();
+                }
+                if let Some(Frame::Object(key, open @ false)) = frames.last_mut() {
+                    // A key: its member begins.
+                    *key = start..scanner.pos;
+                    *open = true;
+                } else {
+                    begin(&mut frames);
+                    // A value that holds the offset keeps its member open.
+                    if scanner.pos > offset {
+                        break;
+                    }
+                    end(&mut frames);
+                }
+            }
+        }
+    }
+    let mut path = Path::root();
+    for frame in frames {
+        match frame {
+            Frame::Object(key, true) => path
+                .0
+                .push(Seg::Name(json_key(text.get(key).unwrap_or_default()))),
+            Frame::Array(index, true) => path.0.push(Seg::Index(index)),
+            _ => break,
+        }
+    }
+    path
+}
+
+/// A key as written in JSON (quotes included) as text: its escapes read when it has any.
+fn json_key(quoted: &str) -> String {
+    let inner = quoted.get(1..quoted.len().saturating_sub(1)).unwrap_or_default();
+    if inner.contains('\\') {
+        serde_json::from_str(quoted).unwrap_or_else(|_| inner.to_owned())
+    } else {
+        inner.to_owned()
+    }
 }
 
 struct JsonScanner<'a> {
@@ -310,14 +469,19 @@ impl JsonScanner<'_> {
                 }
             }
             _ => {
-                while !matches!(
-                    self.peek(),
-                    None | Some(b',' | b'}' | b']' | b' ' | b'\n' | b'\r' | b'\t')
-                ) {
-                    self.pos += 1;
-                }
+                self.scalar();
                 Some(())
             }
+        }
+    }
+    /// Skips a number, `true`, `false` or `null` (or whatever stands in their place), to the
+    /// next separator or white space.
+    fn scalar(&mut self) {
+        while !matches!(
+            self.peek(),
+            None | Some(b',' | b'}' | b']' | b':' | b' ' | b'\n' | b'\r' | b'\t')
+        ) {
+            self.pos += 1;
         }
     }
     /// At a value: records its offset for `node`, then reads the value, descending into the
@@ -440,6 +604,80 @@ mod tests {
             3,
             "a missing item is placed at its array"
         );
+    }
+
+    /// The path at a byte offset names what serde_json reports there: the value whose first
+    /// or last character it is, the member whose key ends there, the object whose closing
+    /// `}` it is (a missing field); and every value's own path is found again at its start.
+    #[test]
+    fn json_path_at_an_offset_names_the_value_member_or_object() {
+        let text = "{\n  \"a\": {\"x\": \"}\\\"]\", \"k\\u0065y/~\": 5},\n  \"evidence\": [\n    {\"id\": \"E1\", \"n\": [1, 22, [3]]},\n    {\"id\": \"E2\", \"units\": {\"CHC\": {\"covers\": [\"1.1\", \"3.4\"]}}}\n  ]\n}";
+        let at =
+            |needle: &str, plus: usize| json_path_at(text, text.find(needle).unwrap() + plus).to_string();
+        assert_eq!(at("\"3.4\"", 0), "/evidence/1/units/CHC/covers/1");
+        assert_eq!(at("\"3.4\"", 4), "/evidence/1/units/CHC/covers/1");
+        assert_eq!(at("22", 1), "/evidence/0/n/1");
+        assert_eq!(
+            at("[3]", 1),
+            "/evidence/0/n/2/0",
+            "a one-character value, at its only character"
+        );
+        assert_eq!(
+            at("\"n\"", 2),
+            "/evidence/0/n",
+            "the last character of a key: its member"
+        );
+        assert_eq!(at("}\\\"]\"", 0), "/a/x", "brackets inside a string are text");
+        assert_eq!(
+            at(": 5}", 2),
+            "/a/key~1~0",
+            "an escaped key is read, and escaped as a pointer"
+        );
+        assert_eq!(
+            at("]},\n    {\"id\": \"E2\"", 1),
+            "/evidence/0",
+            "the closing brace of an object"
+        );
+        assert_eq!(at("  ]\n}", 2), "/evidence", "the closing bracket of an array");
+        assert_eq!(json_path_at(text, 0).to_string(), "");
+        assert_eq!(json_path_at(text, text.len()).to_string(), "");
+        // Text that stops being JSON: the path reached before it.
+        assert_eq!(json_path_at("{\"a\": [1, {\"b\": \"x", 17).to_string(), "/a/1/b");
+        for path in [
+            Path::root().key("a").key("x"),
+            Path::root().key("evidence").index(0).key("n").index(2),
+            Path::root()
+                .key("evidence")
+                .index(1)
+                .key("units")
+                .name("CHC")
+                .key("covers"),
+            Path::root().key("evidence").index(1),
+        ] {
+            let offset = json_offsets(text, [&path])[0].unwrap();
+            assert_eq!(
+                json_path_at(text, offset).to_string(),
+                path.to_string(),
+                "at {offset}"
+            );
+        }
+    }
+
+    /// The same for TOML, through toml's spans: a value, a key (its member), an inline
+    /// table's member, and a table of an array of tables at its header.
+    #[test]
+    fn toml_path_at_an_offset_names_the_key_value_or_table() {
+        let text = "format = 1\n[candidate]\nid = \"S1\"\n\n[[evidence]]\nid = \"E1\"\ntitel = \"t\"\nunits.X = { covers = [\"1.1\", 7] }\n\n[[evidence]]\nid = \"E2\"\n[evidence.units.Y]\ncovers = [\"2\"]\n";
+        let at =
+            |needle: &str, plus: usize| toml_path_at(text, text.find(needle).unwrap() + plus).to_string();
+        assert_eq!(at("\"S1\"", 0), "/candidate/id");
+        assert_eq!(at("titel", 0), "/evidence/0/titel");
+        assert_eq!(at("7]", 0), "/evidence/0/units/X/covers/1");
+        assert_eq!(at("[[evidence]]", 0), "/evidence/0");
+        assert_eq!(at("[[evidence]]\nid = \"E2\"", 0), "/evidence/1");
+        assert_eq!(at("\"2\"", 1), "/evidence/1/units/Y/covers/0");
+        assert_eq!(at("\n\n[[evidence]]", 0), "", "between members: nothing holds it");
+        assert_eq!(toml_path_at("a = [", 4).to_string(), "", "text that is not TOML");
     }
 
     /// Strings of every length around the scanner's eight-byte steps, with escaped quotes

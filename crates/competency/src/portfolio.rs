@@ -16,7 +16,7 @@ use crate::limits::Limits;
 use crate::load::{Format, decode, file_error, locate, parse_toml, serde_error};
 pub use crate::mappings::Mappings;
 use crate::method::{Environment, Method};
-use crate::path::{Path, line_col};
+use crate::path::{Path, json_path_at, line_col};
 use crate::pathway::{PriorUnit, UnitOutcome};
 use crate::schema_key::SkipSchemaKey;
 use crate::strict;
@@ -425,8 +425,18 @@ impl<'a> Source<'a> {
             } else {
                 serde_error(&strip_position(&e))
             };
-            let position = (e.line() > 0).then(|| json_position(self.text, e.line(), e.column()));
-            LoadErrors::from(code_and_message.with_file(self.name).with_position(position))
+            let offset = (e.line() > 0).then(|| json_offset(self.text, e.line(), e.column()));
+            let error = code_and_message
+                .with_file(self.name)
+                .with_position(offset.map(|o| line_col(self.text, o)));
+            // A value of the wrong kind, a missing or unknown field: the pointer names the
+            // value, object or member at fault. A syntax error has no value to name.
+            LoadErrors::from(match offset {
+                Some(offset) if !e.is_syntax() && !e.is_eof() => {
+                    error.with_pointer(&json_path_at(self.text, offset))
+                }
+                _ => error,
+            })
         })
     }
 
@@ -435,10 +445,9 @@ impl<'a> Source<'a> {
     }
 }
 
-/// serde_json's line and byte column as our 1-based line and character column. It reports
-/// column 0 for an error found at the start of a line, which is about the end of the line
-/// before (a missing comma, say).
-fn json_position(text: &str, line: usize, column: usize) -> (u32, u32) {
+/// serde_json's line and byte column as a byte offset. It reports column 0 for an error found
+/// at the start of a line, which is about the end of the line before (a missing comma, say).
+fn json_offset(text: &str, line: usize, column: usize) -> usize {
     let line_start = |n: usize| -> usize {
         if n <= 1 {
             return 0;
@@ -451,14 +460,13 @@ fn json_position(text: &str, line: usize, column: usize) -> (u32, u32) {
     };
     if column == 0 && line > 1 {
         let end = line_start(line).saturating_sub(1);
-        let end = if end > 0 && text.as_bytes().get(end - 1) == Some(&b'\r') {
+        return if end > 0 && text.as_bytes().get(end - 1) == Some(&b'\r') {
             end - 1
         } else {
             end
         };
-        return line_col(text, end);
     }
-    line_col(text, line_start(line) + column.saturating_sub(1))
+    line_start(line) + column.saturating_sub(1)
 }
 
 /// Parses JSON strictly (see [`crate::strict`]), refusing trailing characters as

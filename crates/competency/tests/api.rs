@@ -319,6 +319,74 @@ fn a_built_portfolio_with_a_mistake_gets_a_located_error() {
     );
 }
 
+/// An error the parser finds in a portfolio names the value at fault, in JSON and in TOML
+/// alike, so that a platform can point at it without reading positions: the value of the
+/// wrong kind or with an unknown value, the field that is not in the format, the item that
+/// lacks a field. A syntax error names nothing.
+#[test]
+fn a_parse_error_in_a_portfolio_names_the_value_at_fault() {
+    let json = include_str!("../../../examples/CHCMGT006-complete.json");
+    let toml = include_str!("../../../examples/CHCMGT006-complete.toml");
+    let first = |text: &str, format: Format| {
+        let error = Source::new("p", text, format).parse().unwrap_err().errors()[0].clone();
+        (error.code().as_str().to_owned(), error.pointer().to_owned())
+    };
+    let mut value: serde_json::Value = serde_json::from_str(json).unwrap();
+    value["evidence"][1]["clients"] = serde_json::json!(["C1", 5]);
+    let wrong_kind = serde_json::to_string_pretty(&value).unwrap();
+    let unknown_method = json.replacen("\"method\": \"workplace-document\"", "\"method\": \"x\"", 1);
+    let unknown_field = json.replacen("\"title\"", "\"titel\"", 1);
+    let mut value: serde_json::Value = serde_json::from_str(json).unwrap();
+    value["evidence"][2].as_object_mut().unwrap().remove("title");
+    let missing = serde_json::to_string(&value).unwrap();
+    let toml_wrong_kind = {
+        let at = toml.find("\ncovers = [").unwrap() + 1;
+        let end = at + toml[at..].find(']').unwrap() + 1;
+        format!("{}covers = 7{}", &toml[..at], &toml[end..])
+    };
+    for (text, format, code, pointer) in [
+        (
+            &wrong_kind,
+            Format::Json,
+            "invalid-value",
+            "/evidence/1/clients/1",
+        ),
+        (
+            &unknown_method,
+            Format::Json,
+            "invalid-value",
+            "/evidence/0/method",
+        ),
+        (&unknown_field, Format::Json, "unknown-field", "/evidence/0/titel"),
+        (&missing, Format::Json, "missing-field", "/evidence/2"),
+        (&"{\"format\": 1,".to_owned(), Format::Json, "syntax", ""),
+        (
+            &toml.replacen("\ntitle = ", "\ntitel = ", 1),
+            Format::Toml,
+            "unknown-field",
+            "/evidence/0/titel",
+        ),
+        (
+            &toml_wrong_kind,
+            Format::Toml,
+            "invalid-value",
+            "/evidence/0/units/CHCMGT006/covers",
+        ),
+        (
+            &toml.replacen("method = \"workplace-document\"", "method = \"x\"", 1),
+            Format::Toml,
+            "invalid-value",
+            "/evidence/0/method",
+        ),
+    ] {
+        assert_eq!(
+            first(text, format),
+            (code.to_owned(), pointer.to_owned()),
+            "{code} at {pointer}"
+        );
+    }
+}
+
 /// The register names each item's own verifier and role: items with a verification and a
 /// role, with a verification and no role, and with none, mixed, with and without names.
 #[test]
