@@ -235,36 +235,52 @@ pub(crate) fn toml_offsets<'p>(text: &str, paths: impl IntoIterator<Item = &'p P
 /// table's path; where nothing holds the offset, the root.
 pub(crate) fn toml_path_at(text: &str, offset: usize) -> Path {
     use toml::de::DeValue;
+    /// A step down the tree, borrowed from it: made into a [`Path`] only where one holds the
+    /// offset.
+    enum Step<'k> {
+        Key(&'k str),
+        Index(usize),
+    }
+    /// The best so far: its span's length, its depth, its path.
     type Best = Option<(usize, usize, Path)>;
-    fn consider(span: std::ops::Range<usize>, offset: usize, path: &[Seg], best: &mut Best) {
+    fn consider(span: std::ops::Range<usize>, offset: usize, steps: &[Step<'_>], best: &mut Best) {
         if span.start <= offset && offset < span.end.max(span.start + 1) {
             let len = span.end - span.start;
             // The shortest span that holds the offset, and of equal ones the deepest (an
             // array of tables and its first table share their header's span).
             if best
                 .as_ref()
-                .is_none_or(|(l, d, _)| len < *l || (len == *l && path.len() >= *d))
+                .is_none_or(|(l, d, _)| len < *l || (len == *l && steps.len() >= *d))
             {
-                *best = Some((len, path.len(), Path(path.to_vec())));
+                let path = steps.iter().map(|step| match step {
+                    Step::Key(key) => Seg::Name((*key).to_owned()),
+                    Step::Index(i) => Seg::Index(*i),
+                });
+                *best = Some((len, steps.len(), Path(path.collect())));
             }
         }
     }
-    fn visit(value: &toml::Spanned<DeValue<'_>>, offset: usize, path: &mut Vec<Seg>, best: &mut Best) {
-        consider(value.span(), offset, path, best);
+    fn visit<'k>(
+        value: &'k toml::Spanned<DeValue<'_>>,
+        offset: usize,
+        steps: &mut Vec<Step<'k>>,
+        best: &mut Best,
+    ) {
+        consider(value.span(), offset, steps, best);
         match value.get_ref() {
             DeValue::Table(table) => {
                 for (key, child) in table.iter() {
-                    path.push(Seg::Name(key.get_ref().to_string()));
-                    consider(key.span(), offset, path, best);
-                    visit(child, offset, path, best);
-                    path.pop();
+                    steps.push(Step::Key(key.get_ref()));
+                    consider(key.span(), offset, steps, best);
+                    visit(child, offset, steps, best);
+                    steps.pop();
                 }
             }
             DeValue::Array(array) => {
                 for (i, child) in array.iter().enumerate() {
-                    path.push(Seg::Index(i));
-                    visit(child, offset, path, best);
-                    path.pop();
+                    steps.push(Step::Index(i));
+                    visit(child, offset, steps, best);
+                    steps.pop();
                 }
             }
             _ => {}
