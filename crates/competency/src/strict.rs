@@ -295,12 +295,10 @@ impl<'de, V: Visitor<'de>, const JSON: bool> Visitor<'de> for Wrap<'_, 'de, V, J
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
         // In JSON, a map read with `deserialize_any` (a date) has its keys tracked too, so that
         // toml's private key is refused there; a struct's keys are its fields, and one it does
-        // not know is refused by the struct.
-        let tracked = match self.expect {
-            Expect::Map => true,
-            Expect::Struct(_) => false,
-            _ => JSON,
-        };
+        // not know is refused by the struct. A TOML document's keys are not tracked: toml's
+        // parser refuses a key defined twice in a table, however it is written, before this
+        // sees it.
+        let tracked = JSON && !matches!(self.expect, Expect::Struct(_));
         let seen = tracked.then(Seen::default);
         self.visitor.visit_map(StrictMap::<A, JSON> { map, seen })
     }

@@ -144,6 +144,24 @@ fn a_unit_mapped_twice_in_one_item_is_refused_at_the_second_key() {
     assert_eq!(portfolio.evidence.len(), 2);
 }
 
+/// TOML keys are not tracked here (docs on `Wrap::visit_map`): toml's parser refuses a key
+/// defined twice in a table before the strict layer sees it, however the two are written.
+#[test]
+fn a_key_written_twice_in_toml_is_refused_by_the_toml_parser() {
+    let toml = include_str!("../../../../examples/CHCMGT006-complete.toml");
+    let header = "[evidence.units.CHCMGT006]";
+    for twice in [
+        toml.replacen(header, &format!("units.CHCMGT006 = {{}}\n{header}"), 1),
+        toml.replacen(header, &format!("[evidence.units.\"CHCMGT006\"]\n{header}"), 1),
+        toml.replacen(header, &format!("{header}\ncovers = []"), 1),
+    ] {
+        let e = Source::new("f.toml", &twice, Format::Toml).parse().unwrap_err();
+        let e = &e.errors()[0];
+        assert_eq!(e.code(), ErrorCode::Syntax, "{e}");
+        assert!(e.to_string().contains("duplicate key"), "{e}");
+    }
+}
+
 #[test]
 fn keys_are_tracked_per_map_at_every_depth() {
     type Nested = IndexMap<String, IndexMap<String, u32>>;
