@@ -1,9 +1,10 @@
 //! Strict deserialisation, at the root: a [`Deserializer`] adapter that forwards everything to
-//! the format's deserializer and refuses two things serde accepts by default:
+//! the format's deserializer and refuses what serde accepts by default:
 //!
 //! - a sequence where a struct belongs (serde-derived structs also accept their fields by
 //!   position: `candidate = ["S1"]`, or a JSON portfolio that is an array);
-//! - a key written twice in one map (a JSON object read into an `IndexMap` keeps the last);
+//! - in JSON, a key written twice in one map (a JSON object read into an `IndexMap` keeps the
+//!   last; in TOML, toml's parser refuses it first, so it is not tracked there);
 //! - in JSON, the key under which the `toml` crate hands over a TOML date literal
 //!   ([`TOML_DATETIME_KEY`]): a date type reads that map as a date, so without this a JSON
 //!   portfolio could write `{"$__toml_private_datetime": "2026-03-02"}` where a date belongs.
@@ -33,8 +34,8 @@ use serde::de::{
 /// of one entry (toml's private convention, which `toml::value::Datetime` reads).
 const TOML_DATETIME_KEY: &str = "$__toml_private_datetime";
 
-/// Deserialises `T` from a TOML `deserializer`, refusing sequences for structs and repeated
-/// map keys.
+/// Deserialises `T` from a TOML `deserializer`, refusing sequences for structs (a repeated key
+/// is toml's own syntax error).
 pub(crate) fn from_toml<'de, T: de::Deserialize<'de>, D: Deserializer<'de>>(
     deserializer: D,
 ) -> Result<T, D::Error> {
@@ -94,7 +95,7 @@ enum Expect<'s, 'de> {
     Any,
     /// A struct with these fields: a sequence is refused.
     Struct(&'static [&'static str]),
-    /// A map: keys are tracked and a repeat is refused.
+    /// A map: in JSON, keys are tracked and a repeat is refused.
     Map,
     /// A map key: recorded among the keys already seen in its map.
     Key(&'s mut Seen<'de>),
@@ -337,8 +338,8 @@ impl<'de, A: SeqAccess<'de>, const JSON: bool> SeqAccess<'de> for StrictSeq<A, J
     }
 }
 
-/// A map's entries; `seen` holds its keys when it was asked for as a map, or, in JSON, read
-/// with `deserialize_any` (not for a struct, whose repeated fields serde reports itself).
+/// A map's entries; in JSON, `seen` holds its keys when it was asked for as a map or read with
+/// `deserialize_any` (not for a struct, whose repeated fields serde reports itself).
 struct StrictMap<'de, A, const JSON: bool> {
     map: A,
     seen: Option<Seen<'de>>,
