@@ -285,6 +285,49 @@ mod tests {
         }
     }
 
+    /// What `BoundedLines` must give, written the plain way: split at `\n`, drop one `\r` before
+    /// it, drop a byte order mark at the start, keep at most `limit + 1` bytes of each line.
+    fn reference_lines(input: &[u8], limit: usize) -> Vec<(u64, Vec<u8>, u64)> {
+        let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
+        let mut parts: Vec<&[u8]> = input.split(|&b| b == b'\n').collect();
+        if parts.last().is_some_and(|p| p.is_empty()) {
+            parts.pop();
+        }
+        parts
+            .into_iter()
+            .enumerate()
+            .map(|(i, line)| {
+                let line = line.strip_suffix(b"\r").unwrap_or(line);
+                let kept = line[..line.len().min(limit + 1)].to_vec();
+                (i as u64 + 1, kept, line.len() as u64)
+            })
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        /// Lines are split, trimmed and bounded exactly as documented, whatever the bytes, the
+        /// limit and where the reader's buffer happens to end.
+        #[test]
+        fn bounded_lines_match_the_plain_reading(
+            body in proptest::collection::vec(proptest::sample::select(vec![b'a', b'{', b'\n', b'\r', 0xEF, 0xBB, 0xBF, b' ']), 0..200),
+            bom in proptest::bool::ANY,
+            limit in 0usize..12,
+            capacity in 1usize..9,
+        ) {
+            let mut input = if bom { b"\xEF\xBB\xBF".to_vec() } else { Vec::new() };
+            input.extend_from_slice(&body);
+            let reader = io::BufReader::with_capacity(capacity, input.as_slice());
+            let mut lines = BoundedLines::new(reader, limit);
+            let got: Vec<(u64, Vec<u8>, u64)> = lines
+                .by_ref()
+                .map(|l| l.map(|l| (l.number, l.bytes, l.length)).unwrap())
+                .collect();
+            prop_assert_eq!(got, reference_lines(&input, limit));
+            prop_assert_eq!(lines.bytes_read(), input.len() as u64);
+        }
+    }
+
     #[test]
     fn a_longer_line_is_left_for_a_plain_read() {
         let input = b"ab\nabcdefgh\r\nx";
