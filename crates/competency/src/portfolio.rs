@@ -420,23 +420,23 @@ impl<'a> Source<'a> {
 
     fn json<S: Deserialize<'a> + Eq + Hash + Borrow<str> + Clone>(&self) -> Result<Portfolio<S>, LoadErrors> {
         parse_json(self.text).map_err(|e| {
-            let code_and_message = if e.is_syntax() || e.is_eof() {
+            let offset = (e.line() > 0).then(|| json_offset(self.text, e.line(), e.column()));
+            let error = if e.is_syntax() || e.is_eof() {
                 LoadError::new(ErrorCode::Syntax, format!("invalid JSON: {}", strip_position(&e)))
             } else {
-                serde_error(&strip_position(&e))
-            };
-            let offset = (e.line() > 0).then(|| json_offset(self.text, e.line(), e.column()));
-            let error = code_and_message
-                .with_file(self.name)
-                .with_position(offset.map(|o| line_col(self.text, o)));
-            // A value of the wrong kind, a missing or unknown field: the pointer names the
-            // value, object or member at fault. A syntax error has no value to name.
-            LoadErrors::from(match offset {
-                Some(offset) if !e.is_syntax() && !e.is_eof() => {
-                    error.with_pointer(&json_path_at(self.text, offset))
+                // A value of the wrong kind, a missing or unknown field: the pointer names the
+                // value, object or member at fault. A syntax error has no value to name.
+                let error = serde_error(&strip_position(&e));
+                match offset {
+                    Some(offset) => error.with_pointer(&json_path_at(self.text, offset)),
+                    None => error,
                 }
-                _ => error,
-            })
+            };
+            LoadErrors::from(
+                error
+                    .with_file(self.name)
+                    .with_position(offset.map(|o| line_col(self.text, o))),
+            )
         })
     }
 
