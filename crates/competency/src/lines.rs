@@ -94,14 +94,10 @@ impl<R: BufRead> BoundedLines<R> {
     /// `partial`, with what earlier calls kept).
     fn read_line(&mut self, most: u64) -> Result<io::Result<Option<Line>>, Longer> {
         let mut bytes = std::mem::take(&mut self.partial);
-        // The kept bytes and the line ending (and a byte order mark before the first line).
-        let bom_room = if self.number == 0 { 3 } else { 0 };
-        let cap = (self.keep as u64).saturating_add(1 + bom_room);
+        let cap = self.cap();
         let within = cap.min(most);
-        // What `partial` held, none of it a line ending.
-        let before = bytes.len() as u64;
-        let (read, ended) = match self.read_until_newline(within.saturating_sub(before), &mut bytes) {
-            Ok((read, ended)) => (before + read, ended),
+        let (read, ended) = match self.read_into(&mut bytes, within) {
+            Ok(read) => read,
             Err(e) => return Ok(Err(e)),
         };
         if !ended && read >= within && within < cap {
@@ -110,6 +106,30 @@ impl<R: BufRead> BoundedLines<R> {
             return Err(Longer);
         }
         Ok(self.finish_line(bytes, read, ended, cap))
+    }
+
+    /// The next line, however long: [`BoundedLines::read_line`] without a limit of its own,
+    /// so that there is no `Longer` to handle.
+    fn read_whole_line(&mut self) -> io::Result<Option<Line>> {
+        let mut bytes = std::mem::take(&mut self.partial);
+        let cap = self.cap();
+        let (read, ended) = self.read_into(&mut bytes, cap)?;
+        self.finish_line(bytes, read, ended, cap)
+    }
+
+    /// The most bytes of a line read: the kept bytes and the line ending (and a byte order
+    /// mark before the first line).
+    fn cap(&self) -> u64 {
+        let bom_room = if self.number == 0 { 3 } else { 0 };
+        (self.keep as u64).saturating_add(1 + bom_room)
+    }
+
+    /// Reads on into `bytes`, which holds what `partial` held (none of it a line ending), up
+    /// to `within` bytes in all: how many that makes, and whether a `\n` ended them.
+    fn read_into(&mut self, bytes: &mut Vec<u8>, within: u64) -> io::Result<(u64, bool)> {
+        let before = bytes.len() as u64;
+        let (read, ended) = self.read_until_newline(within.saturating_sub(before), bytes)?;
+        Ok((before + read, ended))
     }
 
     /// The line of `bytes`, `read` bytes of input so far (`ended` by a `\n`, or `cap` of
@@ -225,9 +245,7 @@ impl<R: BufRead> Iterator for BoundedLines<R> {
         if self.done {
             return None;
         }
-        let read = self
-            .read_line(u64::MAX)
-            .unwrap_or_else(|Longer| unreachable!("no line is longer than u64::MAX bytes and its cap"));
+        let read = self.read_whole_line();
         self.took(read)
     }
 }
