@@ -73,6 +73,36 @@ pub fn assert_text_errors(errors: &LoadErrors, name: &str, text: &str) {
         }
         last = Some(key);
     }
+    assert_pointers_resolve(errors, name, text);
+}
+
+/// Every non-empty pointer names a value the document has: a value at fault, a field as
+/// written, or the object or table that lacks a field. Checked where the text reads as a plain
+/// JSON value (a name ending in `.json`) or TOML table (any other name); a syntax error has no
+/// plain value and an empty pointer.
+fn assert_pointers_resolve(errors: &LoadErrors, name: &str, text: &str) {
+    if errors.errors().iter().all(|e| e.pointer().is_empty()) {
+        return;
+    }
+    let plain = if name.ends_with(".json") {
+        // A key written twice makes a pointer through it ambiguous (a plain value keeps the
+        // last), so such a document is not checked here.
+        serde_json::from_str::<Unique>(text).ok().map(|u| u.0)
+    } else {
+        toml::from_str::<toml::Table>(text)
+            .ok()
+            .and_then(|table| serde_json::to_value(table).ok())
+    };
+    let Some(plain) = plain else { return };
+    for e in errors.errors() {
+        if !e.pointer().is_empty() {
+            assert!(
+                plain.pointer(e.pointer()).is_some(),
+                "the pointer {:?} names nothing in the document: {e:?}",
+                e.pointer()
+            );
+        }
+    }
 }
 
 /// Invariants of an error list returned for a document given as a value (no text).
@@ -429,4 +459,57 @@ pub fn has_odd_year(portfolio: &Portfolio) -> bool {
                 || e.end_date.is_some_and(odd)
                 || e.verification.as_ref().and_then(|v| v.date).is_some_and(odd)
         })
+}
+
+/// A JSON value read as `serde_json::Value` is, but refused if an object has a key twice.
+struct Unique(serde_json::Value);
+
+impl<'de> serde::Deserialize<'de> for Unique {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(UniqueVisitor).map(Unique)
+    }
+}
+
+struct UniqueVisitor;
+
+impl<'de> serde::de::Visitor<'de> for UniqueVisitor {
+    type Value = serde_json::Value;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON value without repeated keys")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(v.into())
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(serde_json::Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut list = Vec::new();
+        while let Some(Unique(v)) = seq.next_element()? {
+            list.push(v);
+        }
+        Ok(list.into())
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut object = serde_json::Map::new();
+        while let Some((key, Unique(v))) = map.next_entry::<String, Unique>()? {
+            if object.contains_key(&key) {
+                return Err(serde::de::Error::custom(format!("`{key}` twice")));
+            }
+            object.insert(key, v);
+        }
+        Ok(object.into())
+    }
 }
