@@ -56,11 +56,37 @@ macro_rules! string_id {
 
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let text = String::deserialize(deserializer)?;
-                text.parse().map_err(serde::de::Error::custom)
+                parsed_str(deserializer)
             }
         }
     };
+}
+
+/// Deserialises a `T` from a string, parsed while the format reads the string (in its visit),
+/// not after. serde_json places a visitor's error at the string it has just read; an error
+/// raised after `String::deserialize` returns has no position until the enclosing array or
+/// object gives it one, after reading on to its next element or its end: an invalid unit code
+/// first in `units` was placed at the second, and its pointer named `/units/1`.
+pub(crate) fn parsed_str<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: FromStr,
+    T::Err: fmt::Display,
+{
+    struct Parsed<T>(std::marker::PhantomData<T>);
+    impl<T: FromStr> serde::de::Visitor<'_> for Parsed<T>
+    where
+        T::Err: fmt::Display,
+    {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+            v.parse().map_err(E::custom)
+        }
+    }
+    deserializer.deserialize_str(Parsed(std::marker::PhantomData))
 }
 
 /// A unit of competency's national code, such as `CHCMGT006` or `PSPMNGT606B`.
@@ -202,8 +228,7 @@ impl Serialize for UnitRef {
 
 impl<'de> Deserialize<'de> for UnitRef {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        text.parse().map_err(serde::de::Error::custom)
+        parsed_str(deserializer)
     }
 }
 

@@ -411,8 +411,7 @@ impl Serialize for RequirementId {
 
 impl<'de> Deserialize<'de> for RequirementId {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        text.parse().map_err(serde::de::Error::custom)
+        crate::ids::parsed_str(deserializer)
     }
 }
 

@@ -324,6 +324,36 @@ fn a_built_portfolio_with_a_mistake_gets_a_located_error() {
 /// wrong kind or with an unknown value, the field that is not in the format, the item that
 /// lacks a field. A syntax error names nothing.
 #[test]
+fn an_identifier_that_does_not_parse_is_placed_at_itself_not_at_what_follows() {
+    // An identifier was parsed after its string was read, so serde_json placed its error
+    // where the array stopped reading: at the next element, whose pointer the error gave.
+    let byte = |text: &str, line: u32, column: u32| -> (usize, char) {
+        let start: usize = text
+            .split('\n')
+            .take(line as usize - 1)
+            .map(|l| l.len() + 1)
+            .sum();
+        let (i, c) = text[start..].char_indices().nth(column as usize - 1).unwrap();
+        (start + i, c)
+    };
+    let json = "{\n  \"format\": 1,\n  \"candidate\": {\"id\": \"S1\"},\n  \"units\": [\n    \"chcmgt006\",\n    \"CHCMGT006\"\n  ],\n  \"evidence\": []\n}\n";
+    let toml =
+        "format = 1\ncandidate = { id = \"S1\" }\nunits = [\"chcmgt006\", \"CHCMGT006\"]\nevidence = []\n";
+    for (text, format, at) in [
+        // JSON: the last character of the value at fault; TOML: its first.
+        (json, Format::Json, json.find("\"chcmgt006\"").unwrap() + 10),
+        (toml, Format::Toml, toml.find("\"chcmgt006\"").unwrap()),
+    ] {
+        let errors = Source::new("p", text, format).parse().unwrap_err();
+        let error = &errors.errors()[0];
+        assert_eq!(error.code().as_str(), "invalid-value", "{format:?}: {error}");
+        assert_eq!(error.pointer(), "/units/0", "{format:?}: {error}");
+        let (line, column) = (error.line().unwrap(), error.column().unwrap());
+        assert_eq!(byte(text, line, column), (at, '"'), "{format:?}: {error}");
+    }
+}
+
+#[test]
 fn a_parse_error_in_a_portfolio_names_the_value_at_fault() {
     let json = include_str!("../../../examples/CHCMGT006-complete.json");
     let toml = include_str!("../../../examples/CHCMGT006-complete.toml");
