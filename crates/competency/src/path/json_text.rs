@@ -232,10 +232,21 @@ impl JsonScanner<'_> {
                         b'"' => {}
                         _ => return None,
                     }
-                    let name = self.string()?;
-                    let next = std::str::from_utf8(name)
+                    let (bytes, quote) = (self.bytes, self.pos);
+                    self.string()?;
+                    // The key as written, quotes included; one with escapes is named by what
+                    // it reads as (`"a\u0062"` is `ab`), as the paths name it.
+                    let next = std::str::from_utf8(&bytes[quote..self.pos])
                         .ok()
-                        .and_then(|name| trie.nodes[node].keys.get(name).copied());
+                        .and_then(|quoted| {
+                            let keys = &trie.nodes[node].keys;
+                            let inner = &quoted[1..quoted.len() - 1];
+                            if inner.contains('\\') {
+                                keys.get(json_key(quoted).as_str()).copied()
+                            } else {
+                                keys.get(inner).copied()
+                            }
+                        });
                     self.skip_ws();
                     if self.peek()? != b':' {
                         return None;
@@ -306,6 +317,11 @@ mod tests {
             3,
             "a missing item is placed at its array"
         );
+        // A key written with escapes is found by what it reads as, not placed at its object.
+        let text = "{\"units\": {\"A\\u0042\\r\": {\"covers\": []}, \"C\": {}}}";
+        let path = Path::root().key("units").name("AB\r");
+        let offset = json_offsets(text, [&path])[0].unwrap();
+        assert_eq!(&text[offset..offset + 13], "{\"covers\": []");
     }
 
     /// The path at a byte offset names what serde_json reports there: the value whose first
