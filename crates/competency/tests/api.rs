@@ -364,6 +364,11 @@ fn a_parse_error_in_a_portfolio_names_the_value_at_fault() {
     let mut value: serde_json::Value = serde_json::from_str(json).unwrap();
     value["evidence"][1]["clients"] = serde_json::json!(["C1", 5]);
     let wrong_kind = serde_json::to_string_pretty(&value).unwrap();
+    // A list where a date belongs: serde_json stops in the white space before its first
+    // element; the value at fault is the list.
+    let mut value: serde_json::Value = serde_json::from_str(json).unwrap();
+    value["evidence"][0]["end_date"] = serde_json::json!(["C1"]);
+    let list_for_date = serde_json::to_string_pretty(&value).unwrap();
     let unknown_method = json.replacen("\"method\": \"workplace-document\"", "\"method\": \"x\"", 1);
     let unknown_field = json.replacen("\"title\"", "\"titel\"", 1);
     let mut value: serde_json::Value = serde_json::from_str(json).unwrap();
@@ -388,6 +393,12 @@ fn a_parse_error_in_a_portfolio_names_the_value_at_fault() {
             "/evidence/0/method",
         ),
         (&unknown_field, Format::Json, "unknown-field", "/evidence/0/titel"),
+        (
+            &list_for_date,
+            Format::Json,
+            "invalid-value",
+            "/evidence/0/end_date",
+        ),
         (&missing, Format::Json, "missing-field", "/evidence/2"),
         (&"{\"format\": 1,".to_owned(), Format::Json, "syntax", ""),
         (

@@ -51,8 +51,10 @@ pub(crate) fn json_path_at(text: &str, offset: usize) -> Path {
         let Some(byte) = scanner.peek() else { break };
         if start >= offset {
             // A value that begins at the offset (a one-character one, where serde_json
-            // reports its last character) is in the element it begins.
-            if !matches!(byte, b'}' | b']' | b',' | b':') {
+            // reports its last character) is in the element it begins. White space before a
+            // value is not in it: serde_json stops there after an array it refused (a list
+            // where a date belongs), which is the value at fault, not its first element.
+            if start == offset && !matches!(byte, b'}' | b']' | b',' | b':') {
                 begin(&mut frames);
             }
             break;
