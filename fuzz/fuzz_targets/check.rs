@@ -16,8 +16,8 @@ use std::sync::OnceLock;
 
 use arbitrary::{Arbitrary, Unstructured};
 use competency::{
-    Catalog, CheckOptions, Date, Decision, EvidenceItem, Format, Judgement, Mapping, Method, OutcomeCode, Pathway,
-    Policy, PriorUnit, Unverified, Portfolio, Report, Source, UnitOutcome, UnitRef, Verification,
+    Catalog, CheckOptions, Date, Decision, EvidenceItem, Format, Judgement, Mapping, Method, OutcomeCode,
+    Pathway, Policy, Portfolio, PriorUnit, Report, Source, UnitOutcome, UnitRef, Unverified, Verification,
 };
 use competency_fuzz::{assert_report, assert_same_result, assert_value_errors, checker, counts};
 use libfuzzer_sys::fuzz_target;
@@ -253,11 +253,11 @@ fn build(seed: &Seed) -> (Portfolio, CheckOptions) {
             let method = Method::ALL[s.method as usize % Method::ALL.len()];
             let mut item = EvidenceItem::new(id, title, date, method);
             item.end_date = s.end.map(|d| {
-                    let days = if d >= 254 {
-                        253 - i16::from(d)
-                    } else {
-                        i16::from(d) / 4
-                    };
+                let days = if d >= 254 {
+                    253 - i16::from(d)
+                } else {
+                    i16::from(d) / 4
+                };
                 day(s.date.saturating_add(days))
             });
             item.environment = match s.environment % 3 {
@@ -278,7 +278,10 @@ fn build(seed: &Seed) -> (Portfolio, CheckOptions) {
                 })
                 .collect();
             // Some items cover two service periods.
-            item.service_period = s.service_period.filter(|p| p % 2 == 0).map(|p| format!("2026-Q{}", p % 4 + 1));
+            item.service_period = s
+                .service_period
+                .filter(|p| p % 2 == 0)
+                .map(|p| format!("2026-Q{}", p % 4 + 1));
             item.service_periods = s
                 .service_period
                 .filter(|p| p % 2 == 1)
@@ -303,7 +306,11 @@ fn build(seed: &Seed) -> (Portfolio, CheckOptions) {
         .iter()
         .map(|m| Method::ALL[*m as usize % Method::ALL.len()])
         .collect();
-    policy.unverified = if seed.window_len % 2 == 0 { Unverified::Warn } else { Unverified::Exclude };
+    policy.unverified = if seed.window_len.is_multiple_of(2) {
+        Unverified::Warn
+    } else {
+        Unverified::Exclude
+    };
     let mut portfolio = Portfolio::new(format!("S{}", seed.candidate)).policy(policy);
     portfolio.format = if seed.format < 255 { 1 } else { 2 };
     portfolio.units = units;
@@ -313,7 +320,10 @@ fn build(seed: &Seed) -> (Portfolio, CheckOptions) {
         .outcomes
         .iter()
         .map(|s| {
-            let code = match portfolio.units.get(s.unit as usize % portfolio.units.len().max(1)) {
+            let code = match portfolio
+                .units
+                .get(s.unit as usize % portfolio.units.len().max(1))
+            {
                 Some(unit) if s.unit < 252 => unit.code().to_string(),
                 _ => "CHCMGT007".to_owned(),
             };
@@ -343,7 +353,8 @@ fn build(seed: &Seed) -> (Portfolio, CheckOptions) {
                 }
                 _ => ("CHCMGT007".to_owned(), 1),
             };
-            let document = ["statement-of-attainment", "record-of-results", "vet-transcript"][s.document as usize % 3];
+            let document =
+                ["statement-of-attainment", "record-of-results", "vet-transcript"][s.document as usize % 3];
             let mut held = serde_json::json!({
                 "code": code,
                 "issued_on": day(s.issued_on).to_string(),
@@ -373,12 +384,10 @@ fn met_flags(report: &Report) -> Vec<(String, String, bool, Vec<String>)> {
         .units
         .iter()
         .flat_map(|u| {
-            u.requirements
-                .iter()
-                .map(|r| {
-                    let evidence = r.evidence.iter().map(|id| id.to_string()).collect();
-                    (u.code.to_string(), r.id.to_string(), r.met, evidence)
-                })
+            u.requirements.iter().map(|r| {
+                let evidence = r.evidence.iter().map(|id| id.to_string()).collect();
+                (u.code.to_string(), r.id.to_string(), r.met, evidence)
+            })
         })
         .collect()
 }
@@ -392,27 +401,69 @@ fn assert_outcome(report: &Report, portfolio: &Portfolio) {
         let pathway = recorded.map_or(Pathway::Assessment, |o| o.pathway);
         let decision = recorded.and_then(|o| o.decision);
         let outcome = &unit.outcome;
-        assert_eq!(outcome.pathway, pathway, "{}: the outcome's pathway is the one recorded", unit.code);
-        assert_eq!(outcome.decision, decision, "{}: the outcome's decision is the one recorded", unit.code);
+        assert_eq!(
+            outcome.pathway, pathway,
+            "{}: the outcome's pathway is the one recorded",
+            unit.code
+        );
+        assert_eq!(
+            outcome.decision, decision,
+            "{}: the outcome's decision is the one recorded",
+            unit.code
+        );
         let credited = outcome.prior_units.iter().any(|p| p.credit);
         match outcome.code {
             OutcomeCode::CompetencyAchieved | OutcomeCode::RplGranted => {
-                assert!(unit.complete, "{}: {:?} with evidence not complete", unit.code, outcome.code);
-                assert_eq!(decision, Some(Decision::Competent), "{}: {:?}", unit.code, outcome.code);
-                let expected = if outcome.code == OutcomeCode::RplGranted { Pathway::Rpl } else { Pathway::Assessment };
+                assert!(
+                    unit.complete,
+                    "{}: {:?} with evidence not complete",
+                    unit.code, outcome.code
+                );
+                assert_eq!(
+                    decision,
+                    Some(Decision::Competent),
+                    "{}: {:?}",
+                    unit.code,
+                    outcome.code
+                );
+                let expected = if outcome.code == OutcomeCode::RplGranted {
+                    Pathway::Rpl
+                } else {
+                    Pathway::Assessment
+                };
                 assert_eq!(pathway, expected, "{}: {:?}", unit.code, outcome.code);
             }
             OutcomeCode::CompetencyNotAchieved | OutcomeCode::RplNotGranted => {
-                assert_eq!(decision, Some(Decision::NotYetCompetent), "{}: {:?}", unit.code, outcome.code);
+                assert_eq!(
+                    decision,
+                    Some(Decision::NotYetCompetent),
+                    "{}: {:?}",
+                    unit.code,
+                    outcome.code
+                );
             }
             OutcomeCode::CreditTransfer => {
-                assert_eq!(pathway, Pathway::CreditTransfer, "{}: 60 off the credit-transfer pathway", unit.code);
-                assert!(credited, "{}: 60 without a unit held that gives credit", unit.code);
+                assert_eq!(
+                    pathway,
+                    Pathway::CreditTransfer,
+                    "{}: 60 off the credit-transfer pathway",
+                    unit.code
+                );
+                assert!(
+                    credited,
+                    "{}: 60 without a unit held that gives credit",
+                    unit.code
+                );
             }
             _ => {}
         }
         if decision.is_none() && pathway != Pathway::CreditTransfer {
-            assert_eq!(outcome.code, OutcomeCode::ContinuingActivity, "{}: a final outcome with no decision", unit.code);
+            assert_eq!(
+                outcome.code,
+                OutcomeCode::ContinuingActivity,
+                "{}: a final outcome with no decision",
+                unit.code
+            );
         }
     }
 }
@@ -474,7 +525,9 @@ fuzz_target!(|seed: Seed| {
     }
     assert_same_result(&result, &from_json, "check vs check_source(json)");
     // TOML text for one input in four: parsing TOML is most of the cost of an input.
-    let toml = (seed.candidate % 4 == 0)
+    let toml = seed
+        .candidate
+        .is_multiple_of(4)
         .then(|| toml::to_string(&portfolio).ok())
         .flatten();
     if let Some(toml) = toml {

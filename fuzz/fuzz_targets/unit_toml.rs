@@ -4,8 +4,8 @@
 #![no_main]
 
 use competency::{
-    Catalog, CheckOptions, Checker, Date, EvidenceItem, Format, Judgement, Method,
-    Portfolio, Source, Unit, UnitRef,
+    Catalog, CheckOptions, Checker, Date, EvidenceItem, Format, Judgement, Method, Portfolio, Source, Unit,
+    UnitRef,
 };
 use competency_fuzz::{assert_report, assert_text_errors};
 use libfuzzer_sys::fuzz_target;

@@ -6,8 +6,8 @@ use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use competency::{
-    Catalog, CheckOptions, Checker, Date, FindingCode, Format, Judgement, LoadErrors, Portfolio, REPORT_FORMAT, Report,
-    RequirementKind, Source,
+    Catalog, CheckOptions, Checker, Date, FindingCode, Format, Judgement, LoadErrors, Portfolio,
+    REPORT_FORMAT, Report, RequirementKind, Source,
 };
 
 mod pointers;
@@ -113,12 +113,20 @@ fn assert_common_errors(errors: &LoadErrors) {
 /// Whether an item counts, computed independently of the library: judged satisfactory, not
 /// dated (by its last day) after the judgement date, not before the currency window, and,
 /// when the policy excludes unverified evidence, verified if its method needs it.
-pub fn counts(item: &competency::EvidenceItem, judged: Date, since: Option<Date>, policy: &competency::Policy) -> bool {
+pub fn counts(
+    item: &competency::EvidenceItem,
+    judged: Date,
+    since: Option<Date>,
+    policy: &competency::Policy,
+) -> bool {
     let last = item.last_date();
     let excluded = policy.unverified == competency::Unverified::Exclude
         && policy.verify.contains(&item.method)
         && item.verification.is_none();
-    item.judgement == Judgement::Satisfactory && last <= judged && since.is_none_or(|s| last >= s) && !excluded
+    item.judgement == Judgement::Satisfactory
+        && last <= judged
+        && since.is_none_or(|s| last >= s)
+        && !excluded
 }
 
 /// Invariants of a report for `portfolio` checked with `options`.
@@ -168,7 +176,11 @@ pub fn assert_report(report: &Report, portfolio: &Portfolio, options: &CheckOpti
         // A unit's own window (its currency, or on the RPL pathway the RPL default) can only
         // shorten the policy's; the report gives the date it checked the unit with.
         if let (Some(unit_since), Some(since)) = (unit.current_since, report.current_since) {
-            assert!(unit_since >= since, "{}: a unit's window is longer than the policy's", unit.code);
+            assert!(
+                unit_since >= since,
+                "{}: a unit's window is longer than the policy's",
+                unit.code
+            );
         }
         let since = unit.current_since.or(report.current_since);
         let counted: Vec<bool> = portfolio
@@ -176,11 +188,7 @@ pub fn assert_report(report: &Report, portfolio: &Portfolio, options: &CheckOpti
             .iter()
             .map(|e| counts(e, report.judgement_date, since, &portfolio.policy))
             .collect();
-        assert!(
-            codes.insert(&*unit.code),
-            "unit {} reported twice",
-            unit.code
-        );
+        assert!(codes.insert(&*unit.code), "unit {} reported twice", unit.code);
         let met = unit.requirements.iter().filter(|r| r.met).count();
         assert_eq!(
             unit.met, met,
@@ -212,7 +220,7 @@ pub fn assert_report(report: &Report, portfolio: &Portfolio, options: &CheckOpti
                 unit.code, status.id, status.counted, counted[i]
             );
             assert!(
-                portfolio.evidence[i].units.contains_key(&*unit.code),
+                portfolio.evidence[i].units.contains_key(&unit.code),
                 "{}: item {} is listed but does not map to the unit",
                 unit.code,
                 status.id
@@ -283,7 +291,7 @@ pub fn assert_report(report: &Report, portfolio: &Portfolio, options: &CheckOpti
                 let expected = portfolio.evidence.iter().enumerate().any(|(i, e)| {
                     counted[i]
                         && e.units
-                            .get(&*unit.code)
+                            .get(&unit.code)
                             .is_some_and(|m| m.covers.iter().any(|c| c == &r.id))
                 });
                 assert_eq!(
