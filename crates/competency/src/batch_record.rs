@@ -30,18 +30,23 @@ impl Record<'_> {
         }
     }
 
-    /// The record as one line of compact JSON, ending in a newline.
+    /// The record as one line of compact JSON, ending in a newline: the bytes
+    /// `serde_json::to_string` gives for the record, and a newline.
     pub fn to_json_line(&self) -> String {
-        // String keys and serialisable values: this cannot fail.
-        let mut out = serde_json::to_string(self).unwrap_or_default();
-        out.push('\n');
-        out
+        let mut out = Vec::new();
+        // Writing to memory, with string keys and serialisable values: this cannot fail.
+        let _ = self.write_json_line(&mut out);
+        String::from_utf8(out).unwrap_or_default()
     }
 
     /// Writes the record as [`Record::to_json_line`] gives it (the same bytes), without
     /// building a `String` first.
     pub fn write_json_line(&self, mut out: impl Write) -> io::Result<()> {
-        serde_json::to_writer(&mut out, self)?;
+        match &self.result {
+            // A report is written directly, the same bytes faster (`report_json`).
+            Ok(report) => crate::report_json::write_record(&mut out, self.line, report)?,
+            Err(_) => serde_json::to_writer(&mut out, self)?,
+        }
         out.write_all(b"\n")
     }
 }

@@ -90,7 +90,7 @@ impl std::str::FromStr for Date {
 impl Date {
     /// `YYYY-MM-DD` written directly, for years 0 to 9999 (every date a document can hold);
     /// a format string costs more than the rest of writing a register entry.
-    fn ymd(self) -> Option<Ymd> {
+    pub(crate) fn ymd(self) -> Option<Ymd> {
         use chrono::Datelike;
         let year = u32::try_from(self.0.year()).ok().filter(|y| *y <= 9999)?;
         let mut out = *b"0000-00-00";
@@ -106,10 +106,10 @@ impl Date {
 }
 
 /// A date's `YYYY-MM-DD` bytes, ASCII digits and hyphens.
-struct Ymd([u8; 10]);
+pub(crate) struct Ymd([u8; 10]);
 
 impl Ymd {
-    fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         std::str::from_utf8(&self.0).unwrap_or_default()
     }
 }

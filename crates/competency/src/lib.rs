@@ -48,6 +48,7 @@ mod plain_json;
 mod portfolio;
 mod read;
 mod report;
+mod report_json;
 mod resolve;
 mod rule;
 #[cfg(feature = "schema")]

@@ -81,3 +81,24 @@ fn a_complete_portfolio_has_the_size_asked_for() {
     assert_eq!(kind, Kind::Incomplete, "too small to be complete");
     assert_eq!(small.evidence.len(), generator.smallest_complete() - 1);
 }
+
+#[test]
+fn a_record_is_written_as_serde_json_writes_it() {
+    // Records of reports are written directly, not through serde; the bytes must not differ.
+    let checker = Checker::new(Catalog::bundled());
+    let mix = Mix::parse("1:2:1").unwrap();
+    let text: String = lines(13, 60, &Sizes::parse("1-400").unwrap(), mix)
+        .into_iter()
+        .map(|g| g.json + "\n")
+        .collect();
+    let mut reports = 0;
+    for record in checker.check_reader(text.as_bytes(), &competency::BatchOptions::default()) {
+        let record = record.unwrap();
+        reports += usize::from(record.result.is_ok());
+        assert_eq!(
+            record.to_json_line(),
+            serde_json::to_string(&record).unwrap() + "\n"
+        );
+    }
+    assert!(reports >= 30, "only {reports} reports");
+}
