@@ -20,6 +20,7 @@ use serde_json::ser::{CharEscape, CompactFormatter, Formatter};
 
 use crate::date::Date;
 use crate::finding::Finding;
+use crate::plain_json::stops;
 use crate::report::{
     ElementHeading, ItemStatus, NotCounted, RegisterEntry, Report, RequirementResult, UnitReport,
 };
@@ -53,23 +54,14 @@ static NEEDS_ESCAPE: [bool; 256] = {
     table
 };
 
-/// The position of the first byte of `bytes[from..]` that needs escaping, or `bytes.len()`.
+/// The position of the first byte of `bytes[from..]` that needs escaping, or `bytes.len()`:
+/// eight bytes at a time with the reader's test for the bytes a plain string stops at (the
+/// same three kinds), then byte by byte.
 fn next_escape(bytes: &[u8], mut from: usize) -> usize {
-    const ONES: u64 = u64::from_ne_bytes([1; 8]);
-    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
-    // Eight bytes at a time: a byte below 0x20, or equal to `"` or `\`, sets its high bit in
-    // `hit`, and only such a byte can (a borrow runs on only from a byte that matched).
-    while let Some(word) = bytes.get(from..from + 8) {
-        let x = u64::from_ne_bytes([
-            word[0], word[1], word[2], word[3], word[4], word[5], word[6], word[7],
-        ]);
-        let quote = x ^ (ONES * u64::from(b'"'));
-        let backslash = x ^ (ONES * u64::from(b'\\'));
-        let hit = (x.wrapping_sub(ONES * 0x20) & !x)
-            | (quote.wrapping_sub(ONES) & !quote)
-            | (backslash.wrapping_sub(ONES) & !backslash);
-        if hit & HIGH != 0 {
-            break;
+    while let Some(word) = bytes.get(from..).and_then(<[u8]>::first_chunk::<8>) {
+        let found = stops(u64::from_le_bytes(*word));
+        if found != 0 {
+            return from + (found.trailing_zeros() / 8) as usize;
         }
         from += 8;
     }
