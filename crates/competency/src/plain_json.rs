@@ -69,6 +69,12 @@ const EVIDENCE_ROOM: usize = 16;
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
 
+/// A byte a plain JSON string cannot hold as it is: a quote, a backslash or a control
+/// character (what [`stops`] looks for eight at a time).
+pub(crate) const fn needs_escape(byte: u8) -> bool {
+    byte == b'"' || byte == b'\\' || byte < 0x20
+}
+
 /// The high bit set in each byte of `word` that may be a quote, a backslash or a control
 /// character. The lowest set bit is exact: each test can only raise a false alarm above a
 /// byte it rightly flags (the borrow of a subtraction runs upwards).
@@ -130,7 +136,7 @@ impl<'a> Reader<'a> {
                 // A quote is ASCII, so both ends are character boundaries.
                 return self.text.get(start..at);
             }
-            if byte == b'\\' || byte < 0x20 {
+            if needs_escape(byte) {
                 return None;
             }
             at += 1;

@@ -2,16 +2,19 @@
 //! `serde_json` writes from the report's derived `Serialize` (tests hold the two together).
 //!
 //! Why: written through serde, a record cost about 7,800 instructions an evidence item, more
-//! than checking it; written here, about 4,500 (docs/performance.md, nineteenth pass). Most of that is the generic path for each field (a key
-//! escaped byte by byte, separate writes for quotes, commas and colons, a `Result` at every
-//! step) over the parts a report has one of per item or per requirement: register entries,
-//! item statuses, requirement results and their tallies, findings. Those are written here,
-//! with their keys as constant bytes and strings scanned eight bytes at a time; the rest
-//! (outcome, plan, currency, prior units, a tally's rule and filter: a few per unit) goes
-//! through `serde_json`, whose compact output of a value does not depend on where it stands.
+//! than checking it (docs/performance.md, nineteenth pass). Most of that was the generic path
+//! for each field (a key escaped byte by byte, separate writes for quotes, commas and colons, a
+//! `Result` at every step) over the parts a report has one of per item or per requirement:
+//! register entries, item statuses, requirement results and their tallies, findings. Those are
+//! written here, with their keys as constant bytes and strings scanned eight bytes at a time
+//! (about 4,500 instructions an item in all). The rest, a few per unit (produced-by, outcome,
+//! plan, currency window, prior units, and a tally's rule type, field, filter, closest item and
+//! span), goes through `serde_json`, whose compact output of a value does not depend on where
+//! it stands.
 //!
-//! A field added to one of the types written here must be added here too: the tests compare
-//! every shape of report against `serde_json` and fail until it is.
+//! Each type written here is taken apart field by field, with no `..`: a field added to it does
+//! not compile until it is written here too, and the tests compare every shape of report with
+//! `serde_json`'s.
 
 use std::io::{self, Write};
 
@@ -20,7 +23,7 @@ use serde_json::ser::{CharEscape, CompactFormatter, Formatter};
 
 use crate::date::Date;
 use crate::finding::Finding;
-use crate::plain_json::stops;
+use crate::plain_json::{needs_escape, stops};
 use crate::report::{
     ElementHeading, ItemStatus, NotCounted, RegisterEntry, Report, RequirementResult, UnitReport,
 };
@@ -41,19 +44,6 @@ struct Json<'w, W> {
     out: &'w mut W,
 }
 
-/// Bytes a JSON string cannot hold as they are: `"`, `\` and the controls below 0x20.
-static NEEDS_ESCAPE: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 0x20 {
-        table[b] = true;
-        b += 1;
-    }
-    table[b'"' as usize] = true;
-    table[b'\\' as usize] = true;
-    table
-};
-
 /// The position of the first byte of `bytes[from..]` that needs escaping, or `bytes.len()`:
 /// eight bytes at a time with the reader's test for the bytes a plain string stops at (the
 /// same three kinds), then byte by byte.
@@ -65,7 +55,7 @@ fn next_escape(bytes: &[u8], mut from: usize) -> usize {
         }
         from += 8;
     }
-    while from < bytes.len() && !NEEDS_ESCAPE[usize::from(bytes[from])] {
+    while from < bytes.len() && !needs_escape(bytes[from]) {
         from += 1;
     }
     from
@@ -154,213 +144,295 @@ impl<W: Write> Json<'_, W> {
         self.raw(b"]")
     }
 
-    fn report(&mut self, r: &Report<'_>) -> io::Result<()> {
+    fn report(&mut self, report: &Report<'_>) -> io::Result<()> {
+        let Report {
+            format,
+            produced_by,
+            candidate,
+            candidate_name,
+            assessor,
+            assessor_name,
+            judgement_date,
+            judgement_date_defaulted,
+            current_since,
+            complete,
+            units,
+            findings,
+            evidence,
+            prior_units,
+        } = report;
         self.raw(b"{\"format\":")?;
-        self.u64(u64::from(r.format))?;
+        self.u64(u64::from(*format))?;
         self.raw(b",\"produced_by\":")?;
-        self.serde(&r.produced_by)?;
+        self.serde(produced_by)?;
         self.raw(b",\"candidate\":")?;
-        self.str(&r.candidate)?;
-        self.opt_str(b",\"candidate_name\":", r.candidate_name.as_deref())?;
-        self.opt_str(b",\"assessor\":", r.assessor.as_deref())?;
-        self.opt_str(b",\"assessor_name\":", r.assessor_name.as_deref())?;
+        self.str(candidate)?;
+        self.opt_str(b",\"candidate_name\":", candidate_name.as_deref())?;
+        self.opt_str(b",\"assessor\":", assessor.as_deref())?;
+        self.opt_str(b",\"assessor_name\":", assessor_name.as_deref())?;
         self.raw(b",\"judgement_date\":")?;
-        self.date(r.judgement_date)?;
-        if r.judgement_date_defaulted {
+        self.date(*judgement_date)?;
+        if *judgement_date_defaulted {
             self.raw(b",\"judgement_date_defaulted\":true")?;
         }
-        if let Some(since) = r.current_since {
+        if let Some(since) = current_since {
             self.raw(b",\"current_since\":")?;
-            self.date(since)?;
+            self.date(*since)?;
         }
         self.raw(b",\"complete\":")?;
-        self.bool(r.complete)?;
+        self.bool(*complete)?;
         self.raw(b",\"units\":")?;
-        self.list(&r.units, Self::unit)?;
+        self.list(units, Self::unit)?;
         self.raw(b",\"findings\":")?;
-        self.list(&r.findings, Self::finding)?;
+        self.list(findings, Self::finding)?;
         self.raw(b",\"evidence\":")?;
-        self.list(&r.evidence, Self::entry)?;
-        if !r.prior_units.is_empty() {
+        self.list(evidence, Self::entry)?;
+        if !prior_units.is_empty() {
             self.raw(b",\"prior_units\":")?;
-            self.serde(&r.prior_units)?;
+            self.serde(prior_units)?;
         }
         self.raw(b"}")
     }
 
-    fn unit(&mut self, u: &UnitReport<'_>) -> io::Result<()> {
+    fn unit(&mut self, unit: &UnitReport<'_>) -> io::Result<()> {
+        let UnitReport {
+            code,
+            release,
+            title,
+            source_sha256,
+            complete,
+            met,
+            total,
+            current_since,
+            currency,
+            outcome,
+            evidence,
+            elements,
+            requirements,
+            findings,
+            plan,
+        } = unit;
         self.raw(b"{\"code\":")?;
-        self.str(&u.code)?;
+        self.str(code)?;
         self.raw(b",\"release\":")?;
-        self.u64(u64::from(u.release))?;
+        self.u64(u64::from(*release))?;
         self.raw(b",\"title\":")?;
-        self.str(&u.title)?;
+        self.str(title)?;
         self.raw(b",\"source_sha256\":")?;
-        self.str(&u.source_sha256)?;
+        self.str(source_sha256)?;
         self.raw(b",\"complete\":")?;
-        self.bool(u.complete)?;
+        self.bool(*complete)?;
         self.raw(b",\"met\":")?;
-        self.usize(u.met)?;
+        self.usize(*met)?;
         self.raw(b",\"total\":")?;
-        self.usize(u.total)?;
-        if let Some(since) = u.current_since {
+        self.usize(*total)?;
+        if let Some(since) = current_since {
             self.raw(b",\"current_since\":")?;
-            self.date(since)?;
+            self.date(*since)?;
         }
-        if let Some(currency) = &u.currency {
+        if let Some(currency) = currency {
             self.raw(b",\"currency\":")?;
             self.serde(currency)?;
         }
         self.raw(b",\"outcome\":")?;
-        self.serde(&u.outcome)?;
+        self.serde(outcome)?;
         self.raw(b",\"evidence\":")?;
-        self.list(&u.evidence, Self::status)?;
+        self.list(evidence, Self::status)?;
         self.raw(b",\"elements\":")?;
-        self.list(&u.elements, Self::element)?;
+        self.list(elements, Self::element)?;
         self.raw(b",\"requirements\":")?;
-        self.list(&u.requirements, Self::requirement)?;
+        self.list(requirements, Self::requirement)?;
         self.raw(b",\"findings\":")?;
-        self.list(&u.findings, Self::finding)?;
-        if let Some(plan) = &u.plan {
+        self.list(findings, Self::finding)?;
+        if let Some(plan) = plan {
             self.raw(b",\"plan\":")?;
             self.serde(plan)?;
         }
         self.raw(b"}")
     }
 
-    fn status(&mut self, s: &ItemStatus) -> io::Result<()> {
+    fn status(&mut self, status: &ItemStatus) -> io::Result<()> {
+        let ItemStatus { id, counted, reason } = status;
         self.raw(b"{\"id\":")?;
-        self.str(&s.id)?;
+        self.str(id)?;
         self.raw(b",\"counted\":")?;
-        self.bool(s.counted)?;
-        self.opt_str(b",\"reason\":", s.reason.map(|r| r.as_str()))?;
+        self.bool(*counted)?;
+        self.opt_str(b",\"reason\":", reason.map(|r| r.as_str()))?;
         self.raw(b"}")
     }
 
-    fn element(&mut self, e: &ElementHeading<'_>) -> io::Result<()> {
+    fn element(&mut self, element: &ElementHeading<'_>) -> io::Result<()> {
+        let ElementHeading { id, title } = element;
         self.raw(b"{\"id\":")?;
-        self.str(&e.id)?;
+        self.str(id)?;
         self.raw(b",\"title\":")?;
-        self.str(&e.title)?;
+        self.str(title)?;
         self.raw(b"}")
     }
 
-    fn requirement(&mut self, r: &RequirementResult<'_>) -> io::Result<()> {
+    fn requirement(&mut self, requirement: &RequirementResult<'_>) -> io::Result<()> {
+        let RequirementResult {
+            id,
+            kind,
+            text,
+            met,
+            element,
+            evidence,
+            not_counted,
+            tally,
+            missing,
+        } = requirement;
         self.raw(b"{\"id\":")?;
-        self.str(&r.id)?;
+        self.str(id)?;
         self.raw(b",\"kind\":")?;
-        self.str(r.kind.as_str())?;
+        self.str(kind.as_str())?;
         self.raw(b",\"text\":")?;
-        self.str(&r.text)?;
+        self.str(text)?;
         self.raw(b",\"met\":")?;
-        self.bool(r.met)?;
-        self.opt_str(b",\"element\":", r.element.as_deref())?;
+        self.bool(*met)?;
+        self.opt_str(b",\"element\":", element.as_deref())?;
         self.raw(b",\"evidence\":")?;
-        self.list(r.evidence.as_slice(), |json, id| json.str(id))?;
-        if !r.not_counted.is_empty() {
+        self.list(evidence.as_slice(), |json, id| json.str(id))?;
+        if !not_counted.is_empty() {
             self.raw(b",\"not_counted\":")?;
-            self.list(&r.not_counted, Self::not_counted)?;
+            self.list(not_counted, Self::not_counted)?;
         }
-        if let Some(tally) = &r.tally {
+        if let Some(tally) = tally {
             self.raw(b",\"tally\":")?;
             self.tally(tally)?;
         }
-        self.opt_str(b",\"missing\":", r.missing.as_deref())?;
+        self.opt_str(b",\"missing\":", missing.as_deref())?;
         self.raw(b"}")
     }
 
     /// A rule's tally: its lists (the values counted, which grow with the portfolio) written
     /// here, the rest through serde.
-    fn tally(&mut self, t: &Tally) -> io::Result<()> {
+    fn tally(&mut self, tally: &Tally) -> io::Result<()> {
+        let Tally {
+            rule,
+            met,
+            counts,
+            field,
+            have,
+            need,
+            filter,
+            values,
+            remaining,
+            list,
+            per_item,
+            closest,
+            span_days,
+            parts,
+            not_counted,
+        } = tally;
         self.raw(b"{\"type\":")?;
-        self.serde(&t.rule)?;
+        self.serde(rule)?;
         self.raw(b",\"met\":")?;
-        self.bool(t.met)?;
+        self.bool(*met)?;
         self.raw(b",\"counts\":")?;
-        self.str(t.counts.as_str())?;
-        if let Some(field) = &t.field {
+        self.str(counts.as_str())?;
+        if let Some(field) = field {
             self.raw(b",\"field\":")?;
             self.serde(field)?;
         }
         self.raw(b",\"have\":")?;
-        self.u64(u64::from(t.have))?;
+        self.u64(u64::from(*have))?;
         self.raw(b",\"need\":")?;
-        self.u64(u64::from(t.need))?;
-        if !t.filter.is_empty() {
+        self.u64(u64::from(*need))?;
+        if !filter.is_empty() {
             self.raw(b",\"where\":")?;
-            self.serde(&t.filter)?;
+            self.serde(filter)?;
         }
-        if !t.values.is_empty() {
+        if !values.is_empty() {
             self.raw(b",\"values\":")?;
-            self.list(&t.values, |json, v| json.str(v))?;
+            self.list(values, |json, v| json.str(v))?;
         }
-        if !t.remaining.is_empty() {
+        if !remaining.is_empty() {
             self.raw(b",\"remaining\":")?;
-            self.list(&t.remaining, |json, v| json.str(v))?;
+            self.list(remaining, |json, v| json.str(v))?;
         }
-        self.opt_str(b",\"list\":", t.list.as_deref())?;
-        if let Some(per_item) = t.per_item {
+        self.opt_str(b",\"list\":", list.as_deref())?;
+        if let Some(per_item) = per_item {
             self.raw(b",\"per_item\":")?;
-            self.u64(u64::from(per_item))?;
+            self.u64(u64::from(*per_item))?;
         }
-        if let Some(closest) = &t.closest {
+        if let Some(closest) = closest {
             self.raw(b",\"closest\":")?;
             self.serde(closest)?;
         }
-        if let Some(span) = &t.span_days {
+        if let Some(span) = span_days {
             self.raw(b",\"span_days\":")?;
             self.serde(span)?;
         }
-        if !t.parts.is_empty() {
+        if !parts.is_empty() {
             self.raw(b",\"parts\":")?;
-            self.list(&t.parts, Self::tally)?;
+            self.list(parts, Self::tally)?;
         }
-        if !t.not_counted.is_empty() {
+        if !not_counted.is_empty() {
             self.raw(b",\"not_counted\":")?;
-            self.list(&t.not_counted, Self::not_counted)?;
+            self.list(not_counted, Self::not_counted)?;
         }
         self.raw(b"}")
     }
 
-    fn not_counted(&mut self, n: &NotCounted) -> io::Result<()> {
+    fn not_counted(&mut self, not_counted: &NotCounted) -> io::Result<()> {
+        let NotCounted { item, reason } = not_counted;
         self.raw(b"{\"item\":")?;
-        self.str(&n.item)?;
+        self.str(item)?;
         self.raw(b",\"reason\":")?;
-        self.str(n.reason.as_str())?;
+        self.str(reason.as_str())?;
         self.raw(b"}")
     }
 
-    fn finding(&mut self, f: &Finding) -> io::Result<()> {
+    fn finding(&mut self, finding: &Finding) -> io::Result<()> {
+        let Finding {
+            code,
+            severity,
+            item,
+            message,
+        } = finding;
         self.raw(b"{\"code\":")?;
-        self.str(f.code.as_str())?;
+        self.str(code.as_str())?;
         self.raw(b",\"severity\":")?;
-        self.str(f.severity.as_str())?;
-        self.opt_str(b",\"item\":", f.item.as_deref())?;
+        self.str(severity.as_str())?;
+        self.opt_str(b",\"item\":", item.as_deref())?;
         self.raw(b",\"message\":")?;
-        self.str(&f.message)?;
+        self.str(message)?;
         self.raw(b"}")
     }
 
-    fn entry(&mut self, e: &RegisterEntry) -> io::Result<()> {
+    fn entry(&mut self, entry: &RegisterEntry) -> io::Result<()> {
+        let RegisterEntry {
+            id,
+            title,
+            date,
+            end_date,
+            method,
+            environment,
+            judgement,
+            verified,
+            verified_by,
+            verifier_role,
+        } = entry;
         self.raw(b"{\"id\":")?;
-        self.str(&e.id)?;
+        self.str(id)?;
         self.raw(b",\"title\":")?;
-        self.str(&e.title)?;
+        self.str(title)?;
         self.raw(b",\"date\":")?;
-        self.date(e.date)?;
-        if let Some(end) = e.end_date {
+        self.date(*date)?;
+        if let Some(end) = end_date {
             self.raw(b",\"end_date\":")?;
-            self.date(end)?;
+            self.date(*end)?;
         }
         self.raw(b",\"method\":")?;
-        self.str(e.method.as_str())?;
-        self.opt_str(b",\"environment\":", e.environment.map(|m| m.as_str()))?;
+        self.str(method.as_str())?;
+        self.opt_str(b",\"environment\":", environment.map(|e| e.as_str()))?;
         self.raw(b",\"judgement\":")?;
-        self.str(e.judgement.as_str())?;
+        self.str(judgement.as_str())?;
         self.raw(b",\"verified\":")?;
-        self.bool(e.verified)?;
-        self.opt_str(b",\"verified_by\":", e.verified_by.as_deref())?;
-        self.opt_str(b",\"verifier_role\":", e.verifier_role.as_deref())?;
+        self.bool(*verified)?;
+        self.opt_str(b",\"verified_by\":", verified_by.as_deref())?;
+        self.opt_str(b",\"verifier_role\":", verifier_role.as_deref())?;
         self.raw(b"}")
     }
 }
