@@ -71,8 +71,19 @@ const HIGHS: u64 = 0x8080_8080_8080_8080;
 
 /// A byte a plain JSON string cannot hold as it is: a quote, a backslash or a control
 /// character (what [`stops`] looks for eight at a time).
-pub(crate) const fn needs_escape(byte: u8) -> bool {
-    byte == b'"' || byte == b'\\' || byte < 0x20
+pub(crate) fn needs_escape(byte: u8) -> bool {
+    // A table: one load in the loops over a string's last few bytes, where three comparisons
+    // made `phase full` 1.8% dearer (callgrind: 196.3 M instructions against 199.8 M).
+    static NEEDS_ESCAPE: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut b = 0;
+        while b < 256 {
+            table[b] = b < 0x20 || b == b'"' as usize || b == b'\\' as usize;
+            b += 1;
+        }
+        table
+    };
+    NEEDS_ESCAPE[usize::from(byte)]
 }
 
 /// The high bit set in each byte of `word` that may be a quote, a backslash or a control
