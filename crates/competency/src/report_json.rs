@@ -113,7 +113,7 @@ impl<W: Write> Json<'_, W> {
 
     fn usize(&mut self, value: usize) -> io::Result<()> {
         // As serde writes a `usize`: `serialize_u64(value as u64)`.
-        CompactFormatter.write_u64(self.out, value as u64)
+        self.u64(value as u64)
     }
 
     fn date(&mut self, date: Date) -> io::Result<()> {
@@ -121,6 +121,22 @@ impl<W: Write> Json<'_, W> {
             Some(text) => self.str(text.as_str()),
             None => self.serde(&date),
         }
+    }
+
+    /// `key` and a date, where the date is there.
+    fn opt_date(&mut self, key: &[u8], value: Option<Date>) -> io::Result<()> {
+        match value {
+            Some(date) => {
+                self.raw(key)?;
+                self.date(date)
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// `["a","b",...]`.
+    fn strs<S: AsRef<str>>(&mut self, items: &[S]) -> io::Result<()> {
+        self.list(items, |json, s| json.str(s.as_ref()))
     }
 
     /// A value through serde_json: the parts of a report there are a few of per unit.
@@ -175,10 +191,7 @@ impl<W: Write> Json<'_, W> {
         if *judgement_date_defaulted {
             self.raw(b",\"judgement_date_defaulted\":true")?;
         }
-        if let Some(since) = current_since {
-            self.raw(b",\"current_since\":")?;
-            self.date(*since)?;
-        }
+        self.opt_date(b",\"current_since\":", *current_since)?;
         self.raw(b",\"complete\":")?;
         self.bool(*complete)?;
         self.raw(b",\"units\":")?;
@@ -226,10 +239,7 @@ impl<W: Write> Json<'_, W> {
         self.usize(*met)?;
         self.raw(b",\"total\":")?;
         self.usize(*total)?;
-        if let Some(since) = current_since {
-            self.raw(b",\"current_since\":")?;
-            self.date(*since)?;
-        }
+        self.opt_date(b",\"current_since\":", *current_since)?;
         if let Some(currency) = currency {
             self.raw(b",\"currency\":")?;
             self.serde(currency)?;
@@ -292,7 +302,7 @@ impl<W: Write> Json<'_, W> {
         self.bool(*met)?;
         self.opt_str(b",\"element\":", element.as_deref())?;
         self.raw(b",\"evidence\":")?;
-        self.list(evidence.as_slice(), |json, id| json.str(id))?;
+        self.strs(evidence.as_slice())?;
         if !not_counted.is_empty() {
             self.raw(b",\"not_counted\":")?;
             self.list(not_counted, Self::not_counted)?;
@@ -345,11 +355,11 @@ impl<W: Write> Json<'_, W> {
         }
         if !values.is_empty() {
             self.raw(b",\"values\":")?;
-            self.list(values, |json, v| json.str(v))?;
+            self.strs(values)?;
         }
         if !remaining.is_empty() {
             self.raw(b",\"remaining\":")?;
-            self.list(remaining, |json, v| json.str(v))?;
+            self.strs(remaining)?;
         }
         self.opt_str(b",\"list\":", list.as_deref())?;
         if let Some(per_item) = per_item {
@@ -420,10 +430,7 @@ impl<W: Write> Json<'_, W> {
         self.str(title)?;
         self.raw(b",\"date\":")?;
         self.date(*date)?;
-        if let Some(end) = end_date {
-            self.raw(b",\"end_date\":")?;
-            self.date(*end)?;
-        }
+        self.opt_date(b",\"end_date\":", *end_date)?;
         self.raw(b",\"method\":")?;
         self.str(method.as_str())?;
         self.opt_str(b",\"environment\":", environment.map(|e| e.as_str()))?;
