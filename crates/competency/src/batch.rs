@@ -29,13 +29,14 @@
 //! assert!(!records[1].result.as_ref().unwrap().complete);
 //! ```
 
+use std::collections::VecDeque;
 use std::io::{self, BufRead, Write};
 use std::ops::ControlFlow;
 
 use crate::check::{CheckOptions, Checker};
 use crate::error::{ErrorCode, LoadErrors};
 use crate::held::Held;
-use crate::lines::{BoundedLines, Line};
+use crate::lines::{BoundedLines, Line, LineRef};
 use crate::load::{Format, file_error};
 use crate::pipeline::{Bounds, map_in_turn, ordered_map};
 use crate::portfolio::Source;
@@ -44,7 +45,7 @@ use crate::spool::Spool;
 mod feed;
 mod stream;
 
-use feed::Feed;
+use feed::{Feed, WithNext, each_line};
 use stream::Stream;
 
 pub use crate::batch_record::Record;
@@ -181,7 +182,8 @@ pub struct Records<'a, 'c, I, T = Record<'a>> {
     options: BatchOptions,
     feed: Feed<I>,
     map: MapFn<'a, T>,
-    ready: std::vec::IntoIter<(Verdict, T)>,
+    /// Checked and not yet handed out, in input order.
+    ready: VecDeque<(Verdict, T)>,
 }
 
 impl<I, T> std::fmt::Debug for Records<'_, '_, I, T> {
@@ -203,13 +205,14 @@ where
         input: I,
         map: MapFn<'a, T>,
         bytes_of: fn(&I) -> Option<u64>,
+        with_next: WithNext<I>,
     ) -> Self {
         Records {
             checker,
             options: options.clone(),
-            feed: Feed::new(input, bytes_of),
+            feed: Feed::new(input, bytes_of, with_next),
             map,
-            ready: Vec::new().into_iter(),
+            ready: VecDeque::new(),
         }
     }
 
@@ -220,15 +223,21 @@ where
 
     /// Reads the next chunk and checks it. With one thread the chunk is one line, checked as
     /// soon as it is read: its bytes are still in the processor's cache when they are parsed
-    /// (a chunk of 6 MiB is not), and no more than one line is held.
+    /// (a chunk of 6 MiB is not), and no more than one line is held; a reader's line is
+    /// checked where it is in the reader's buffer, when all of it is there, not copied out.
     fn fill(&mut self) {
-        let lines = match self.options.threads() {
-            1 => 1,
-            _ => self.options.chunk_lines.max(1),
-        };
+        let (checker, options, map, ready) = (self.checker, &self.options, &self.map, &mut self.ready);
+        if options.threads() == 1 {
+            self.feed.next_with(&mut |line| {
+                let record = check_line(checker, line, options);
+                ready.push_back((record.verdict(), map(record)));
+            });
+            return;
+        }
+        let lines = options.chunk_lines.max(1);
         let mut chunk = Vec::new();
         let mut held = 0usize;
-        while chunk.len() < lines && held < self.options.chunk_bytes.max(1) {
+        while chunk.len() < lines && held < options.chunk_bytes.max(1) {
             match self.feed.next() {
                 Some(line) => {
                     held += line.bytes.len();
@@ -237,8 +246,6 @@ where
                 None => break,
             }
         }
-        let (checker, options, map) = (self.checker, &self.options, &self.map);
-        let mut done = Vec::with_capacity(chunk.len());
         let bounds = Bounds {
             items: usize::MAX,
             weight: usize::MAX,
@@ -252,16 +259,17 @@ where
             chunk.into_iter(),
             |_| 0,
             |line| {
-                let record = check_line(checker, line, options);
+                let record = check_line(checker, line.view(), options);
+                // Not held while `map` runs (it may serialise the record).
+                drop(line);
                 (record.verdict(), map(record))
             },
             |item| {
-                done.push(item);
+                ready.push_back(item);
                 ControlFlow::Continue(())
             },
             bounds,
         );
-        self.ready = done.into_iter();
     }
 }
 
@@ -274,7 +282,7 @@ where
 
     fn next(&mut self) -> Option<io::Result<T>> {
         loop {
-            if let Some((verdict, item)) = self.ready.next() {
+            if let Some((verdict, item)) = self.ready.pop_front() {
                 self.feed.summary.count(verdict);
                 return Some(Ok(item));
             }
@@ -340,9 +348,7 @@ fn bounds(options: &BatchOptions) -> Bounds {
 }
 
 /// Checks one line's portfolio (JSON); an over-long line is a `limit-exceeded` error.
-/// The line is dropped before the record is returned, so that it is not held while the record
-/// is serialised.
-fn check_line<'k>(checker: &'k Checker<'_>, line: Line, options: &BatchOptions) -> Record<'k> {
+fn check_line<'k>(checker: &'k Checker<'_>, line: LineRef<'_>, options: &BatchOptions) -> Record<'k> {
     let limit = options.check.limits.input_bytes_for(Format::Json);
     let result = if line.length > limit as u64 || line.bytes.len() > limit {
         Err(LoadErrors::from(file_error(
@@ -355,7 +361,7 @@ fn check_line<'k>(checker: &'k Checker<'_>, line: Line, options: &BatchOptions) 
             Some(LIMIT_HELP.to_owned()),
         )))
     } else {
-        Source::from_bytes(&options.name, &line.bytes, Format::Json)
+        Source::from_bytes(&options.name, line.bytes, Format::Json)
             .and_then(|source| checker.check_source(&source, &options.check))
             .map(Box::new)
     };
@@ -415,6 +421,7 @@ impl<'c> Checker<'c> {
             owned_lines(lines, options.check.limits.input_bytes_for(Format::Json)),
             Box::new(|record| record),
             |_| None,
+            each_line,
         )
     }
 
@@ -468,7 +475,11 @@ impl<'c> Checker<'c> {
     ) -> Written {
         let limit = options.check.limits.input_bytes_for(Format::Json);
         let ends = Stream {
-            feed: Feed::new(BoundedLines::new(reader, limit), |lines| Some(lines.bytes_read())),
+            feed: Feed::new(
+                BoundedLines::new(reader, limit),
+                |lines| Some(lines.bytes_read()),
+                BoundedLines::with_next,
+            ),
             output,
             progress,
             write_error: None,
@@ -478,7 +489,9 @@ impl<'c> Checker<'c> {
             ends,
             |line: &Line| line.bytes.len(),
             |line| {
-                let record = check_line(self, line, options);
+                let record = check_line(self, line.view(), options);
+                // Not held while the record is serialised.
+                drop(line);
                 let mut spool = Spool::default();
                 // Writing to memory cannot fail.
                 let _ = record.write_json_line(&mut spool);
@@ -512,6 +525,7 @@ impl<'c> Checker<'c> {
             BoundedLines::new(reader, limit),
             Box::new(map),
             |lines| Some(lines.bytes_read()),
+            BoundedLines::with_next,
         )
     }
 }

@@ -23,10 +23,45 @@ pub struct Line {
 }
 
 impl Line {
+    /// The line borrowed, as a checking thread takes it.
+    pub(crate) fn view(&self) -> LineRef<'_> {
+        LineRef {
+            number: self.number,
+            bytes: &self.bytes,
+            length: self.length,
+        }
+    }
+}
+
+/// A [`Line`] borrowed: from a `Line`, or from a reader's buffer when the whole line is in it
+/// ([`BoundedLines::with_next`]), so that it is neither copied nor allocated.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LineRef<'b> {
+    /// As [`Line::number`].
+    pub number: u64,
+    /// As [`Line::bytes`].
+    pub bytes: &'b [u8],
+    /// As [`Line::length`].
+    pub length: u64,
+}
+
+impl LineRef<'_> {
     pub(crate) fn is_blank(&self) -> bool {
         self.length == self.bytes.len() as u64 && self.bytes.iter().all(u8::is_ascii_whitespace)
     }
 }
+
+/// What a line ending in `\r\n` keeps: `kept` bytes of a line of `length`, whose last byte is
+/// `last`, lose the `\r` (from what is kept only if all of the line is kept).
+fn without_cr(kept: usize, length: u64, last: Option<u8>) -> (usize, u64) {
+    if last != Some(b'\r') {
+        return (kept, length);
+    }
+    let kept = if length == kept as u64 { kept - 1 } else { kept };
+    (kept, length - 1)
+}
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Lines of a reader, each held to at most `limit + 1` bytes: the rest of a longer line is read
 /// and dropped (its length is still counted). `\n` ends a line, and a `\r` before it is
@@ -90,6 +125,49 @@ impl<R: BufRead> BoundedLines<R> {
         }
     }
 
+    /// The next line handed to `f`, as the iterator would give it; `None` at the end of the
+    /// input. Where the whole line is in the reader's buffer, `f` is given it there: a line
+    /// checked at once need not be copied (one job's `Records` read this way).
+    pub(crate) fn with_next(&mut self, f: &mut dyn FnMut(LineRef<'_>)) -> Option<io::Result<()>> {
+        if self.done {
+            return None;
+        }
+        if self.partial.is_empty() {
+            let cap = usize::try_from(self.cap()).unwrap_or(usize::MAX);
+            let buf = loop {
+                match self.reader.fill_buf() {
+                    Ok(buf) => break buf,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => {
+                        self.done = true;
+                        return Some(Err(e));
+                    }
+                }
+            };
+            // As `read_until_newline`'s first window: a line that ends in it is the whole line.
+            if let Some(end) = memchr::memchr(b'\n', &buf[..cap.min(buf.len())]) {
+                let line = &buf[..end];
+                let line = match self.number {
+                    0 => line.strip_prefix(BOM).unwrap_or(line),
+                    _ => line,
+                };
+                let (kept, length) =
+                    without_cr(line.len().min(self.keep), line.len() as u64, line.last().copied());
+                self.number += 1;
+                self.bytes_read += end as u64 + 1;
+                f(LineRef {
+                    number: self.number,
+                    bytes: &line[..kept],
+                    length,
+                });
+                self.reader.consume(end + 1);
+                return Some(Ok(()));
+            }
+        }
+        let read = self.read_whole_line();
+        Some(self.took(read)?.map(|line| f(line.view())))
+    }
+
     /// The next line, or `Err(Longer)` if it does not end within `most` bytes read (kept in
     /// `partial`, with what earlier calls kept).
     fn read_line(&mut self, most: u64) -> Result<io::Result<Option<Line>>, Longer> {
@@ -145,7 +223,7 @@ impl<R: BufRead> BoundedLines<R> {
             return Ok(None);
         }
         self.bytes_read += read;
-        if self.number == 0 && bytes.starts_with(b"\xEF\xBB\xBF") {
+        if self.number == 0 && bytes.starts_with(BOM) {
             bytes.drain(..3);
             if bytes.is_empty() && !ended {
                 // The input was a byte order mark and nothing else: no line.
@@ -162,12 +240,9 @@ impl<R: BufRead> BoundedLines<R> {
             length += rest;
             last = rest_last.or(last);
         }
-        if last == Some(b'\r') {
-            if length == bytes.len() as u64 {
-                bytes.pop();
-            }
-            length -= 1;
-        }
+        let kept;
+        (kept, length) = without_cr(bytes.len(), length, last);
+        bytes.truncate(kept);
         // `read_until` doubles its buffer as it grows: a 5 MB line would hold 8 MB for as long
         // as it is in flight. Give the slack back (glibc shrinks in place, without a copy).
         if bytes.capacity() - bytes.len() > bytes.len() / 8 + 64 {
@@ -344,6 +419,68 @@ mod tests {
             prop_assert_eq!(got, reference_lines(&input, limit));
             prop_assert_eq!(lines.bytes_read(), input.len() as u64);
         }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        /// Lines handed over borrowed where they can be, between plain reads, are the lines
+        /// read plainly: split, trimmed and bounded alike, whatever the bytes, the limit and
+        /// where the reader's buffer ends (a capacity under 9 splits most lines across it).
+        #[test]
+        fn lines_lent_are_the_lines_read(
+            body in proptest::collection::vec(proptest::sample::select(vec![b'a', b'{', b'\n', b'\r', 0xEF, 0xBB, 0xBF, b' ']), 0..200),
+            bom in proptest::bool::ANY,
+            limit in 0usize..12,
+            capacity in 1usize..40,
+            plain_reads in proptest::collection::vec(proptest::bool::ANY, 0..60),
+        ) {
+            let mut input = if bom { BOM.to_vec() } else { Vec::new() };
+            input.extend_from_slice(&body);
+            let mut lines = BoundedLines::new(io::BufReader::with_capacity(capacity, input.as_slice()), limit);
+            let mut got = Vec::new();
+            for plain in plain_reads.into_iter().chain(std::iter::repeat(false)) {
+                if plain {
+                    match lines.next() {
+                        Some(line) => got.push(line.map(|l| (l.number, l.bytes, l.length)).unwrap()),
+                        None => break,
+                    }
+                } else {
+                    let mut lent = None;
+                    match lines.with_next(&mut |l| lent = Some((l.number, l.bytes.to_vec(), l.length))) {
+                        Some(read) => {
+                            read.unwrap();
+                            got.push(lent.expect("a line is handed over when one is read"));
+                        }
+                        None => break,
+                    }
+                }
+            }
+            prop_assert_eq!(got, reference_lines(&input, limit));
+            prop_assert_eq!(lines.bytes_read(), input.len() as u64);
+        }
+    }
+
+    #[test]
+    fn a_line_in_the_buffer_is_lent_from_it() {
+        let input: &[u8] = b"\xEF\xBB\xBFab\r\ncd\nef";
+        let mut lines = BoundedLines::new(input, 100);
+        let mut seen = Vec::new();
+        while let Some(read) =
+            lines.with_next(&mut |l| seen.push((l.number, l.bytes.as_ptr(), l.bytes.to_vec(), l.length)))
+        {
+            read.unwrap();
+        }
+        let at = |i: usize| input[i..].as_ptr();
+        assert_eq!(
+            seen,
+            vec![
+                (1, at(3), b"ab".to_vec(), 2),
+                (2, at(7), b"cd".to_vec(), 2),
+                (3, seen[2].1, b"ef".to_vec(), 2)
+            ]
+        );
+        // The last line, with no line ending, is read the plain way (into a `Line` of its own).
+        assert_ne!(seen[2].1, at(10));
     }
 
     #[test]
