@@ -40,13 +40,12 @@ use crate::lines::{BoundedLines, Line, LineRef};
 use crate::load::{Format, file_error};
 use crate::pipeline::{Bounds, map_in_turn, ordered_map};
 use crate::portfolio::Source;
-use crate::spool::Spool;
 
 mod feed;
 mod stream;
 
 use feed::{Feed, WithNext, each_line};
-use stream::Stream;
+use stream::{Stream, spooled};
 
 pub use crate::batch_record::Record;
 
@@ -443,7 +442,8 @@ impl<'c> Checker<'c> {
     /// thread one of them) each read a line, check it, serialise its record and write the
     /// records that are due, in turn: `reader`, `output` and `progress` are used by each of
     /// them, so they are `Send`. A line that takes long does not stop the other threads from
-    /// going on with the lines after it.
+    /// going on with the lines after it. With one job, a line is checked where the reader's
+    /// buffer holds it, when all of it is there, and its record written straight to `output`.
     ///
     /// Memory is bounded by what is in flight (read and not yet written):
     /// [`BatchOptions::chunk_lines`] lines and [`BatchOptions::chunk_bytes`] bytes of them, or
@@ -474,7 +474,7 @@ impl<'c> Checker<'c> {
         progress: impl FnMut(&Summary) + Send,
     ) -> Written {
         let limit = options.check.limits.input_bytes_for(Format::Json);
-        let ends = Stream {
+        let mut ends = Stream {
             feed: Feed::new(
                 BoundedLines::new(reader, limit),
                 |lines| Some(lines.bytes_read()),
@@ -485,6 +485,14 @@ impl<'c> Checker<'c> {
             write_error: None,
             held: Held::new(options.temp_file),
         };
+        if options.threads() == 1 {
+            ends.check_each(|line| check_line(self, line, options));
+            return Written {
+                summary: ends.feed.summary,
+                read_error: ends.feed.failed,
+                write_error: ends.write_error,
+            };
+        }
         let ends = map_in_turn(
             ends,
             |line: &Line| line.bytes.len(),
@@ -492,13 +500,7 @@ impl<'c> Checker<'c> {
                 let record = check_line(self, line.view(), options);
                 // Not held while the record is serialised.
                 drop(line);
-                let mut spool = Spool::default();
-                // Writing to memory cannot fail.
-                let _ = record.write_json_line(&mut spool);
-                let verdict = record.verdict();
-                drop(record);
-                spool.finish();
-                (verdict, spool)
+                spooled(record)
             },
             bounds(options),
         );

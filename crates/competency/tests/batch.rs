@@ -97,6 +97,44 @@ fn sequential_and_parallel_give_the_same_records_in_input_order() {
     }
 }
 
+/// With one job a line is checked where the reader's buffer holds it, or copied out where the
+/// buffer's end cuts it: the records and the counts are the same whatever the buffer's size.
+#[test]
+fn one_job_gives_the_same_records_whatever_the_readers_buffer() {
+    let checker = Checker::new(Catalog::bundled());
+    // Some lines end in `\r\n`.
+    let text = mixed().replacen('\n', "\r\n", 50);
+    let options = BatchOptions::default();
+    assert_eq!(options.threads(), 1);
+    let lines: Vec<Record> = checker
+        .check_lines(text.lines(), &options)
+        .map(Result::unwrap)
+        .collect();
+    let expected = jsonl(&lines);
+    let mut summaries = Vec::new();
+    for capacity in [1, 61, 4096, 1 << 20] {
+        let mut records = checker.check_reader(BufReader::with_capacity(capacity, text.as_bytes()), &options);
+        let got: Vec<Record> = records.by_ref().map(Result::unwrap).collect();
+        assert_eq!(jsonl(&got), expected, "records, capacity {capacity}");
+        let mut out = Vec::new();
+        let written = checker.check_reader_to(
+            BufReader::with_capacity(capacity, text.as_bytes()),
+            &mut out,
+            &options,
+            |_| {},
+        );
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            expected,
+            "written, capacity {capacity}"
+        );
+        assert_eq!(written.summary, records.summary(), "capacity {capacity}");
+        summaries.push(written.summary);
+    }
+    assert_eq!(summaries[0].bytes, text.len() as u64);
+    assert!(summaries.iter().all(|s| *s == summaries[0]));
+}
+
 #[test]
 fn an_over_long_line_is_an_error_record_and_the_next_line_is_checked() {
     let checker = Checker::new(Catalog::bundled());

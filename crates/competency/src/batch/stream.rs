@@ -5,9 +5,9 @@ use std::io::{self, BufRead, Write};
 use std::ops::ControlFlow;
 
 use super::feed::Feed;
-use super::{Summary, Verdict};
+use super::{Record, Summary, Verdict};
 use crate::held::Held;
-use crate::lines::{BoundedLines, Line};
+use crate::lines::{BoundedLines, Line, LineRef};
 use crate::pipeline::{Ends, Longer};
 use crate::spool::Spool;
 
@@ -21,6 +21,45 @@ pub(super) struct Stream<'w, R, W, P> {
     /// Records of lines checked beside a line checked alone, held back until its record is
     /// written.
     pub(super) held: Held,
+}
+
+impl<R, W, P> Stream<'_, R, W, P>
+where
+    R: BufRead,
+    W: Write,
+    P: FnMut(&Summary),
+{
+    /// The batch on one thread: each line checked by `check` where the reader's buffer holds
+    /// it, when all of it is there ([`Feed::next_with`]), and its record serialised and written
+    /// out as with several threads (a spool, whose blocks are not copied as they grow); until
+    /// the input ends or a write fails.
+    pub(super) fn check_each<'k>(&mut self, check: impl Fn(LineRef<'_>) -> Record<'k>) {
+        loop {
+            let mut checked = None;
+            // The line is given back to the reader (or dropped) before its record is written.
+            let more = self.feed.next_with(&mut |line| checked = Some(check(line)));
+            if let Some(record) = checked {
+                if self.write(spooled(record)).is_break() {
+                    return;
+                }
+            }
+            if !more {
+                return;
+            }
+        }
+    }
+}
+
+/// A record's JSON line in a spool, with its verdict; the record is dropped before the
+/// spool's last block is trimmed, to wait for its turn.
+pub(super) fn spooled(record: Record<'_>) -> (Verdict, Spool) {
+    let mut spool = Spool::default();
+    // Writing to memory cannot fail.
+    let _ = record.write_json_line(&mut spool);
+    let verdict = record.verdict();
+    drop(record);
+    spool.finish();
+    (verdict, spool)
 }
 
 impl<R, W, P> Ends<Line, (Verdict, Spool)> for Stream<'_, R, W, P>
