@@ -442,8 +442,9 @@ impl<'c> Checker<'c> {
     /// thread one of them) each read a line, check it, serialise its record and write the
     /// records that are due, in turn: `reader`, `output` and `progress` are used by each of
     /// them, so they are `Send`. A line that takes long does not stop the other threads from
-    /// going on with the lines after it. With one job, a line is checked where the reader's
-    /// buffer holds it, when all of it is there, and its record written straight to `output`.
+    /// going on with the lines after it. With one job there are no turns: a line is checked
+    /// where the reader's buffer holds it, when all of it is there (copied out otherwise), and
+    /// its record is written before the next line is read.
     ///
     /// Memory is bounded by what is in flight (read and not yet written):
     /// [`BatchOptions::chunk_lines`] lines and [`BatchOptions::chunk_bytes`] bytes of them, or
