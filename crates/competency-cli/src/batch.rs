@@ -23,9 +23,10 @@ const BUFFER: usize = 64 * 1024;
 
 /// The input's buffer for one checking thread, which checks a line where this buffer holds it
 /// when all of it is there, and copies it out otherwise: at 1 MiB most lines are whole in it
-/// (callgrind, 50 MB of the bench mix: 1,909 M instructions with 64 KiB, 1,853 M with 1 MiB,
-/// 1,827 M with 4 MiB, for 0.9 MB and 4 MB more at the peak). Several threads copy every line
-/// out, to check it beside the others.
+/// (callgrind, 50 MB of the bench mix: 1,902 M instructions with 64 KiB, 1,853 M with 1 MiB,
+/// 1,827 M with 4 MiB; at the peak on 1 GB, 0.8–1.0 MB more in trial runs with 1 MiB, not seen
+/// in the benches, and about 4 MB more with 4 MiB). Several threads copy every line out, to
+/// check it beside the others.
 const ONE_THREAD_INPUT: usize = 1024 * 1024;
 
 fn input_buffer(options: &BatchOptions) -> usize {

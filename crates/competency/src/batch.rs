@@ -227,10 +227,14 @@ where
     fn fill(&mut self) {
         let (checker, options, map, ready) = (self.checker, &self.options, &self.map, &mut self.ready);
         if options.threads() == 1 {
-            self.feed.next_with(&mut |line| {
-                let record = check_line(checker, line, options);
+            let mut checked = None;
+            self.feed
+                .next_with(&mut |line| checked = Some(check_line(checker, line, options)));
+            // The line is given back to the reader (or dropped) before `map` runs (it may
+            // serialise the record).
+            if let Some(record) = checked {
                 ready.push_back((record.verdict(), map(record)));
-            });
+            }
             return;
         }
         let lines = options.chunk_lines.max(1);
@@ -486,25 +490,22 @@ impl<'c> Checker<'c> {
             write_error: None,
             held: Held::new(options.temp_file),
         };
-        if options.threads() == 1 {
+        let ends = if options.threads() == 1 {
             ends.check_each(|line| check_line(self, line, options));
-            return Written {
-                summary: ends.feed.summary,
-                read_error: ends.feed.failed,
-                write_error: ends.write_error,
-            };
-        }
-        let ends = map_in_turn(
-            ends,
-            |line: &Line| line.bytes.len(),
-            |line| {
-                let record = check_line(self, line.view(), options);
-                // Not held while the record is serialised.
-                drop(line);
-                spooled(record)
-            },
-            bounds(options),
-        );
+            ends
+        } else {
+            map_in_turn(
+                ends,
+                |line: &Line| line.bytes.len(),
+                |line| {
+                    let record = check_line(self, line.view(), options);
+                    // Not held while the record is serialised.
+                    drop(line);
+                    spooled(record)
+                },
+                bounds(options),
+            )
+        };
         Written {
             summary: ends.feed.summary,
             read_error: ends.feed.failed,

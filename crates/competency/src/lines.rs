@@ -127,13 +127,16 @@ impl<R: BufRead> BoundedLines<R> {
 
     /// The next line handed to `f`, as the iterator would give it; `None` at the end of the
     /// input. Where the whole line is in the reader's buffer, `f` is given it there: a line
-    /// checked at once need not be copied (one job's `Records` read this way).
+    /// checked at once need not be copied (one job's `Records` and `check_reader_to` read
+    /// this way).
     pub(crate) fn with_next(&mut self, f: &mut dyn FnMut(LineRef<'_>)) -> Option<io::Result<()>> {
         if self.done {
             return None;
         }
         if self.partial.is_empty() {
             let cap = usize::try_from(self.cap()).unwrap_or(usize::MAX);
+            // The retry is written out here as in the plain read: a function giving the buffer
+            // back from a retry loop is refused by the borrow checker.
             let buf = loop {
                 match self.reader.fill_buf() {
                     Ok(buf) => break buf,
@@ -144,6 +147,12 @@ impl<R: BufRead> BoundedLines<R> {
                     }
                 }
             };
+            if buf.is_empty() {
+                // The end: as the plain read ends, without asking the reader again (a terminal
+                // would wait for a second end-of-file).
+                self.done = true;
+                return None;
+            }
             // As `read_until_newline`'s first window: a line that ends in it is the whole line.
             if let Some(end) = memchr::memchr(b'\n', &buf[..cap.min(buf.len())]) {
                 let line = &buf[..end];
@@ -423,41 +432,120 @@ mod tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
-        /// Lines handed over borrowed where they can be, between plain reads, are the lines
-        /// read plainly: split, trimmed and bounded alike, whatever the bytes, the limit and
-        /// where the reader's buffer ends (a capacity under 9 splits most lines across it).
+        /// Lines handed over borrowed where they can be, between plain reads and reads within a
+        /// bound (which may leave the start of a line read), are the lines read plainly: split,
+        /// trimmed and bounded alike, whatever the bytes, the limit and where the reader's
+        /// buffer ends (a capacity under 9 splits most lines across it).
         #[test]
         fn lines_lent_are_the_lines_read(
             body in proptest::collection::vec(proptest::sample::select(vec![b'a', b'{', b'\n', b'\r', 0xEF, 0xBB, 0xBF, b' ']), 0..200),
             bom in proptest::bool::ANY,
             limit in 0usize..12,
             capacity in 1usize..40,
-            plain_reads in proptest::collection::vec(proptest::bool::ANY, 0..60),
+            // 0: a plain read; 1: a line lent; more: a read within that bound.
+            steps in proptest::collection::vec(0usize..16, 0..60),
         ) {
             let mut input = if bom { BOM.to_vec() } else { Vec::new() };
             input.extend_from_slice(&body);
             let mut lines = BoundedLines::new(io::BufReader::with_capacity(capacity, input.as_slice()), limit);
             let mut got = Vec::new();
-            for plain in plain_reads.into_iter().chain(std::iter::repeat(false)) {
-                if plain {
-                    match lines.next() {
-                        Some(line) => got.push(line.map(|l| (l.number, l.bytes, l.length)).unwrap()),
-                        None => break,
+            for step in steps.into_iter().chain(std::iter::repeat(1)) {
+                let next = match step {
+                    0 => lines.next().map(|line| line.map(|l| (l.number, l.bytes, l.length))),
+                    1 => {
+                        let mut lent = None;
+                        lines
+                            .with_next(&mut |l| lent = Some((l.number, l.bytes.to_vec(), l.length)))
+                            .map(|read| read.map(|()| lent.expect("a line is handed over when one is read")))
                     }
-                } else {
-                    let mut lent = None;
-                    match lines.with_next(&mut |l| lent = Some((l.number, l.bytes.to_vec(), l.length))) {
-                        Some(read) => {
-                            read.unwrap();
-                            got.push(lent.expect("a line is handed over when one is read"));
-                        }
-                        None => break,
-                    }
+                    most => match lines.next_within(most) {
+                        Ok(next) => next.map(|line| line.map(|l| (l.number, l.bytes, l.length))),
+                        Err(Longer) => continue,
+                    },
+                };
+                match next {
+                    Some(line) => got.push(line.unwrap()),
+                    None => break,
                 }
             }
             prop_assert_eq!(got, reference_lines(&input, limit));
             prop_assert_eq!(lines.bytes_read(), input.len() as u64);
         }
+    }
+
+    /// A reader that gives what `script` says, one read at a time, then the end; it counts its
+    /// reads.
+    struct Scripted {
+        script: Vec<io::Result<&'static [u8]>>,
+        reads: usize,
+    }
+
+    impl io::Read for Scripted {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            self.reads += 1;
+            if self.script.is_empty() {
+                return Ok(0);
+            }
+            let bytes = self.script.remove(0)?;
+            buf[..bytes.len()].copy_from_slice(bytes);
+            Ok(bytes.len())
+        }
+    }
+
+    fn scripted(script: Vec<io::Result<&'static [u8]>>) -> BoundedLines<io::BufReader<Scripted>> {
+        BoundedLines::new(
+            io::BufReader::with_capacity(64, Scripted { script, reads: 0 }),
+            100,
+        )
+    }
+
+    /// What a run of plain reads or of lent lines gives: each line, or the error's kind, until
+    /// the end; and how many reads it took.
+    fn outcomes(
+        mut lines: BoundedLines<io::BufReader<Scripted>>,
+        lent: bool,
+    ) -> (Vec<Result<Vec<u8>, io::ErrorKind>>, usize) {
+        let mut got = Vec::new();
+        loop {
+            let next = if lent {
+                let mut bytes = Vec::new();
+                lines
+                    .with_next(&mut |l| bytes = l.bytes.to_vec())
+                    .map(|read| read.map(|()| bytes))
+            } else {
+                lines.next().map(|line| line.map(|l| l.bytes))
+            };
+            match next {
+                Some(line) => got.push(line.map_err(|e| e.kind())),
+                None => break,
+            }
+        }
+        (got, lines.reader.get_ref().reads)
+    }
+
+    #[test]
+    fn lent_lines_retry_an_interrupted_read_and_end_at_an_error_as_plain_ones_do() {
+        let script = || {
+            vec![
+                Err(io::Error::from(io::ErrorKind::Interrupted)),
+                Ok(&b"ab\ncd\n"[..]),
+                Err(io::Error::other("the disk went away")),
+            ]
+        };
+        let plain = outcomes(scripted(script()), false);
+        assert_eq!(
+            plain.0,
+            vec![Ok(b"ab".to_vec()), Ok(b"cd".to_vec()), Err(io::ErrorKind::Other)]
+        );
+        assert_eq!(outcomes(scripted(script()), true), plain);
+    }
+
+    #[test]
+    fn lent_lines_end_at_the_first_end_of_file_as_plain_ones_do() {
+        // A terminal gives an end of file once: a second read would wait for another.
+        let plain = outcomes(scripted(vec![Ok(&b"ab\n"[..])]), false);
+        assert_eq!(plain, (vec![Ok(b"ab".to_vec())], 2));
+        assert_eq!(outcomes(scripted(vec![Ok(&b"ab\n"[..])]), true), plain);
     }
 
     #[test]

@@ -106,11 +106,10 @@ fn one_job_gives_the_same_records_whatever_the_readers_buffer() {
     let text = mixed().replacen('\n', "\r\n", 50);
     let options = BatchOptions::default();
     assert_eq!(options.threads(), 1);
-    let lines: Vec<Record> = checker
-        .check_lines(text.lines(), &options)
-        .map(Result::unwrap)
-        .collect();
+    let mut from_lines = checker.check_lines(text.lines(), &options);
+    let lines: Vec<Record> = from_lines.by_ref().map(Result::unwrap).collect();
     let expected = jsonl(&lines);
+    let counted = from_lines.summary();
     let mut summaries = Vec::new();
     for capacity in [1, 61, 4096, 1 << 20] {
         let mut records = checker.check_reader(BufReader::with_capacity(capacity, text.as_bytes()), &options);
@@ -131,8 +130,13 @@ fn one_job_gives_the_same_records_whatever_the_readers_buffer() {
         assert_eq!(written.summary, records.summary(), "capacity {capacity}");
         summaries.push(written.summary);
     }
-    assert_eq!(summaries[0].bytes, text.len() as u64);
     assert!(summaries.iter().all(|s| *s == summaries[0]));
+    // The same counts as the lines given one by one; bytes as read (each `\r` included).
+    let read = summaries[0];
+    let counts = |s: &competency::Summary| (s.portfolios, s.complete, s.incomplete, s.invalid, s.blank);
+    assert_eq!(counts(&read), counts(&counted));
+    assert!(read.portfolios > 0 && read.blank > 0);
+    assert_eq!(read.bytes, text.len() as u64);
 }
 
 #[test]

@@ -51,7 +51,7 @@ where
 }
 
 /// A record's JSON line in a spool, with its verdict; the record is dropped before the
-/// spool's last block is trimmed, to wait for its turn.
+/// spool's last block is trimmed (with several jobs, the spool may wait for its turn).
 pub(super) fn spooled(record: Record<'_>) -> (Verdict, Spool) {
     let mut spool = Spool::default();
     // Writing to memory cannot fail.
