@@ -345,6 +345,21 @@ mod tests {
             .collect()
     }
 
+    /// Input made of the bytes lines are split and trimmed at, and others.
+    fn body() -> impl Strategy<Value = Vec<u8>> {
+        proptest::collection::vec(
+            proptest::sample::select(vec![b'a', b'{', b'\n', b'\r', 0xEF, 0xBB, 0xBF, b' ']),
+            0..200,
+        )
+    }
+
+    /// `body`, after a byte order mark if `bom`.
+    fn with_bom(bom: bool, body: &[u8]) -> Vec<u8> {
+        let mut input = if bom { BOM.to_vec() } else { Vec::new() };
+        input.extend_from_slice(body);
+        input
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
         /// Asking for the next line only within a bound, any number of times and with any
@@ -352,7 +367,7 @@ mod tests {
         /// its bound, and holds no more of a longer one than the largest bound asked.
         #[test]
         fn reading_within_a_bound_loses_and_changes_nothing(
-            body in proptest::collection::vec(proptest::sample::select(vec![b'a', b'{', b'\n', b'\r', 0xEF, 0xBB, 0xBF, b' ']), 0..200),
+            body in body(),
             limit in 0usize..12,
             capacity in 1usize..9,
             asks in proptest::collection::vec(0usize..16, 0..60),
@@ -412,13 +427,12 @@ mod tests {
         /// limit and where the reader's buffer happens to end.
         #[test]
         fn bounded_lines_match_the_plain_reading(
-            body in proptest::collection::vec(proptest::sample::select(vec![b'a', b'{', b'\n', b'\r', 0xEF, 0xBB, 0xBF, b' ']), 0..200),
+            body in body(),
             bom in proptest::bool::ANY,
             limit in 0usize..12,
             capacity in 1usize..9,
         ) {
-            let mut input = if bom { b"\xEF\xBB\xBF".to_vec() } else { Vec::new() };
-            input.extend_from_slice(&body);
+            let input = with_bom(bom, &body);
             let reader = io::BufReader::with_capacity(capacity, input.as_slice());
             let mut lines = BoundedLines::new(reader, limit);
             let got: Vec<(u64, Vec<u8>, u64)> = lines
@@ -438,15 +452,14 @@ mod tests {
         /// buffer ends (a capacity under 9 splits most lines across it).
         #[test]
         fn lines_lent_are_the_lines_read(
-            body in proptest::collection::vec(proptest::sample::select(vec![b'a', b'{', b'\n', b'\r', 0xEF, 0xBB, 0xBF, b' ']), 0..200),
+            body in body(),
             bom in proptest::bool::ANY,
             limit in 0usize..12,
             capacity in 1usize..40,
             // 0: a plain read; 1: a line lent; more: a read within that bound.
             steps in proptest::collection::vec(0usize..16, 0..60),
         ) {
-            let mut input = if bom { BOM.to_vec() } else { Vec::new() };
-            input.extend_from_slice(&body);
+            let input = with_bom(bom, &body);
             let mut lines = BoundedLines::new(io::BufReader::with_capacity(capacity, input.as_slice()), limit);
             let mut got = Vec::new();
             for step in steps.into_iter().chain(std::iter::repeat(1)) {
