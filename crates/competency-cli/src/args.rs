@@ -49,9 +49,9 @@ pub(crate) struct LimitArgs {
     /// Most characters in one text (an ID, a title, a name).
     #[arg(long, value_name = "N", default_value_t = Limits::default().string_chars)]
     pub(crate) max_string: usize,
-    /// Most errors reported before validation stops looking.
-    #[arg(long, value_name = "N", default_value_t = Limits::default().errors)]
-    pub(crate) max_errors: usize,
+    /// Most errors reported before validation stops looking (at least 1).
+    #[arg(long, value_name = "N", default_value_t = Limits::default().errors as u64, value_parser = clap::value_parser!(u64).range(1..))]
+    pub(crate) max_errors: u64,
 }
 
 impl LimitArgs {
@@ -62,7 +62,7 @@ impl LimitArgs {
         limits.evidence_items = self.max_items;
         limits.values_per_item = self.max_values;
         limits.string_chars = self.max_string;
-        limits.errors = self.max_errors;
+        limits.errors = usize::try_from(self.max_errors).unwrap_or(usize::MAX);
         limits
     }
 }
@@ -132,9 +132,9 @@ pub(crate) enum Command {
         /// Copy the candidate's and assessor's names into the reports (default: IDs only).
         #[arg(long)]
         show_names: bool,
-        /// Threads that check portfolios (0: one per core). The output is the same for any value.
-        #[arg(long, value_name = "N", default_value_t = 0)]
-        jobs: usize,
+        /// Threads that check portfolios (0: one per core; at most 256). The output is the same for any value.
+        #[arg(long, value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(u16).range(0..=256))]
+        jobs: u16,
         #[command(flatten)]
         limits: LimitArgs,
     },

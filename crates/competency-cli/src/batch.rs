@@ -64,6 +64,10 @@ pub fn run(checker: &Checker<'_>, options: &BatchOptions, io: &Io<'_>) -> Result
             None,
         ),
     };
+    if let Some(path) = io.output {
+        let input = io.input.map_or(std::path::Path::new("-"), PathBuf::as_path);
+        crate::paths::refuse_overwrite(path, [input])?;
+    }
     let mut out: Box<dyn Write + Send> = match io.output {
         Some(path) => Box::new(std::io::BufWriter::with_capacity(
             BUFFER,

@@ -11,6 +11,7 @@ mod doc;
 mod escape;
 mod malloc;
 mod many;
+mod paths;
 mod render;
 mod show;
 mod template;
@@ -245,7 +246,7 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
             let mut options = BatchOptions::default();
             options.check = check;
             options.name = name;
-            options.jobs = *jobs;
+            options.jobs = usize::from(*jobs);
             options.release_memory = Some(malloc::release);
             options.temp_file = Some(tempfile::tempfile);
             let io = batch::Io {
@@ -366,6 +367,8 @@ fn check(
             outcome.errors.push(Failure::from(errors.clone()).0);
         }
     }
+    // With --output-dir, where each report went (`None` for an invalid portfolio).
+    let mut written = Vec::new();
     if let Some(dir) = &input.output_dir {
         std::fs::create_dir_all(dir).map_err(|e| {
             Failure(format!(
@@ -374,16 +377,25 @@ fn check(
             ))
         })?;
         let mut taken = Vec::new();
-        for (file, (name, checked)) in files.iter().zip(&results) {
-            if let many::Checked::Report(report) = checked {
-                let path = many::output_path(dir, file, extension(view), &mut taken);
-                std::fs::write(&path, render(view, report, name)).map_err(|e| {
-                    Failure(format!(
-                        "{}: error[io]: cannot write the report: {e}",
-                        path.display()
-                    ))
-                })?;
-            }
+        for (file, (_, checked)) in files.iter().zip(&results) {
+            let path = matches!(checked, many::Checked::Report(_))
+                .then(|| many::output_path(dir, file, extension(view), &mut taken));
+            written.push(path);
+        }
+        // Every path before any report is written: none is written over an input.
+        for path in written.iter().flatten() {
+            paths::refuse_overwrite(path, files.iter().map(std::path::PathBuf::as_path))?;
+        }
+        for (path, (name, checked)) in written.iter().zip(&results) {
+            let (Some(path), many::Checked::Report(report)) = (path, checked) else {
+                continue;
+            };
+            std::fs::write(path, render(view, report, name)).map_err(|e| {
+                Failure(format!(
+                    "{}: error[io]: cannot write the report: {e}",
+                    path.display()
+                ))
+            })?;
         }
     } else {
         match view {
@@ -411,7 +423,8 @@ fn check(
     }
     outcome.stdout.push_str(&match view {
         View::Check(CheckFormat::Csv) => many::csv(&results),
-        View::Check(CheckFormat::Json) => many::json(&results),
+        // Reached only with --output-dir: each report is named by where it went.
+        View::Check(CheckFormat::Json) => many::json_written(&results, &written),
         View::Check(CheckFormat::Markdown) | View::Matrix(MatrixFormat::Markdown) => many::markdown(&results),
         _ => many::text(&results),
     });

@@ -170,10 +170,17 @@ pub fn csv(results: &[(String, Checked<'_>)]) -> String {
 }
 
 /// The summary and every report as one JSON document: `{ "reports": [{ "file", "report" } or
-/// { "file", "errors" }], "summary": [{ "file", "candidate", "unit", "met", "total",
+/// { "file", "errors" } (or `{ "file", "written" }`, [`json_written`])], "summary": [{ "file", "candidate", "unit", "met", "total",
 /// "verdict", "outcome", "outcome_reason" }] }`, the errors as `--format json` gives them
 /// elsewhere.
 pub fn json(results: &[(String, Checked<'_>)]) -> String {
+    json_written(results, &[])
+}
+
+/// As [`json`], but a report written to a file (`written`, one entry for each result, read
+/// only where there is one) is named by its path (`"written"`) instead of given in full: what
+/// `--output-dir` prints.
+pub fn json_written(results: &[(String, Checked<'_>)], written: &[Option<PathBuf>]) -> String {
     #[derive(serde::Serialize)]
     struct Doc<'a> {
         reports: Vec<Entry<'a>>,
@@ -184,6 +191,8 @@ pub fn json(results: &[(String, Checked<'_>)]) -> String {
         file: &'a str,
         #[serde(skip_serializing_if = "Option::is_none")]
         report: Option<&'a Report<'a>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        written: Option<String>,
         #[serde(skip_serializing_if = "Option::is_none")]
         errors: Option<&'a LoadErrors>,
     }
@@ -208,15 +217,24 @@ pub fn json(results: &[(String, Checked<'_>)]) -> String {
     let doc = Doc {
         reports: results
             .iter()
-            .map(|(file, checked)| match checked {
-                Checked::Report(report) => Entry {
-                    file,
-                    report: Some(report),
-                    errors: None,
-                },
-                Checked::Invalid(errors) => Entry {
+            .enumerate()
+            .map(|(at, (file, checked))| match (checked, written.get(at).and_then(Option::as_ref)) {
+                (Checked::Report(_), Some(path)) => Entry {
                     file,
                     report: None,
+                    written: Some(path.display().to_string()),
+                    errors: None,
+                },
+                (Checked::Report(report), None) => Entry {
+                    file,
+                    report: Some(report),
+                    written: None,
+                    errors: None,
+                },
+                (Checked::Invalid(errors), _) => Entry {
+                    file,
+                    report: None,
+                    written: None,
                     errors: Some(errors),
                 },
             })

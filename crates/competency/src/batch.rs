@@ -67,9 +67,9 @@ pub struct BatchOptions {
     pub check: CheckOptions,
     /// The name errors give as their `file`: the input's file name, or `<stdin>`.
     pub name: String,
-    /// Threads that check lines: 1 checks on the calling thread; 0 uses one per core. Without
-    /// the `parallel` feature every batch runs on the calling thread. The output is the same
-    /// for every value.
+    /// Threads that check lines: 1 checks on the calling thread; 0 uses one per core; at most
+    /// [`BatchOptions::MAX_JOBS`] are used. Without the `parallel` feature every batch runs on
+    /// the calling thread. The output is the same for every value.
     pub jobs: usize,
     /// Most lines in flight (read and not yet handed out or written): a chunk of the
     /// [`Records`] iterator, or the reorder window of [`Checker::check_reader_to`]. Default
@@ -314,8 +314,8 @@ pub struct Written {
 }
 
 impl BatchOptions {
-    /// The threads that check lines: [`BatchOptions::jobs`], or one per core for 0; always 1
-    /// without the `parallel` feature.
+    /// The threads that check lines: [`BatchOptions::jobs`], or one per core for 0, at most
+    /// [`BatchOptions::MAX_JOBS`]; always 1 without the `parallel` feature.
     pub fn threads(&self) -> usize {
         if !cfg!(feature = "parallel") {
             return 1;
@@ -324,7 +324,13 @@ impl BatchOptions {
             0 => std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
             jobs => jobs,
         }
+        .min(Self::MAX_JOBS)
     }
+
+    /// The most threads a batch uses, whatever [`BatchOptions::jobs`] asks for: each holds its
+    /// lines in flight and an allocator arena, and a batch asking for billions would spend
+    /// its time starting threads (or fail to start them).
+    pub const MAX_JOBS: usize = 256;
 }
 
 /// The threads and the bounds on what is in flight that `options` ask for.

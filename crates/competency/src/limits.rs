@@ -33,7 +33,7 @@ pub struct Limits {
     pub values_per_item: usize,
     /// Characters in one piece of text (an ID, a title, a name, a client). Default 65,536.
     pub string_chars: usize,
-    /// Errors reported before validation stops looking for more. Default 1,000.
+    /// Errors reported before validation stops looking for more (0 counts as 1). Default 1,000.
     pub errors: usize,
 }
 

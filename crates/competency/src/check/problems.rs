@@ -28,7 +28,10 @@ impl Problems {
                 Problem::new(
                     ErrorCode::TooManyErrors,
                     Path::root(),
-                    format!("{} errors shown; validation stopped looking for more", self.limit),
+                    match self.limit {
+                        1 => "1 error shown; validation stopped looking for more".to_owned(),
+                        limit => format!("{limit} errors shown; validation stopped looking for more"),
+                    },
                 )
                 .help("fix these and check again, or raise the limit (--max-errors)"),
             );
