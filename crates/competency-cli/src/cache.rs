@@ -12,10 +12,20 @@ const CACHE_BYTES: usize = 64 * 1024 * 1024;
 /// The catalog of `dir`, through the cache file when one is named; and the note on what
 /// became of the cache, unless it was used.
 pub(crate) fn load_dir(dir: &Path, cache: Option<&Path>) -> Result<(Catalog, Option<String>), LoadErrors> {
-    let Some(file) = cache else {
+    let Some(named) = cache else {
         return Ok((Catalog::from_dir(dir)?, None));
     };
-    let shown = file.display();
+    let shown = named.display();
+    let file = match resolve(named) {
+        Ok(file) => file,
+        Err(why) => {
+            let note = format!(
+                "{shown} was not used as a catalog cache and was left as it is ({why}); the units were loaded from their files"
+            );
+            return Ok((Catalog::from_dir(dir)?, Some(note)));
+        }
+    };
+    let file = file.as_path();
     let (bytes, unread) = match read_limited(file, CACHE_BYTES) {
         Ok(Some(bytes)) => (Some(bytes), None),
         Ok(None) => (None, Some(format!("it is over {CACHE_BYTES} bytes"))),
@@ -42,6 +52,29 @@ pub(crate) fn load_dir(dir: &Path, cache: Option<&Path>) -> Result<(Catalog, Opt
         _ => None,
     };
     Ok((catalog, note))
+}
+
+/// The file the cache is read from and written to: `file`, or the file a link names (so that
+/// the link stays a link). Anything else (a device, a pipe, a directory, a link to nothing or
+/// to one of those) is not a cache and is not replaced: reading a pipe would wait for a writer,
+/// and renaming over `/dev/null` would replace the device.
+fn resolve(file: &Path) -> Result<std::path::PathBuf, &'static str> {
+    let metadata = match std::fs::symlink_metadata(file) {
+        Ok(metadata) => metadata,
+        // Missing: written. Unreadable: the read says why.
+        Err(_) => return Ok(file.to_path_buf()),
+    };
+    if metadata.is_file() {
+        return Ok(file.to_path_buf());
+    }
+    if !metadata.file_type().is_symlink() {
+        return Err("it is not a regular file");
+    }
+    match std::fs::canonicalize(file) {
+        Ok(target) if target.is_file() => Ok(target),
+        Ok(_) => Err("it links to something that is not a regular file"),
+        Err(_) => Err("it is a link to nothing"),
+    }
 }
 
 /// Writes `bytes` to a temporary file beside `file`, then renames it over `file`, so that a
