@@ -40,6 +40,23 @@ pub(crate) fn read_sources(paths: &[PathBuf]) -> (Vec<(String, String)>, Vec<Loa
     let mut texts = Vec::new();
     for file in files {
         let name = file.display().to_string();
+        // Not opened unless it is a file: opening a pipe would wait for a writer.
+        let kind = match std::fs::metadata(&file) {
+            Ok(metadata) if metadata.is_file() => None,
+            Ok(metadata) if metadata.is_dir() => Some("it is a directory".to_owned()),
+            Ok(_) => Some("it is not a regular file (a device, a pipe or a socket)".to_owned()),
+            // A link to nothing, a loop of links, no permission: as the read would say.
+            Err(e) => Some(e.to_string()),
+        };
+        if let Some(why) = kind {
+            errors.push(file_error(
+                ErrorCode::Io,
+                &name,
+                format!("cannot read file: {why}"),
+                None,
+            ));
+            continue;
+        }
         match read_limited(&file, UNIT_FILE_BYTES) {
             Ok(Some(bytes)) => match decode_owned(&name, bytes) {
                 Ok(text) => texts.push((name, text)),
@@ -90,17 +107,11 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
         })
 }
 
+/// Every entry of `dir` named `*.toml`, whatever it is: one that is not a readable file (a
+/// link to nothing, a directory, a pipe) is then an `io` error, not passed over in silence.
 fn toml_files(dir: &FsPath) -> std::io::Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(Result::ok)
-        // The listing gives each entry's type: only a link (or a file system that does not
-        // say) needs a look at the file itself.
-        .filter(|e| {
-            e.file_type()
-                .ok()
-                .filter(|t| !t.is_symlink())
-                .map_or_else(|| e.path().is_file(), |t| t.is_file())
-        })
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         // A Rust package manifest, as in the shipped `units/`, never a unit file (no unit code
