@@ -230,6 +230,10 @@ pub(crate) fn locate(name: &str, text: &str, format: Format, problems: Vec<Probl
 
 /// Parses and validates one unit file.
 pub(crate) fn load_unit(name: &str, text: &str) -> Result<Unit, Vec<LoadError>> {
+    // A file saved with Windows line endings: TOML takes `\r\n` as a line break, and keeps it
+    // inside a multi-line string, where unit text allows only `\n`. The same wording whatever
+    // the editor; lines and columns are unchanged.
+    let text = &*crlf_to_lf(text);
     let tree = parse_tree(name, text).map_err(|e| vec![e])?;
     // Read from the tree before serde consumes it, so that the text is parsed once; a shape
     // error comes after any error serde finds, as it did when it was looked for afterwards.
@@ -243,6 +247,15 @@ pub(crate) fn load_unit(name: &str, text: &str) -> Result<Unit, Vec<LoadError>> 
         Ok(unit)
     } else {
         Err(locate(name, text, Format::Toml, problems))
+    }
+}
+
+/// `text` with each `\r\n` as `\n` (a lone `\r` is left, and refused where text is checked).
+fn crlf_to_lf(text: &str) -> std::borrow::Cow<'_, str> {
+    if memchr::memmem::find(text.as_bytes(), b"\r\n").is_some() {
+        std::borrow::Cow::Owned(text.replace("\r\n", "\n"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
     }
 }
 
@@ -333,20 +346,25 @@ impl Unit {
 /// byte order mark), kept without a copy.
 pub(crate) fn decode_owned(name: &str, bytes: Vec<u8>) -> Result<String, LoadError> {
     match String::from_utf8(bytes) {
-        Ok(text) if !text.starts_with('\u{feff}') && utf16_order(text.as_bytes()).is_none() => Ok(text),
+        Ok(text) if !text.starts_with('\u{feff}') && wide_encoding(text.as_bytes()).is_none() => Ok(text),
         // UTF-16 can be valid UTF-8 (with NUL characters): `decode` names it.
         Ok(text) => decode(name, text.as_bytes()).map(str::to_owned),
         Err(e) => decode(name, e.as_bytes()).map(str::to_owned),
     }
 }
 
-/// The byte order of text that starts as UTF-16 does, if it does.
-fn utf16_order(bytes: &[u8]) -> Option<&'static str> {
+/// The encoding and byte order of text that starts as UTF-32 or UTF-16 does, if it does
+/// (UTF-32 first: its little-endian byte order mark starts with UTF-16's).
+fn wide_encoding(bytes: &[u8]) -> Option<(&'static str, &'static str)> {
     match bytes {
-        [0xFF, 0xFE, ..] => Some("little-endian"),
-        [0xFE, 0xFF, ..] => Some("big-endian"),
-        [a, 0, b, 0, ..] if *a != 0 && *b != 0 => Some("little-endian"),
-        [0, a, 0, b, ..] if *a != 0 && *b != 0 => Some("big-endian"),
+        [0xFF, 0xFE, 0, 0, ..] => Some(("UTF-32", "little-endian")),
+        [0, 0, 0xFE, 0xFF, ..] => Some(("UTF-32", "big-endian")),
+        [a, 0, 0, 0, b, 0, 0, 0, ..] if *a != 0 && *b != 0 => Some(("UTF-32", "little-endian")),
+        [0, 0, 0, a, 0, 0, 0, b, ..] if *a != 0 && *b != 0 => Some(("UTF-32", "big-endian")),
+        [0xFF, 0xFE, ..] => Some(("UTF-16", "little-endian")),
+        [0xFE, 0xFF, ..] => Some(("UTF-16", "big-endian")),
+        [a, 0, b, 0, ..] if *a != 0 && *b != 0 => Some(("UTF-16", "little-endian")),
+        [0, a, 0, b, ..] if *a != 0 && *b != 0 => Some(("UTF-16", "big-endian")),
         _ => None,
     }
 }
@@ -355,10 +373,10 @@ fn utf16_order(bytes: &[u8]) -> Option<&'static str> {
 /// an `encoding` error at the line and column of the first bad byte; UTF-16, which editors on
 /// some systems write, is named as such.
 pub(crate) fn decode<'a>(name: &str, bytes: &'a [u8]) -> Result<&'a str, LoadError> {
-    if let Some(order) = utf16_order(bytes) {
+    if let Some((encoding, order)) = wide_encoding(bytes) {
         return Err(LoadError::new(
             ErrorCode::Encoding,
-            format!("the file is UTF-16 ({order}), not UTF-8"),
+            format!("the file is {encoding} ({order}), not UTF-8"),
         )
         .with_help(Some(
             "save it as UTF-8 (in most editors: Save As, encoding UTF-8)".to_owned(),
