@@ -218,26 +218,28 @@ pub fn json_written(results: &[(String, Checked<'_>)], written: &[Option<PathBuf
         reports: results
             .iter()
             .enumerate()
-            .map(|(at, (file, checked))| match (checked, written.get(at).and_then(Option::as_ref)) {
-                (Checked::Report(_), Some(path)) => Entry {
-                    file,
-                    report: None,
-                    written: Some(path.display().to_string()),
-                    errors: None,
+            .map(
+                |(at, (file, checked))| match (checked, written.get(at).and_then(Option::as_ref)) {
+                    (Checked::Report(_), Some(path)) => Entry {
+                        file,
+                        report: None,
+                        written: Some(path.display().to_string()),
+                        errors: None,
+                    },
+                    (Checked::Report(report), None) => Entry {
+                        file,
+                        report: Some(report),
+                        written: None,
+                        errors: None,
+                    },
+                    (Checked::Invalid(errors), _) => Entry {
+                        file,
+                        report: None,
+                        written: None,
+                        errors: Some(errors),
+                    },
                 },
-                (Checked::Report(report), None) => Entry {
-                    file,
-                    report: Some(report),
-                    written: None,
-                    errors: None,
-                },
-                (Checked::Invalid(errors), _) => Entry {
-                    file,
-                    report: None,
-                    written: None,
-                    errors: Some(errors),
-                },
-            })
+            )
             .collect(),
         summary: rows
             .iter()

@@ -11,7 +11,10 @@ use crate::Failure;
 
 /// Refuses `output` when it is the same file as one of `inputs` (`-` is standard input),
 /// however either is named. An output that does not exist yet is no input.
-pub fn refuse_overwrite<'a>(output: &Path, inputs: impl IntoIterator<Item = &'a Path>) -> Result<(), Failure> {
+pub fn refuse_overwrite<'a>(
+    output: &Path,
+    inputs: impl IntoIterator<Item = &'a Path>,
+) -> Result<(), Failure> {
     let Ok(out) = Handle::from_path(output) else {
         return Ok(());
     };
@@ -35,4 +38,3 @@ pub fn refuse_overwrite<'a>(output: &Path, inputs: impl IntoIterator<Item = &'a 
     }
     Ok(())
 }
-

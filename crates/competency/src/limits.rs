@@ -38,6 +38,13 @@ pub struct Limits {
 }
 
 impl Limits {
+    /// The most elements any list of a portfolio may hold as it is read: longer is refused
+    /// then (`limit-exceeded`), before the list is held whole; validation applies each list's
+    /// own limit (`evidence_items`, `values_per_item`) to what is shorter.
+    pub(crate) fn list_cap(&self) -> usize {
+        self.evidence_items.max(self.values_per_item)
+    }
+
     /// The input limit for a document in `format`.
     pub fn input_bytes_for(&self, format: Format) -> usize {
         match format {

@@ -42,14 +42,62 @@ impl Format {
 }
 
 /// Parses TOML into `T`, reporting a syntax or shape error with its position. Shapes are
-/// read strictly (see [`crate::strict`]): an array where a table belongs is an error.
-pub(crate) fn parse_toml<T: DeserializeOwned>(name: &str, text: &str) -> Result<T, LoadError> {
-    from_tree(name, text, parse_tree(name, text)?)
+/// read strictly (see [`crate::strict`]): an array where a table belongs is an error, and so
+/// is one of more than `cap` elements.
+pub(crate) fn parse_toml<T: DeserializeOwned>(name: &str, text: &str, cap: usize) -> Result<T, LoadError> {
+    from_tree(name, text, parse_tree(name, text)?, cap)
 }
 
 /// The first half of [`parse_toml`]: the text as toml's span-keeping tree, or a located syntax
 /// error. A caller that inspects the tree before [`from_tree`] parses the text once.
 fn parse_tree<'t>(name: &str, text: &'t str) -> Result<toml::Spanned<toml::de::DeTable<'t>>, LoadError> {
+    let tree = parse_tree_only(name, text)?;
+    // toml hands a date literal to serde as a table of one key, which a date type reads: the
+    // same table written out (`d = { "$__toml_private_datetime" = "2026-02-01" }`) would be
+    // taken for a date. Looked for only when the text holds the key at all.
+    if memchr::memmem::find(text.as_bytes(), strict::TOML_DATETIME_KEY.as_bytes()).is_some() {
+        if let Some((path, offset)) = private_key(tree.get_ref(), &Path::root()) {
+            let error = LoadError::new(
+                ErrorCode::InvalidValue,
+                format!(
+                    "`{}` is the TOML reader's own key for a date",
+                    strict::TOML_DATETIME_KEY
+                ),
+            )
+            .with_help(Some(
+                "write a date as a date, 2026-02-01, or as a string, \"2026-02-01\"".to_owned(),
+            ))
+            .with_pointer(&path);
+            return Err(located(error, name, text, Some(offset)));
+        }
+    }
+    Ok(tree)
+}
+
+/// Where a table of `table` (or `table` itself) has toml's private date key, at `path`.
+fn private_key(table: &toml::de::DeTable<'_>, path: &Path) -> Option<(Path, usize)> {
+    use toml::de::DeValue;
+    fn in_value(value: &toml::Spanned<DeValue<'_>>, path: &Path) -> Option<(Path, usize)> {
+        match value.get_ref() {
+            DeValue::Table(table) => private_key(table, path),
+            DeValue::Array(array) => array
+                .iter()
+                .enumerate()
+                .find_map(|(i, v)| in_value(v, &path.index(i))),
+            _ => None,
+        }
+    }
+    table.iter().find_map(|(key, v)| {
+        let path = path.name(key.get_ref());
+        if key.get_ref() == strict::TOML_DATETIME_KEY {
+            return Some((path, key.span().start));
+        }
+        in_value(v, &path)
+    })
+}
+
+/// The text as toml's tree, or a located syntax error.
+fn parse_tree_only<'t>(name: &str, text: &'t str) -> Result<toml::Spanned<toml::de::DeTable<'t>>, LoadError> {
     toml::de::DeTable::parse(text).map_err(|e| {
         let message = first_line(e.message());
         // toml gives its recursion limit no position: find where the nesting gets deep.
@@ -74,8 +122,9 @@ fn from_tree<'t, T: DeserializeOwned>(
     name: &str,
     text: &'t str,
     tree: toml::Spanned<toml::de::DeTable<'t>>,
+    cap: usize,
 ) -> Result<T, LoadError> {
-    strict::from_toml(toml::Deserializer::from(tree)).map_err(|e: toml::de::Error| {
+    strict::from_toml(toml::Deserializer::from(tree), cap).map_err(|e: toml::de::Error| {
         let offset = e.span().map(|s| s.start);
         // The pointer names the key, value or table at fault (the text is parsed again for
         // it: the tree went to the deserializer, and this is only on an error).
@@ -149,6 +198,11 @@ pub(crate) fn serde_error(message: &str) -> LoadError {
             format!("unknown field `{}`", shown(field)),
         )
         .with_help(help);
+    }
+    if message.starts_with(strict::CAPPED) {
+        return LoadError::new(ErrorCode::LimitExceeded, message.to_owned()).with_help(Some(
+            "split the list, or raise the limit (--max-values, --max-items)".to_owned(),
+        ));
     }
     if message.starts_with("missing field ") {
         return LoadError::new(ErrorCode::MissingField, message.to_owned());
@@ -238,7 +292,8 @@ pub(crate) fn load_unit(name: &str, text: &str) -> Result<Unit, Vec<LoadError>> 
     // Read from the tree before serde consumes it, so that the text is parsed once; a shape
     // error comes after any error serde finds, as it did when it was looked for afterwards.
     let shape = rule_shape_error(tree.get_ref(), text);
-    let unit: Unit = from_tree(name, text, tree).map_err(|e| vec![e])?;
+    // A unit file is bounded by its size limit, not by the portfolios' list limits.
+    let unit: Unit = from_tree(name, text, tree, usize::MAX).map_err(|e| vec![e])?;
     if let Some(error) = shape {
         return Err(vec![error.with_file(name)]);
     }
@@ -428,7 +483,7 @@ mod tests {
 
     #[test]
     fn syntax_errors_have_a_position() {
-        let e = parse_toml::<Unit>("u.toml", "code = \"X\"\ntitle = \n").unwrap_err();
+        let e = parse_toml::<Unit>("u.toml", "code = \"X\"\ntitle = \n", usize::MAX).unwrap_err();
         assert_eq!(e.code(), ErrorCode::Syntax);
         assert_eq!((e.line(), e.file()), (Some(2), Some("u.toml")));
     }

@@ -24,13 +24,15 @@ use crate::ids::UnitRef;
 use crate::mappings::{Collect, Mappings};
 use crate::portfolio::{Date, EvidenceItem, Mapping, Person, Policy, Portfolio, Verification};
 
-/// Reads `text` as a plain JSON portfolio, or `None` when serde must read it.
-pub(crate) fn portfolio(text: &str) -> Option<Portfolio<DocStr<'_>>> {
+/// Reads `text` as a plain JSON portfolio, or `None` when serde must read it (which refuses
+/// an array of more than `cap` elements, as this reader then gives up).
+pub(crate) fn portfolio(text: &str, cap: usize) -> Option<Portfolio<DocStr<'_>>> {
     let mut reader = Reader {
         text,
         bytes: text.as_bytes(),
         at: 0,
         list: Vec::new(),
+        cap,
     };
     let portfolio = reader.portfolio()?;
     reader.space();
@@ -44,6 +46,8 @@ struct Reader<'a> {
     /// Where a list of strings is read before it is copied into a `Vec` of its size: one
     /// allocation a list, where growing it (4, 8, 16, ...) takes up to three.
     list: Vec<DocStr<'a>>,
+    /// The most elements an array may hold ([`crate::strict`]'s cap).
+    cap: usize,
 }
 
 /// Marks field `bit` as read in `seen`; `None` when it was read before (serde refuses a
@@ -215,7 +219,12 @@ impl<'a> Reader<'a> {
             self.at += 1;
             return Some(());
         }
+        let mut read = 0usize;
         loop {
+            read += 1;
+            if read > self.cap {
+                return None;
+            }
             element(self)?;
             match self.peek()? {
                 b',' => self.at += 1,

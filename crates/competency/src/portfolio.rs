@@ -372,8 +372,8 @@ impl<'a> Source<'a> {
     pub fn parse_with(&self, limits: &Limits) -> Result<Portfolio, LoadErrors> {
         self.within(limits)?;
         match self.format {
-            Format::Toml => parse_toml(self.name, self.text).map_err(LoadErrors::from),
-            Format::Json => self.json(),
+            Format::Toml => parse_toml(self.name, self.text, limits.list_cap()).map_err(LoadErrors::from),
+            Format::Json => self.json(limits.list_cap()),
         }
     }
 
@@ -382,10 +382,10 @@ impl<'a> Source<'a> {
     pub(crate) fn parse_json_borrowed(&self, limits: &Limits) -> Result<Portfolio<DocStr<'a>>, LoadErrors> {
         self.within(limits)?;
         // The plain shape read directly; anything else, and every error, by serde.
-        if let Some(portfolio) = crate::plain_json::portfolio(self.text) {
+        if let Some(portfolio) = crate::plain_json::portfolio(self.text, limits.list_cap()) {
             return Ok(portfolio);
         }
-        self.json()
+        self.json(limits.list_cap())
     }
 
     /// Parses JSON as the check does ([`Source::parse_json_borrowed`]) and gives the number of
@@ -418,8 +418,11 @@ impl<'a> Source<'a> {
         Ok(())
     }
 
-    fn json<S: Deserialize<'a> + Eq + Hash + Borrow<str> + Clone>(&self) -> Result<Portfolio<S>, LoadErrors> {
-        parse_json(self.text).map_err(|e| {
+    fn json<S: Deserialize<'a> + Eq + Hash + Borrow<str> + Clone>(
+        &self,
+        cap: usize,
+    ) -> Result<Portfolio<S>, LoadErrors> {
+        parse_json(self.text, cap).map_err(|e| {
             let offset = (e.line() > 0).then(|| json_offset(self.text, e.line(), e.column()));
             let error = if e.is_syntax() || e.is_eof() {
                 LoadError::new(ErrorCode::Syntax, format!("invalid JSON: {}", strip_position(&e)))
@@ -473,9 +476,10 @@ fn json_offset(text: &str, line: usize, column: usize) -> usize {
 /// `serde_json::from_str` does, and skipping a root `$schema` key (see [`crate::schema_key`]).
 pub(crate) fn parse_json<'a, S: Deserialize<'a> + Eq + Hash + Borrow<str> + Clone>(
     text: &'a str,
+    cap: usize,
 ) -> Result<Portfolio<S>, serde_json::Error> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let portfolio = strict::from_json(SkipSchemaKey(&mut deserializer))?;
+    let portfolio = strict::from_json(SkipSchemaKey(&mut deserializer), cap)?;
     deserializer.end()?;
     Ok(portfolio)
 }

@@ -32,37 +32,54 @@ use serde::de::{
 
 /// The key under which the `toml` crate passes a date or time literal to a visitor, as a map
 /// of one entry (toml's private convention, which `toml::value::Datetime` reads).
-const TOML_DATETIME_KEY: &str = "$__toml_private_datetime";
+pub(crate) const TOML_DATETIME_KEY: &str = "$__toml_private_datetime";
 
 /// Deserialises `T` from a TOML `deserializer`, refusing sequences for structs (a repeated key
 /// is toml's own syntax error).
 pub(crate) fn from_toml<'de, T: de::Deserialize<'de>, D: Deserializer<'de>>(
     deserializer: D,
+    cap: usize,
 ) -> Result<T, D::Error> {
-    strict::<T, D, false>(deserializer)
+    strict::<T, D, false>(deserializer, cap)
 }
 
 /// Deserialises `T` from a JSON `deserializer`, refusing sequences for structs, repeated map
 /// keys and toml's private date key.
 pub(crate) fn from_json<'de, T: de::Deserialize<'de>, D: Deserializer<'de>>(
     deserializer: D,
+    cap: usize,
 ) -> Result<T, D::Error> {
-    strict::<T, D, true>(deserializer)
+    strict::<T, D, true>(deserializer, cap)
 }
+
+/// The error for a sequence of more than `cap` elements; `load::serde_error` knows it by its
+/// start, [`CAPPED`].
+fn capped<E: de::Error>(cap: usize) -> E {
+    E::custom(format_args!("{CAPPED} {cap} values in one list"))
+}
+
+/// How the error for a sequence over the cap starts.
+pub(crate) const CAPPED: &str = "more than";
 
 fn strict<'de, T: de::Deserialize<'de>, D: Deserializer<'de>, const JSON: bool>(
     deserializer: D,
+    cap: usize,
 ) -> Result<T, D::Error> {
     T::deserialize(Strict::<D, JSON> {
         de: deserializer,
         key: None,
+        cap,
     })
 }
 
-/// The adapter. `key` is set while a map key is read: the keys seen so far in that map.
+/// The adapter. `key` is set while a map key is read: the keys seen so far in that map. `cap`
+/// is the most elements a sequence may hold: one more is an error, so that a list of millions
+/// of empty strings is refused as it is read rather than held whole (its elements take several
+/// times their bytes) before validation counts it.
 struct Strict<'s, 'de, D, const JSON: bool> {
     de: D,
     key: Option<&'s mut Seen<'de>>,
+    cap: usize,
 }
 
 /// The keys of one map read so far. The first is held inline, since most maps hold one key,
@@ -135,7 +152,7 @@ macro_rules! forward_deserialize {
     ($($method:ident($($arg:ident: $ty:ty),*);)*) => {$(
         fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, D::Error> {
             let expect = Expect::from_key(self.key);
-            self.de.$method($($arg,)* Wrap::<V, JSON> { visitor, expect })
+            self.de.$method($($arg,)* Wrap::<V, JSON> { visitor, expect, cap: self.cap })
         }
     )*};
 }
@@ -182,13 +199,24 @@ impl<'de, D: Deserializer<'de>, const JSON: bool> Deserializer<'de> for Strict<'
         visitor: V,
     ) -> Result<V::Value, D::Error> {
         let expect = Expect::Struct(fields);
-        self.de
-            .deserialize_struct(name, fields, Wrap::<V, JSON> { visitor, expect })
+        self.de.deserialize_struct(
+            name,
+            fields,
+            Wrap::<V, JSON> {
+                visitor,
+                expect,
+                cap: self.cap,
+            },
+        )
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
         let expect = Expect::Map;
-        self.de.deserialize_map(Wrap::<V, JSON> { visitor, expect })
+        self.de.deserialize_map(Wrap::<V, JSON> {
+            visitor,
+            expect,
+            cap: self.cap,
+        })
     }
 
     fn is_human_readable(&self) -> bool {
@@ -200,6 +228,7 @@ impl<'de, D: Deserializer<'de>, const JSON: bool> Deserializer<'de> for Strict<'
 struct Wrap<'s, 'de, V, const JSON: bool> {
     visitor: V,
     expect: Expect<'s, 'de>,
+    cap: usize,
 }
 
 impl<'de, V, const JSON: bool> Wrap<'_, 'de, V, JSON> {
@@ -277,19 +306,24 @@ impl<'de, V: Visitor<'de>, const JSON: bool> Visitor<'de> for Wrap<'_, 'de, V, J
     }
 
     fn visit_some<D: Deserializer<'de>>(self, de: D) -> Result<Self::Value, D::Error> {
-        let key = self.expect.into_key();
-        self.visitor.visit_some(Strict::<D, JSON> { de, key })
+        let (key, cap) = (self.expect.into_key(), self.cap);
+        self.visitor.visit_some(Strict::<D, JSON> { de, key, cap })
     }
 
     fn visit_newtype_struct<D: Deserializer<'de>>(self, de: D) -> Result<Self::Value, D::Error> {
-        let key = self.expect.into_key();
-        self.visitor.visit_newtype_struct(Strict::<D, JSON> { de, key })
+        let (key, cap) = (self.expect.into_key(), self.cap);
+        self.visitor
+            .visit_newtype_struct(Strict::<D, JSON> { de, key, cap })
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
         match self.expect {
             Expect::Struct(fields) => Err(de::Error::custom(table_expected(fields))),
-            _ => self.visitor.visit_seq(StrictSeq::<A, JSON>(seq)),
+            _ => self.visitor.visit_seq(StrictSeq::<A, JSON> {
+                seq,
+                cap: self.cap,
+                read: 0,
+            }),
         }
     }
 
@@ -301,11 +335,15 @@ impl<'de, V: Visitor<'de>, const JSON: bool> Visitor<'de> for Wrap<'_, 'de, V, J
         // sees it.
         let tracked = JSON && !matches!(self.expect, Expect::Struct(_));
         let seen = tracked.then(Seen::default);
-        self.visitor.visit_map(StrictMap::<A, JSON> { map, seen })
+        self.visitor.visit_map(StrictMap::<A, JSON> {
+            map,
+            seen,
+            cap: self.cap,
+        })
     }
 
     fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Self::Value, A::Error> {
-        self.visitor.visit_enum(StrictEnum::<A, JSON>(data))
+        self.visitor.visit_enum(StrictEnum::<A, JSON>(data, self.cap))
     }
 }
 
@@ -313,28 +351,48 @@ impl<'de, V: Visitor<'de>, const JSON: bool> Visitor<'de> for Wrap<'_, 'de, V, J
 struct StrictSeed<'s, 'de, S, const JSON: bool> {
     seed: S,
     key: Option<&'s mut Seen<'de>>,
+    cap: usize,
 }
 
 impl<'de, S: DeserializeSeed<'de>, const JSON: bool> DeserializeSeed<'de> for StrictSeed<'_, 'de, S, JSON> {
     type Value = S::Value;
 
     fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<S::Value, D::Error> {
-        self.seed.deserialize(Strict::<D, JSON> { de, key: self.key })
+        self.seed.deserialize(Strict::<D, JSON> {
+            de,
+            key: self.key,
+            cap: self.cap,
+        })
     }
 }
 
-struct StrictSeq<A, const JSON: bool>(A);
+/// A sequence's elements, refused once there are more than `cap` of them.
+struct StrictSeq<A, const JSON: bool> {
+    seq: A,
+    cap: usize,
+    /// Elements read so far.
+    read: usize,
+}
 
 impl<'de, A: SeqAccess<'de>, const JSON: bool> SeqAccess<'de> for StrictSeq<A, JSON> {
     type Error = A::Error;
 
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, A::Error> {
-        self.0
-            .next_element_seed(StrictSeed::<T, JSON> { seed, key: None })
+        let cap = self.cap;
+        let element = self
+            .seq
+            .next_element_seed(StrictSeed::<T, JSON> { seed, key: None, cap })?;
+        if element.is_some() {
+            self.read += 1;
+            if self.read > cap {
+                return Err(capped(cap));
+            }
+        }
+        Ok(element)
     }
 
     fn size_hint(&self) -> Option<usize> {
-        self.0.size_hint()
+        self.seq.size_hint()
     }
 }
 
@@ -343,19 +401,21 @@ impl<'de, A: SeqAccess<'de>, const JSON: bool> SeqAccess<'de> for StrictSeq<A, J
 struct StrictMap<'de, A, const JSON: bool> {
     map: A,
     seen: Option<Seen<'de>>,
+    cap: usize,
 }
 
 impl<'de, A: MapAccess<'de>, const JSON: bool> MapAccess<'de> for StrictMap<'de, A, JSON> {
     type Error = A::Error;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
-        let key = self.seen.as_mut();
-        self.map.next_key_seed(StrictSeed::<K, JSON> { seed, key })
+        let (key, cap) = (self.seen.as_mut(), self.cap);
+        self.map.next_key_seed(StrictSeed::<K, JSON> { seed, key, cap })
     }
 
     fn next_value_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<T::Value, A::Error> {
+        let cap = self.cap;
         self.map
-            .next_value_seed(StrictSeed::<T, JSON> { seed, key: None })
+            .next_value_seed(StrictSeed::<T, JSON> { seed, key: None, cap })
     }
 
     fn size_hint(&self) -> Option<usize> {
@@ -363,19 +423,22 @@ impl<'de, A: MapAccess<'de>, const JSON: bool> MapAccess<'de> for StrictMap<'de,
     }
 }
 
-struct StrictEnum<A, const JSON: bool>(A);
+struct StrictEnum<A, const JSON: bool>(A, usize);
 
 impl<'de, A: EnumAccess<'de>, const JSON: bool> EnumAccess<'de> for StrictEnum<A, JSON> {
     type Error = A::Error;
     type Variant = StrictVariant<A::Variant, JSON>;
 
     fn variant_seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<(S::Value, Self::Variant), A::Error> {
-        let (value, variant) = self.0.variant_seed(StrictSeed::<S, JSON> { seed, key: None })?;
-        Ok((value, StrictVariant(variant)))
+        let cap = self.1;
+        let (value, variant) = self
+            .0
+            .variant_seed(StrictSeed::<S, JSON> { seed, key: None, cap })?;
+        Ok((value, StrictVariant(variant, cap)))
     }
 }
 
-struct StrictVariant<A, const JSON: bool>(A);
+struct StrictVariant<A, const JSON: bool>(A, usize);
 
 impl<'de, A: VariantAccess<'de>, const JSON: bool> VariantAccess<'de> for StrictVariant<A, JSON> {
     type Error = A::Error;
@@ -385,13 +448,15 @@ impl<'de, A: VariantAccess<'de>, const JSON: bool> VariantAccess<'de> for Strict
     }
 
     fn newtype_variant_seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<S::Value, A::Error> {
+        let cap = self.1;
         self.0
-            .newtype_variant_seed(StrictSeed::<S, JSON> { seed, key: None })
+            .newtype_variant_seed(StrictSeed::<S, JSON> { seed, key: None, cap })
     }
 
     fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, A::Error> {
-        let expect = Expect::Any;
-        self.0.tuple_variant(len, Wrap::<V, JSON> { visitor, expect })
+        let (expect, cap) = (Expect::Any, self.1);
+        self.0
+            .tuple_variant(len, Wrap::<V, JSON> { visitor, expect, cap })
     }
 
     fn struct_variant<V: Visitor<'de>>(
@@ -399,8 +464,9 @@ impl<'de, A: VariantAccess<'de>, const JSON: bool> VariantAccess<'de> for Strict
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, A::Error> {
-        let expect = Expect::Struct(fields);
-        self.0.struct_variant(fields, Wrap::<V, JSON> { visitor, expect })
+        let (expect, cap) = (Expect::Struct(fields), self.1);
+        self.0
+            .struct_variant(fields, Wrap::<V, JSON> { visitor, expect, cap })
     }
 }
 

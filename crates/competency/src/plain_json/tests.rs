@@ -14,10 +14,10 @@ use crate::portfolio::parse_json;
 /// Whether the plain reader read `text`, after checking that serde reads it the same way.
 /// Portfolios are compared by their `Debug` text, which, unlike `==` on a map, keeps order.
 fn agrees(text: &str) -> Result<bool, String> {
-    let Some(plain) = portfolio(text) else {
+    let Some(plain) = portfolio(text, usize::MAX) else {
         return Ok(false);
     };
-    match parse_json::<crate::doc_str::DocStr<'_>>(text) {
+    match parse_json::<crate::doc_str::DocStr<'_>>(text, usize::MAX) {
         Ok(serde) if format!("{plain:?}") == format!("{serde:?}") => Ok(true),
         Ok(serde) => Err(format!(
             "read differently:\nplain: {plain:?}\nserde: {serde:?}\n{text}"
@@ -51,7 +51,7 @@ const FULL: &str = r#"{"$schema": "./portfolio.schema.json", "format": 1,
 #[test]
 fn a_portfolio_with_every_field_is_read_plainly_as_serde_reads_it() {
     assert_eq!(agrees(FULL), Ok(true));
-    let p = portfolio(FULL).unwrap();
+    let p = portfolio(FULL, usize::MAX).unwrap();
     assert_eq!(p.evidence.len(), 3);
     assert_eq!(
         p.evidence[0].units.keys().map(|k| &**k).collect::<Vec<_>>(),
@@ -173,7 +173,7 @@ fn corpus() -> Vec<(PathBuf, String)> {
             Some("json") => out.push((path, text)),
             Some("jsonl") => out.extend(text.lines().map(|l| (path.clone(), l.to_owned()))),
             Some("toml") => {
-                if let Ok(p) = parse_toml::<crate::Portfolio>("p.toml", &text) {
+                if let Ok(p) = parse_toml::<crate::Portfolio>("p.toml", &text, usize::MAX) {
                     out.push((path, serde_json::to_string(&p).unwrap()));
                 }
             }
@@ -190,11 +190,11 @@ fn every_portfolio_in_the_repository_is_read_as_serde_reads_it() {
     for (path, text) in &corpus {
         let read = agrees(text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         plain += usize::from(read);
-        portfolios += usize::from(parse_json::<String>(text).is_ok());
+        portfolios += usize::from(parse_json::<String>(text, usize::MAX).is_ok());
         // What serde reads, the plain reader reads too, unless it holds what is left to serde
         // (a reader that gave up on everything would agree with serde, so this must hold).
         let left = text.contains('\\') || text.contains("\"outcomes\"") || text.contains("\"prior_units\"");
-        if !left && parse_json::<String>(text).is_ok() {
+        if !left && parse_json::<String>(text, usize::MAX).is_ok() {
             assert!(read, "{}: left to serde:\n{text}", path.display());
         }
     }
@@ -269,4 +269,24 @@ proptest! {
         }
         prop_assert!(agrees(&text).is_ok(), "{:?}", agrees(&text));
     }
+}
+
+/// An array longer than the cap is left to serde, which refuses it as it reads it: the list is
+/// never held whole, however many (empty) elements it has.
+#[test]
+fn an_array_over_the_cap_is_refused_as_it_is_read() {
+    let text = r#"{"format": 1, "candidate": {"id": "S1"}, "units": ["CHCMGT006"], "evidence": [
+      {"id": "E1", "title": "t", "date": "2026-01-01", "method": "observation",
+       "clients": ["", "", ""], "judgement": "satisfactory"}]}"#;
+    assert!(portfolio(text, 3).is_some());
+    assert!(parse_json::<crate::doc_str::DocStr<'_>>(text, 3).is_ok());
+    assert!(portfolio(text, 2).is_none());
+    let error = parse_json::<crate::doc_str::DocStr<'_>>(text, 2).unwrap_err();
+    assert!(
+        error.to_string().starts_with("more than 2 values in one list"),
+        "{error}"
+    );
+    // The evidence list is an array too.
+    assert!(portfolio(text, 0).is_none());
+    assert!(parse_json::<crate::doc_str::DocStr<'_>>(text, 0).is_err());
 }

@@ -17,7 +17,9 @@ const HEAD: &str = "format = 1\ncandidate = { id = \"S1\" }\nunits = [\"CHCMGT00
 const UNIT_HEAD: &str = "code = \"CHCMGT006\"\ntitle = \"t\"\nrelease = 1\n";
 
 fn toml_error<T: DeserializeOwned>(text: &str) -> LoadError {
-    parse_toml::<T>("f.toml", text).map(|_| ()).unwrap_err()
+    parse_toml::<T>("f.toml", text, usize::MAX)
+        .map(|_| ())
+        .unwrap_err()
 }
 
 fn json_error(text: &str) -> LoadError {
@@ -32,12 +34,12 @@ fn shown(e: &LoadError) -> (ErrorCode, u32, u32, &str) {
 }
 
 fn strict_toml<T: DeserializeOwned>(text: &str) -> Result<T, toml::de::Error> {
-    from_toml(toml::Deserializer::parse(text)?)
+    from_toml(toml::Deserializer::parse(text)?, usize::MAX)
 }
 
 fn strict_json<T: DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let value = from_json(&mut deserializer)?;
+    let value = from_json(&mut deserializer, usize::MAX)?;
     deserializer.end()?;
     Ok(value)
 }
@@ -413,7 +415,7 @@ fn arrays_inside_a_rule_pass_the_adapter_and_are_refused_by_the_loader() {
         "{ type = \"count\", min = 3, where = [\"meeting\"] }",
     );
     for (text, pointer) in [(&unit, "/evidence/0/rule"), (&filter, "/evidence/0/rule/where")] {
-        assert!(parse_toml::<Unit>("f.toml", text).is_ok());
+        assert!(parse_toml::<Unit>("f.toml", text, usize::MAX).is_ok());
         let errors = crate::load::load_unit("f.toml", text).unwrap_err();
         assert_eq!(errors[0].code(), ErrorCode::InvalidValue);
         assert_eq!(errors[0].pointer(), pointer);
