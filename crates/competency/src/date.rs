@@ -38,12 +38,25 @@ impl Date {
     pub fn today() -> Date {
         Date(chrono::Local::now().date_naive())
     }
-    /// This date less `months` calendar months (clamped to the month's end).
+    /// This date less `months` calendar months (clamped to the month's end), and never before
+    /// 0000-01-01, the earliest date a document can hold: a currency window of three years
+    /// from 0001-01-01 starts there, not in year −2, which no report could write as
+    /// `YYYY-MM-DD`.
+    ///
+    /// ```
+    /// use competency::Date;
+    /// let date: Date = "2026-03-31".parse().unwrap();
+    /// assert_eq!(date.minus_months(1).to_string(), "2026-02-28");
+    /// let early: Date = "0001-01-01".parse().unwrap();
+    /// assert_eq!(early.minus_months(36).to_string(), "0000-01-01");
+    /// ```
     pub fn minus_months(self, months: u32) -> Date {
+        let earliest = chrono::NaiveDate::from_ymd_opt(0, 1, 1).unwrap_or(chrono::NaiveDate::MIN);
         Date(
             self.0
                 .checked_sub_months(chrono::Months::new(months))
-                .unwrap_or(chrono::NaiveDate::MIN),
+                .unwrap_or(earliest)
+                .max(earliest),
         )
     }
     /// Days from `earlier` to this date.
@@ -129,7 +142,7 @@ impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.ymd() {
             Some(text) => f.write_str(text.as_str()),
-            // Only a computed date can fall outside (a window reaching before year 0).
+            // Only a date made outside a document can fall outside (`From<NaiveDate>`).
             None => write!(f, "{}", self.0.format("%Y-%m-%d")),
         }
     }

@@ -263,10 +263,16 @@ impl<'c> Checker<'c> {
             problems,
             || root.key("candidate").key("id"),
         );
+        if let Some(name) = &portfolio.candidate.name {
+            text_length(name, limits, problems, || root.key("candidate").key("name"));
+        }
         if let Some(assessor) = &portfolio.assessor {
             identifier(&assessor.id, &"the assessor's ID", limits, problems, || {
                 root.key("assessor").key("id")
             });
+            if let Some(name) = &assessor.name {
+                text_length(name, limits, problems, || root.key("assessor").key("name"));
+            }
         }
     }
 
@@ -408,6 +414,9 @@ fn validate_item<'p, S: Text>(
             text_length(&verification.by, limits, problems, || {
                 at("verification").key("by")
             });
+        }
+        if let Some(role) = &verification.role {
+            text_length(role, limits, problems, || at("verification").key("role"));
         }
     }
 }
@@ -551,6 +560,11 @@ impl CompiledUnit {
     }
 
     fn unknown_requirement(&self, id: &str, path: Path) -> Problem {
+        if crate::text::is_blank(id) {
+            // Not " is not a requirement of ...", with nothing before it.
+            return Problem::new(ErrorCode::EmptyText, path, "a `covers` entry is empty".to_owned())
+                .help("name a criterion, such as 1.1, or a requirement ID the unit declares");
+        }
         let criterion = id.starts_with(|c: char| c.is_ascii_digit());
         let help = if criterion {
             let criteria: Vec<_> = self.unit.criteria().map(|c| c.id.clone()).collect();
