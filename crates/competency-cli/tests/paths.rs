@@ -46,7 +46,11 @@ fn a_batch_output_that_is_its_input_is_refused_and_the_input_kept() {
     for args in cases {
         let output = run(dir.path(), &args);
         assert_eq!(output.status.code(), Some(2), "{args:?}");
-        assert!(stderr(&output).contains("error[io]: the output is the input"), "{}", stderr(&output));
+        assert!(
+            stderr(&output).contains("error[io]: the output is the input"),
+            "{}",
+            stderr(&output)
+        );
         assert_eq!(fs::read_to_string(&input).unwrap(), format!("{LINE}\n"));
     }
     // The same file as standard input.
@@ -57,12 +61,22 @@ fn a_batch_output_that_is_its_input_is_refused_and_the_input_kept() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(stderr(&output).contains("(standard input)"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("(standard input)"),
+        "{}",
+        stderr(&output)
+    );
     assert_eq!(fs::read_to_string(&input).unwrap(), format!("{LINE}\n"));
     // Another output is written as before.
     let output = run(dir.path(), &["batch", "in.jsonl", "--output", "out.jsonl"]);
     assert_eq!(output.status.code(), Some(1));
-    assert_eq!(fs::read_to_string(dir.path().join("out.jsonl")).unwrap().lines().count(), 1);
+    assert_eq!(
+        fs::read_to_string(dir.path().join("out.jsonl"))
+            .unwrap()
+            .lines()
+            .count(),
+        1
+    );
 }
 
 #[test]
@@ -72,11 +86,23 @@ fn a_report_that_would_land_on_a_portfolio_is_refused_before_any_is_written() {
     fs::create_dir(&reports).unwrap();
     let example = fs::read_to_string(root().join("examples/CHCMGT006-complete.json")).unwrap();
     fs::write(reports.join("p.json"), &example).unwrap();
-    fs::copy(root().join("examples/CHCMGT006-complete.toml"), dir.path().join("a.toml")).unwrap();
+    fs::copy(
+        root().join("examples/CHCMGT006-complete.toml"),
+        dir.path().join("a.toml"),
+    )
+    .unwrap();
     // The first report (a.json) would be harmless; none is written, since the second is not.
     let output = run(
         dir.path(),
-        &["check", "--format", "json", "--output-dir", "d", "a.toml", "d/p.json"],
+        &[
+            "check",
+            "--format",
+            "json",
+            "--output-dir",
+            "d",
+            "a.toml",
+            "d/p.json",
+        ],
     );
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(stderr(&output).contains("the output is the input (d/p.json)"));
@@ -87,14 +113,22 @@ fn a_report_that_would_land_on_a_portfolio_is_refused_before_any_is_written() {
 #[test]
 fn reports_written_to_a_directory_as_json_are_named_not_printed() {
     let dir = tempfile::tempdir().unwrap();
-    fs::copy(root().join("examples/CHCMGT006-complete.json"), dir.path().join("p.json")).unwrap();
-    let output = run(dir.path(), &["check", "--format", "json", "--output-dir", "o", "p.json"]);
+    fs::copy(
+        root().join("examples/CHCMGT006-complete.json"),
+        dir.path().join("p.json"),
+    )
+    .unwrap();
+    let output = run(
+        dir.path(),
+        &["check", "--format", "json", "--output-dir", "o", "p.json"],
+    );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let printed: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(printed["reports"][0]["written"], "o/p.json");
     assert!(printed["reports"][0].get("report").is_none());
     assert_eq!(printed["summary"][0]["verdict"], "evidence complete");
-    let written: serde_json::Value = serde_json::from_slice(&fs::read(dir.path().join("o/p.json")).unwrap()).unwrap();
+    let written: serde_json::Value =
+        serde_json::from_slice(&fs::read(dir.path().join("o/p.json")).unwrap()).unwrap();
     assert!(written.get("units").is_some());
 }
 
@@ -105,9 +139,18 @@ fn more_jobs_than_the_most_is_a_usage_error() {
     for jobs in ["257", "4294967296"] {
         let output = run(dir.path(), &["batch", "--jobs", jobs, "in.jsonl"]);
         assert_eq!(output.status.code(), Some(2), "--jobs {jobs}");
-        assert!(stderr(&output).contains("is not in 0..=256"), "{}", stderr(&output));
+        assert!(
+            stderr(&output).contains("is not in 0..=256"),
+            "{}",
+            stderr(&output)
+        );
     }
-    assert_eq!(run(dir.path(), &["batch", "--jobs", "256", "in.jsonl"]).status.code(), Some(1));
+    assert_eq!(
+        run(dir.path(), &["batch", "--jobs", "256", "in.jsonl"])
+            .status
+            .code(),
+        Some(1)
+    );
 }
 
 #[cfg(unix)]
@@ -128,10 +171,15 @@ fn a_catalog_cache_that_is_not_a_file_is_neither_read_nor_replaced() {
         left.push("pipe.cache");
     }
     for cache in left {
-        let output = run(dir.path(), &["--only-units", units, "--catalog-cache", cache, "units"]);
+        let output = run(
+            dir.path(),
+            &["--only-units", units, "--catalog-cache", cache, "units"],
+        );
         assert_eq!(output.status.code(), Some(0), "{cache}: {}", stderr(&output));
         assert!(
-            stderr(&output).contains(&format!("note: {cache} was not used as a catalog cache and was left as it is")),
+            stderr(&output).contains(&format!(
+                "note: {cache} was not used as a catalog cache and was left as it is"
+            )),
             "{cache}: {}",
             stderr(&output)
         );
@@ -143,9 +191,19 @@ fn a_catalog_cache_that_is_not_a_file_is_neither_read_nor_replaced() {
         assert!(kind("pipe.cache").is_fifo());
     }
     // A link to a cache file: the file is written and read through it; the link stays.
-    let output = run(dir.path(), &["--only-units", units, "--catalog-cache", "real.cache", "units"]);
-    assert!(stderr(&output).contains("catalog cache real.cache written"), "{}", stderr(&output));
-    let output = run(dir.path(), &["--only-units", units, "--catalog-cache", "link.cache", "units"]);
+    let output = run(
+        dir.path(),
+        &["--only-units", units, "--catalog-cache", "real.cache", "units"],
+    );
+    assert!(
+        stderr(&output).contains("catalog cache real.cache written"),
+        "{}",
+        stderr(&output)
+    );
+    let output = run(
+        dir.path(),
+        &["--only-units", units, "--catalog-cache", "link.cache", "units"],
+    );
     assert_eq!(stderr(&output), "", "the cache behind the link is used");
     assert!(kind("link.cache").is_symlink());
 }
@@ -162,15 +220,24 @@ fn every_toml_entry_of_a_units_directory_is_read_or_reported() {
     let output = run(dir.path(), &["--only-units", "u", "units"]);
     assert_eq!(output.status.code(), Some(2));
     let errors = stderr(&output);
-    assert!(errors.contains("u/CSCORG406A.toml: error[io]: cannot read file: No such file"), "{errors}");
-    assert!(errors.contains("u/X.toml: error[io]: cannot read file: it is a directory"), "{errors}");
+    assert!(
+        errors.contains("u/CSCORG406A.toml: error[io]: cannot read file: No such file"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("u/X.toml: error[io]: cannot read file: it is a directory"),
+        "{errors}"
+    );
 }
 
 #[test]
 fn a_unit_file_with_windows_line_endings_reads_as_with_unix_ones() {
     let dir = tempfile::tempdir().unwrap();
     let text = fs::read_to_string(root().join("units/CHCMGT006.toml")).unwrap();
-    assert!(text.contains("\"\"\"") || text.contains("'''"), "the unit has multi-line text");
+    assert!(
+        text.contains("\"\"\"") || text.contains("'''"),
+        "the unit has multi-line text"
+    );
     let units = dir.path().join("u");
     fs::create_dir(&units).unwrap();
     fs::File::create(units.join("CHCMGT006.toml"))
