@@ -23,13 +23,15 @@ pub struct Limits {
     /// about 22 MB and peaks at about 8 bytes of memory per byte).
     pub input_bytes: usize,
     /// Bytes of TOML portfolio text. Default 8 MiB. TOML is read through a document tree that
-    /// takes about 35 bytes of memory per byte of input, so hand-written TOML gets a lower
+    /// takes about 35 bytes of memory per byte of input (up to about 80 for a document of
+    /// nothing but empty tables), so hand-written TOML gets a lower
     /// bound than the JSON that platforms send; the tighter of this and `input_bytes` applies.
     pub toml_input_bytes: usize,
     /// Evidence items in one portfolio. Default 100,000.
     pub evidence_items: usize,
     /// Values in one list of one item (clients, service periods, `covers`, activities, options).
-    /// Default 100,000.
+    /// Default 100,000. Any list of a portfolio longer than the larger of this and
+    /// `evidence_items` is refused as it is read, before it is held whole.
     pub values_per_item: usize,
     /// Characters in one piece of text (an ID, a title, a name, a client). Default 65,536.
     pub string_chars: usize,
