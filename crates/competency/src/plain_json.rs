@@ -46,7 +46,8 @@ struct Reader<'a> {
     /// Where a list of strings is read before it is copied into a `Vec` of its size: one
     /// allocation a list, where growing it (4, 8, 16, ...) takes up to three.
     list: Vec<DocStr<'a>>,
-    /// The most elements an array may hold ([`crate::strict`]'s cap).
+    /// The most elements an array may hold ([`crate::strict`]'s cap): `array` and `strings`,
+    /// which read every array, give up on a longer one.
     cap: usize,
 }
 
@@ -219,12 +220,7 @@ impl<'a> Reader<'a> {
             self.at += 1;
             return Some(());
         }
-        let mut read = 0usize;
         loop {
-            read += 1;
-            if read > self.cap {
-                return None;
-            }
             element(self)?;
             match self.peek()? {
                 b',' => self.at += 1,
@@ -241,7 +237,12 @@ impl<'a> Reader<'a> {
     /// with.
     fn array<T>(&mut self, room: usize, mut element: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
         let mut out = Vec::with_capacity(room);
+        let cap = self.cap;
         self.elements(|r| {
+            // Over the cap, serde is left to refuse it (every array is read by these two).
+            if out.len() >= cap {
+                return None;
+            }
             out.push(element(r)?);
             Some(())
         })?;
@@ -251,7 +252,11 @@ impl<'a> Reader<'a> {
     fn strings(&mut self) -> Option<Vec<DocStr<'a>>> {
         let mut list = std::mem::take(&mut self.list);
         list.clear();
+        let cap = self.cap;
         let read = self.elements(|r| {
+            if list.len() >= cap {
+                return None;
+            }
             list.push(r.doc_str()?);
             Some(())
         });
