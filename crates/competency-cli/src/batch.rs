@@ -15,6 +15,8 @@ pub struct Io<'a> {
     pub input: Option<&'a PathBuf>,
     /// The records' file, or standard output.
     pub output: Option<&'a PathBuf>,
+    /// The other files the command reads (the catalog's), which the output may not be.
+    pub read: &'a [PathBuf],
 }
 
 /// The input's and the output's buffers: reads and writes of 64 KiB cost no more per byte
@@ -66,7 +68,10 @@ pub fn run(checker: &Checker<'_>, options: &BatchOptions, io: &Io<'_>) -> Result
     };
     if let Some(path) = io.output {
         let input = io.input.map_or(std::path::Path::new("-"), PathBuf::as_path);
-        crate::paths::refuse_overwrite(path, [input])?;
+        crate::paths::refuse_overwrite(
+            path,
+            std::iter::once(input).chain(io.read.iter().map(PathBuf::as_path)),
+        )?;
     }
     let mut out: Box<dyn Write + Send> = match io.output {
         Some(path) => Box::new(std::io::BufWriter::with_capacity(

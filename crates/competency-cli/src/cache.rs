@@ -16,7 +16,7 @@ pub(crate) fn load_dir(dir: &Path, cache: Option<&Path>) -> Result<(Catalog, Opt
         return Ok((Catalog::from_dir(dir)?, None));
     };
     let shown = named.display();
-    let file = match resolve(named) {
+    let file = match resolve(named).and_then(|file| outside(&file, dir).map(|()| file)) {
         Ok(file) => file,
         Err(why) => {
             let note = format!(
@@ -75,6 +75,26 @@ fn resolve(file: &Path) -> Result<std::path::PathBuf, &'static str> {
         Ok(_) => Err("it links to something that is not a regular file"),
         Err(_) => Err("it is a link to nothing"),
     }
+}
+
+/// Refuses a cache named `*.toml` in the units directory itself: the next run would read it
+/// as a unit file (and fail on its bytes).
+fn outside(file: &Path, dir: &Path) -> Result<(), &'static str> {
+    let toml = file.extension().is_some_and(|e| e.eq_ignore_ascii_case("toml"));
+    let parent = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let same = |a: &Path, b: &Path| {
+        std::fs::canonicalize(a)
+            .ok()
+            .zip(std::fs::canonicalize(b).ok())
+            .is_some_and(|(a, b)| a == b)
+    };
+    if toml && same(parent, dir) {
+        return Err("it is named *.toml in the units directory, whose every *.toml is read as a unit file");
+    }
+    Ok(())
 }
 
 /// Writes `bytes` to a temporary file beside `file`, then renames it over `file`, so that a

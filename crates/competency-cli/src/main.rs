@@ -206,6 +206,11 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
         Err(errors) if json_errors_wanted(&cli.command) => return Ok(json_errors(&errors)),
         Err(errors) => return Err(errors.into()),
     };
+    // What no output may overwrite, besides the portfolios.
+    let read = paths::catalog_files(
+        cli.units.as_deref().or(cli.only_units.as_deref()),
+        cli.catalog_cache.as_deref(),
+    );
     let mut outcome = match &cli.command {
         Command::Units { digest: true, .. } => ok(catalog.catalog_digest()),
         Command::Units { format, .. } => ok(units(&catalog, *format)),
@@ -222,12 +227,12 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
             input,
             format,
             limits,
-        } => check(&catalog, input, limits, View::Check(*format))?,
+        } => check(&catalog, input, limits, View::Check(*format), &read)?,
         Command::Matrix {
             input,
             format,
             limits,
-        } => check(&catalog, input, limits, View::Matrix(*format))?,
+        } => check(&catalog, input, limits, View::Matrix(*format), &read)?,
         Command::Batch {
             input,
             output,
@@ -252,6 +257,7 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
             let io = batch::Io {
                 input: input.as_ref(),
                 output: output.as_ref(),
+                read: &read,
             };
             batch::run(&Checker::new(&catalog), &options, &io)?
         }
@@ -324,6 +330,7 @@ fn check(
     input: &PortfolioArgs,
     limits: &LimitArgs,
     view: View,
+    read: &[std::path::PathBuf],
 ) -> Result<Outcome, Failure> {
     let mut options = check_options(input.as_of.as_deref(), &input.only, limits.limits())?;
     options.include_names = input.show_names;
@@ -383,8 +390,9 @@ fn check(
             written.push(path);
         }
         // Every path before any report is written: none is written over an input.
+        let inputs = || files.iter().chain(read).map(std::path::PathBuf::as_path);
         for path in written.iter().flatten() {
-            paths::refuse_overwrite(path, files.iter().map(std::path::PathBuf::as_path))?;
+            paths::refuse_overwrite(path, inputs())?;
         }
         for (path, (name, checked)) in written.iter().zip(&results) {
             let (Some(path), many::Checked::Report(report)) = (path, checked) else {

@@ -3,7 +3,7 @@
 //! output reached through a link) would destroy the input before a line of it was read, and
 //! `check --output-dir` could write a report over the portfolio it came from.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use same_file::Handle;
 
@@ -37,4 +37,19 @@ pub fn refuse_overwrite<'a>(
         }
     }
     Ok(())
+}
+
+/// The files a command reads besides its portfolios, which no output may be either: the unit
+/// files of `--units` or `--only-units` (a directory's entries, or the file named) and the
+/// catalog cache.
+pub fn catalog_files(units: Option<&Path>, cache: Option<&Path>) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    if let Some(units) = units {
+        match std::fs::read_dir(units) {
+            Ok(entries) => files.extend(entries.filter_map(Result::ok).map(|e| e.path())),
+            Err(_) => files.push(units.to_path_buf()),
+        }
+    }
+    files.extend(cache.map(Path::to_path_buf));
+    files
 }

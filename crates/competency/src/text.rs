@@ -42,10 +42,35 @@ pub(crate) fn forbidden_char(value: &str) -> Option<char> {
 /// ```
 /// assert!(competency::is_hidden_char('\u{1b}'));
 /// assert!(competency::is_hidden_char('\u{202E}'));
+/// assert!(competency::is_hidden_char('\u{115F}')); // a Hangul filler, blank on screen
 /// assert!(!competency::is_hidden_char('é'));
 /// ```
 pub fn is_hidden_char(c: char) -> bool {
-    c.is_control() || is_format(c)
+    c.is_control() || is_format(c) || is_blank_glyph(c)
+}
+
+/// Characters outside Cf that a screen shows as nothing, or as a line break: the rest of
+/// Unicode's default-ignorable code points (combining grapheme joiner, Hangul fillers,
+/// variation selectors, Khmer inherent vowels, Mongolian variation selectors, unassigned
+/// ignorables), the braille blank, and the line and paragraph separators. Without them
+/// `C1`, `C1` with a variation selector and `C1` with a Hangul filler are three clients that
+/// read as one (a hostile-input review, twenty-first pass).
+fn is_blank_glyph(c: char) -> bool {
+    matches!(
+        c as u32,
+        0x034F
+            | 0x115F..=0x1160
+            | 0x17B4..=0x17B5
+            | 0x180B..=0x180F
+            | 0x2028..=0x2029
+            | 0x2065
+            | 0x2800
+            | 0x3164
+            | 0xFE00..=0xFE0F
+            | 0xFFA0
+            | 0xFFF0..=0xFFF8
+            | 0xE0000..=0xE0FFF
+    )
 }
 
 /// Unicode general category Cf (format characters), which render as nothing or reorder text.
