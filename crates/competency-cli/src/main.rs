@@ -334,7 +334,10 @@ fn check(
 ) -> Result<Outcome, Failure> {
     let mut options = check_options(input.as_of.as_deref(), &input.only, limits.limits())?;
     options.include_names = input.show_names;
-    let files = many::expand(&input.portfolios).map_err(Failure)?;
+    let (files, listed): (Vec<_>, Vec<_>) = many::expand(&input.portfolios)
+        .map_err(Failure)?
+        .into_iter()
+        .unzip();
     if files.iter().filter(|f| is_stdin(f)).count() > 1 {
         return Err(Failure(
             "error: standard input (-) can be read only once; give it once".to_owned(),
@@ -345,7 +348,7 @@ fn check(
     let single = files.len() == 1 && input.output_dir.is_none() && view != View::Check(CheckFormat::Csv);
     if single {
         let name = display_name(&files[0]);
-        let report = match check_one(&checker, &files[0], stdin_format, &options) {
+        let report = match check_one(&checker, &files[0], listed[0], stdin_format, &options) {
             Ok(report) => report,
             Err(errors) if view == View::Check(CheckFormat::Json) => return Ok(json_errors(&errors)),
             Err(errors) => return Err(errors.into()),
@@ -355,9 +358,9 @@ fn check(
         return Ok(outcome);
     }
     let mut results = Vec::new();
-    for file in &files {
+    for (file, listed) in files.iter().zip(listed) {
         let name = display_name(file);
-        let checked = match check_one(&checker, file, stdin_format, &options) {
+        let checked = match check_one(&checker, file, listed, stdin_format, &options) {
             Ok(report) => many::Checked::Report(Box::new(report)),
             Err(errors) => many::Checked::Invalid(errors),
         };
@@ -454,10 +457,12 @@ fn display_name(path: &std::path::Path) -> String {
 }
 
 /// Reads, parses, validates and checks one portfolio: a file, in the format its extension
-/// says, or standard input (`-`) in `stdin_format`.
+/// says (`listed`: found in a directory, so read only if a regular file), or standard input
+/// (`-`) in `stdin_format`.
 fn check_one<'c>(
     checker: &'c Checker<'_>,
     path: &std::path::Path,
+    listed: bool,
     stdin_format: Format,
     options: &CheckOptions,
 ) -> Result<competency::Report<'c>, LoadErrors> {
@@ -469,10 +474,12 @@ fn check_one<'c>(
             stdin_format,
         )
     } else {
-        (
-            competency::read_portfolio(path, &options.limits)?,
-            Format::from_file_name(&name),
-        )
+        let bytes = if listed {
+            competency::read_listed_portfolio(path, &options.limits)?
+        } else {
+            competency::read_portfolio(path, &options.limits)?
+        };
+        (bytes, Format::from_file_name(&name))
     };
     let source = Source::from_bytes(&name, &bytes, format)?;
     checker.check_source(&source, options)

@@ -11,9 +11,11 @@ use crate::escape;
 use crate::render;
 use crate::render::csv;
 
-/// The portfolio files named, directories expanded to their `.toml` and `.json` files in name
-/// order (not recursing), the rest as given.
-pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+/// The portfolio files named, directories expanded to their entries named `.toml` or `.json`
+/// (in any case) in name order, not recursing; each with whether it was found in a directory
+/// (such an entry that is not a regular file, a link to nothing or a pipe, is an `io` error
+/// rather than passed over or opened).
+pub fn expand(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, String> {
     let mut out = Vec::new();
     for path in paths {
         if path.is_dir() {
@@ -25,7 +27,10 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
                     )
                 })?
                 .filter_map(|entry| entry.ok().map(|e| e.path()))
-                .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml" || e == "json"))
+                .filter(|p| {
+                    p.extension()
+                        .is_some_and(|e| e.eq_ignore_ascii_case("toml") || e.eq_ignore_ascii_case("json"))
+                })
                 .collect();
             found.sort();
             if found.is_empty() {
@@ -34,9 +39,9 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
                     escape::line(&path.display().to_string())
                 ));
             }
-            out.extend(found);
+            out.extend(found.into_iter().map(|p| (p, true)));
         } else {
-            out.push(path.clone());
+            out.push((path.clone(), false));
         }
     }
     Ok(out)

@@ -19,6 +19,28 @@ pub fn read_portfolio(path: &FsPath, limits: &Limits) -> Result<Vec<u8>, LoadErr
     }
 }
 
+/// As [`read_portfolio`], for a file found by listing a directory rather than named: one that
+/// is not a regular file (a pipe, a device, a socket, a directory) is an `io` error and is not
+/// opened, since opening a pipe would wait for a writer. A pipe named on purpose (`check
+/// <(generate)`) is read with [`read_portfolio`].
+///
+/// ```
+/// use competency::{Limits, read_listed_portfolio};
+/// let dir = std::env::temp_dir();
+/// let err = read_listed_portfolio(&dir, &Limits::default()).unwrap_err();
+/// assert_eq!(err.errors()[0].code().as_str(), "io");
+/// ```
+pub fn read_listed_portfolio(path: &FsPath, limits: &Limits) -> Result<Vec<u8>, LoadErrors> {
+    match std::fs::metadata(path) {
+        Ok(metadata) if metadata.is_file() => read_portfolio(path, limits),
+        Ok(_) => Err(read_error(
+            &path.display().to_string(),
+            &std::io::Error::other("it is not a regular file (a directory, a pipe, a device or a socket)"),
+        )),
+        Err(e) => Err(read_error(&path.display().to_string(), &e)),
+    }
+}
+
 /// A portfolio's bytes from a reader (standard input, say), read no further than the limit
 /// for `format`: over it is a `limit-exceeded` error, a read failure an `io` error, each
 /// naming `name`.
