@@ -184,14 +184,9 @@ fn first_line(message: &str) -> &str {
 }
 
 /// Classifies a serde message and adds a suggestion for a near-miss name.
-pub(crate) fn serde_error(message: &str) -> LoadError {
-    let message = first_line(message);
-    let quoted = backticked(message);
-    if message.starts_with("unknown field ") {
-        let (field, expected) = quoted
-            .split_first()
-            .map_or(("", &[][..]), |(f, e)| (f.as_str(), e));
-        let help = did_you_mean(field, expected.iter().map(String::as_str))
+pub(crate) fn serde_error(full: &str) -> LoadError {
+    if let Some((field, expected)) = unknown_name(full, "unknown field ") {
+        let help = did_you_mean(field, expected.iter().copied())
             .or_else(|| (!expected.is_empty()).then(|| format!("allowed here: {}", expected.join(", "))));
         return LoadError::new(
             ErrorCode::UnknownField,
@@ -199,6 +194,16 @@ pub(crate) fn serde_error(message: &str) -> LoadError {
         )
         .with_help(help);
     }
+    if let Some((value, expected)) = unknown_name(full, "unknown variant ") {
+        let help = did_you_mean(value, expected.iter().copied())
+            .or_else(|| Some(format!("allowed values: {}", expected.join(", "))));
+        return LoadError::new(
+            ErrorCode::InvalidValue,
+            format!("unknown value `{}`", shown(value)),
+        )
+        .with_help(help);
+    }
+    let message = first_line(full);
     if message.starts_with(strict::CAPPED) {
         return LoadError::new(ErrorCode::LimitExceeded, message.to_owned()).with_help(Some(
             "split the list, or raise the limit (--max-values, --max-items)".to_owned(),
@@ -206,18 +211,6 @@ pub(crate) fn serde_error(message: &str) -> LoadError {
     }
     if message.starts_with("missing field ") {
         return LoadError::new(ErrorCode::MissingField, message.to_owned());
-    }
-    if message.starts_with("unknown variant ") {
-        let (value, expected) = quoted
-            .split_first()
-            .map_or(("", &[][..]), |(f, e)| (f.as_str(), e));
-        let help = did_you_mean(value, expected.iter().map(String::as_str))
-            .or_else(|| Some(format!("allowed values: {}", expected.join(", "))));
-        return LoadError::new(
-            ErrorCode::InvalidValue,
-            format!("unknown value `{}`", shown(value)),
-        )
-        .with_help(help);
     }
     if message.starts_with("data did not match any variant of untagged enum Entry") {
         return LoadError::new(ErrorCode::InvalidValue, "a listed entry must be text or a table").with_help(
@@ -258,8 +251,18 @@ fn plain(message: &str) -> String {
 }
 
 /// The names serde quotes in backticks, in order.
-fn backticked(message: &str) -> Vec<String> {
-    message.split('`').skip(1).step_by(2).map(str::to_owned).collect()
+/// serde's ``unknown field `NAME`, expected one of `a`, `b` `` (or ``expected `a` ``, or
+/// `there are no fields`), and the same for a variant: `NAME`, and the names expected. `NAME`
+/// comes from the document and may hold anything, backticks, a fake list and line breaks
+/// included; serde's list, whose names never hold a backtick, is the last thing in the message.
+fn unknown_name<'m>(message: &'m str, prefix: &str) -> Option<(&'m str, Vec<&'m str>)> {
+    let rest = message.strip_prefix(prefix)?.strip_prefix('`')?;
+    let end = [rest.rfind("`, expected "), rest.rfind("`, there are no ")]
+        .into_iter()
+        .flatten()
+        .max()?;
+    let expected = rest[end + 1..].split('`').skip(1).step_by(2).collect();
+    Some((&rest[..end], expected))
 }
 
 /// Gives validation problems their file and position in a document, in document order.
