@@ -79,10 +79,21 @@ fn escape_markdown(text: &str, blocks: bool) -> String {
         let c = chars[i];
         // What follows a block marker for it to open a block: a space, a tab or the line's end.
         let spaced = |at: usize| chars.get(at).is_none_or(|n| matches!(n, ' ' | '\t' | '\n'));
+        // A line of dashes (spaces between them or not) underlines the line before it as a
+        // heading, or rules the page: `--`, `---`, `- - -`. Looked at once a line, at its start.
+        let dashes = || {
+            chars[i..]
+                .iter()
+                .take_while(|n| **n != '\n')
+                .all(|n| matches!(n, '-' | ' ' | '\t'))
+        };
         if matches!(
             c,
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '&' | '~' | '!'
-        ) || (line_start && (c == '=' || (matches!(c, '-' | '+') && spaced(i + 1))))
+        ) || (line_start
+            && (c == '='
+                || (matches!(c, '-' | '+') && spaced(i + 1))
+                || (c == '-' && dashes())))
         {
             out.push('\\');
             out.push(c);
@@ -143,6 +154,11 @@ mod tests {
         assert_eq!(markdown("&lt;"), "\\&lt;");
         assert_eq!(markdown("2026-11-20 1.1"), "2026-11-20 1.1");
         assert_eq!(markdown("- x\n1. y\n=="), "\\- x  \n1\\. y  \n\\==");
+        // A line of dashes would make the line before it a heading, or rule the page.
+        assert_eq!(markdown("A\n--\nB"), "A  \n\\--  \nB");
+        assert_eq!(markdown("A\n---"), "A  \n\\---");
+        assert_eq!(markdown("A\n  -- -"), "A  \n  \\-- -");
+        assert_eq!(markdown("well-being -- a note"), "well-being -- a note");
         assert_eq!(markdown("1.1 Access, well-being"), "1.1 Access, well-being");
         assert_eq!(markdown_cell("a\nb"), "a<br>b");
         assert!(!markdown_cell("x\ny|z").contains('\n'));
