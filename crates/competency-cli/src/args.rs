@@ -50,8 +50,17 @@ pub(crate) struct LimitArgs {
     #[arg(long, value_name = "N", default_value_t = Limits::default().string_chars)]
     pub(crate) max_string: usize,
     /// Most errors reported before validation stops looking (at least 1).
-    #[arg(long, value_name = "N", default_value_t = Limits::default().errors as u64, value_parser = clap::value_parser!(u64).range(1..))]
-    pub(crate) max_errors: u64,
+    #[arg(long, value_name = "N", default_value_t = Limits::default().errors, value_parser = at_least_one)]
+    pub(crate) max_errors: usize,
+}
+
+/// A count of at least 1 (clap's own range would print its upper end, 18446744073709551615).
+fn at_least_one(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("it must be at least 1".to_owned()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 impl LimitArgs {
@@ -62,7 +71,7 @@ impl LimitArgs {
         limits.evidence_items = self.max_items;
         limits.values_per_item = self.max_values;
         limits.string_chars = self.max_string;
-        limits.errors = usize::try_from(self.max_errors).unwrap_or(usize::MAX);
+        limits.errors = self.max_errors;
         limits
     }
 }

@@ -91,9 +91,7 @@ fn escape_markdown(text: &str, blocks: bool) -> String {
             c,
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '&' | '~' | '!'
         ) || (line_start
-            && (c == '='
-                || (matches!(c, '-' | '+') && spaced(i + 1))
-                || (c == '-' && dashes())))
+            && (c == '=' || (matches!(c, '-' | '+') && spaced(i + 1)) || (c == '-' && dashes())))
         {
             out.push('\\');
             out.push(c);

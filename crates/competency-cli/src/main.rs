@@ -77,7 +77,12 @@ fn error_text(error: &LoadError) -> String {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if e.use_stderr() => return usage_error(&e),
+        // Help and version.
+        Err(e) => e.exit(),
+    };
     let result = run(cli);
     match result {
         Ok(outcome) => {
@@ -103,6 +108,26 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Prints a usage error with what was typed shown as escapes, not obeyed: clap quotes an
+/// argument as given, and on a terminal an escape sequence in it (`schema $'\e]8;;…'`) would
+/// reach the screen raw (off one, clap strips it, and the message no longer shows what was
+/// typed). The arguments are parsed again without styles, so that only their own control
+/// characters are escaped.
+fn usage_error(error: &clap::Error) -> ExitCode {
+    use clap::{CommandFactory, FromArgMatches};
+    let plain = Cli::command()
+        .styles(clap::builder::Styles::plain())
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches))
+        .err();
+    let text = plain.map_or_else(
+        || error.render().to_string(),
+        |plain| plain.render().ansi().to_string(),
+    );
+    let _ = write!(std::io::stderr().lock(), "{}", escape::lines(&text));
+    ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2))
 }
 
 /// Writes and flushes standard output, so that a full disk is an error and not a silently
@@ -266,6 +291,17 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
                 .iter()
                 .map(|code| resolve(&catalog, code))
                 .collect::<Result<Vec<_>, _>>()?;
+            // A portfolio claims each unit once, in one release: a template naming one twice
+            // would not load.
+            let mut seen = std::collections::HashSet::new();
+            for unit in &units {
+                if !seen.insert(unit.code.as_str()) {
+                    return Err(Failure(format!(
+                        "error: {} is named twice: a portfolio claims each unit once, in one release",
+                        escape::line(unit.code.as_str())
+                    )));
+                }
+            }
             ok(template::portfolio(&units, Date::today()))
         }
         Command::Lint { .. } | Command::Schema { .. } => unreachable!("handled above"),
