@@ -251,3 +251,99 @@ fn a_unit_file_with_windows_line_endings_reads_as_with_unix_ones() {
     let plain = run(&root(), &["show", "CHCMGT006"]);
     assert_eq!(crlf.stdout, plain.stdout);
 }
+
+#[test]
+fn no_output_may_be_a_unit_file_or_the_catalog_cache() {
+    let dir = tempfile::tempdir().unwrap();
+    let units = dir.path().join("u");
+    fs::create_dir(&units).unwrap();
+    let unit = fs::read_to_string(root().join("units/CHCMGT006.toml")).unwrap();
+    fs::write(units.join("CHCMGT006.toml"), &unit).unwrap();
+    fs::write(dir.path().join("in.jsonl"), format!("{LINE}\n")).unwrap();
+    for option in ["--units", "--only-units"] {
+        let output = run(
+            dir.path(),
+            &[option, "u", "batch", "in.jsonl", "--output", "u/CHCMGT006.toml"],
+        );
+        assert_eq!(output.status.code(), Some(2), "{option}: {}", stderr(&output));
+        assert!(stderr(&output).contains("the output is the input (u/CHCMGT006.toml)"));
+        assert_eq!(fs::read_to_string(units.join("CHCMGT006.toml")).unwrap(), unit);
+    }
+    let output = run(
+        dir.path(),
+        &[
+            "--only-units",
+            "u",
+            "--catalog-cache",
+            "c.cache",
+            "batch",
+            "in.jsonl",
+            "--output",
+            "c.cache",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    // A cache named *.toml in the units directory would be read as a unit file next time.
+    let output = run(
+        dir.path(),
+        &["--only-units", "u", "--catalog-cache", "u/cache.toml", "units"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stderr(&output).contains("u/cache.toml was not used as a catalog cache"));
+    assert!(!units.join("cache.toml").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn every_portfolio_entry_of_a_directory_is_checked_or_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let portfolios = dir.path().join("p");
+    fs::create_dir(&portfolios).unwrap();
+    fs::copy(
+        root().join("examples/CHCMGT006-complete.json"),
+        portfolios.join("B.JSON"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("nowhere.toml", portfolios.join("c.toml")).unwrap();
+    let made = Command::new("mkfifo").arg(portfolios.join("d.json")).status();
+    let output = run(dir.path(), &["check", "p"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("p/B.JSON "), "{text}");
+    assert!(stderr(&output).contains("p/c.toml: error[io]: cannot read the portfolio"));
+    if made.is_ok_and(|s| s.success()) {
+        // Listed, a pipe is not opened (it would wait for a writer): an io error.
+        assert!(
+            stderr(&output)
+                .contains("p/d.json: error[io]: cannot read the portfolio: it is not a regular file")
+        );
+    }
+}
+
+#[test]
+fn usage_errors_show_what_was_typed_as_escapes() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(dir.path(), &["schema", "x\u{1b}]8;;http://e\u{7}L\u{7}"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("invalid value 'x\\u{1b}]8;;http://e\\u{7}L\\u{7}'"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!output.stderr.contains(&0x1b));
+    let output = run(dir.path(), &["check", "--max-errors", "0", "x.toml"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("it must be at least 1"),
+        "{}",
+        stderr(&output)
+    );
+    let output = run(dir.path(), &["template", "CHCMGT006", "CHCMGT006@2"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("CHCMGT006 is named twice"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(output.stdout.is_empty());
+}
