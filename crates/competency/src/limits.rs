@@ -23,8 +23,8 @@ pub struct Limits {
     /// about 22 MB and peaks at about 8 bytes of memory per byte).
     pub input_bytes: usize,
     /// Bytes of TOML portfolio text. Default 8 MiB. TOML is read through a document tree that
-    /// takes about 35 bytes of memory per byte of input (up to about 80 for a document of
-    /// nothing but empty tables), so hand-written TOML gets a lower
+    /// takes about 35 bytes of memory per byte of input (up to about 95–137 for a document of
+    /// nothing but one long array), so hand-written TOML gets a lower
     /// bound than the JSON that platforms send; the tighter of this and `input_bytes` applies.
     pub toml_input_bytes: usize,
     /// Evidence items in one portfolio. Default 100,000.
