@@ -347,3 +347,22 @@ fn usage_errors_show_what_was_typed_as_escapes() {
     );
     assert!(output.stdout.is_empty());
 }
+
+#[test]
+fn a_unit_reference_is_named_whole_and_a_lower_case_code_gets_a_suggestion() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(dir.path(), &["show", "@1"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("\"@1\" is not a valid unit reference"),
+        "{}",
+        stderr(&output)
+    );
+    let output = run(dir.path(), &["show", "chcmgt006@2"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("help: did you mean CHCMGT006@2?"),
+        "{}",
+        stderr(&output)
+    );
+}

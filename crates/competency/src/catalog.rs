@@ -372,11 +372,19 @@ impl Catalog {
 
     /// Resolves a reference written as text; errors say what was wrong with it.
     pub fn resolve_str(&self, reference: &str) -> Result<&Unit, ResolveError> {
-        let parsed: UnitRef = reference
-            .parse()
-            .map_err(|e: crate::ids::IdError| ResolveError::Invalid {
+        let parsed: UnitRef = reference.parse().map_err(|e: crate::ids::IdError| {
+            // Codes are capitals: one typed in lower case is most likely meant as such.
+            let upper = reference.to_ascii_uppercase();
+            let suggestion = (upper != reference)
+                .then(|| upper.parse::<UnitRef>().ok())
+                .flatten()
+                .filter(|r| self.resolve(r).is_ok())
+                .map(|_| upper);
+            ResolveError::Invalid {
                 message: e.to_string(),
-            })?;
+                suggestion,
+            }
+        })?;
         self.resolve(&parsed)
     }
 

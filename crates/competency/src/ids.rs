@@ -194,18 +194,20 @@ impl FromStr for UnitRef {
         match s.split_once('@') {
             None => Ok(Self::new(s.parse()?, None)),
             Some((code, release)) => {
+                // Named whole, not by its code alone (`@1` is not `""`).
+                let invalid = || {
+                    IdError::new(
+                        "unit reference",
+                        s,
+                        "a unit code, optionally followed by @ and a release number from 1 to 4294967295, such as CHCMGT006@2",
+                    )
+                };
                 let release = release
                     .parse::<u32>()
                     .ok()
                     .filter(|r| *r > 0 && !release.starts_with('+'))
-                    .ok_or_else(|| {
-                        IdError::new(
-                            "unit reference",
-                            s,
-                            "a unit code, optionally followed by @ and a release number, such as CHCMGT006@2",
-                        )
-                    })?;
-                Ok(Self::new(code.parse()?, Some(release)))
+                    .ok_or_else(invalid)?;
+                Ok(Self::new(code.parse().map_err(|_| invalid())?, Some(release)))
             }
         }
     }

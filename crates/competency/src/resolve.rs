@@ -13,6 +13,9 @@ pub enum ResolveError {
     Invalid {
         /// What is wrong with it.
         message: String,
+        /// The reference the text would be in capitals, when the catalog holds it
+        /// (`chcmgt006`).
+        suggestion: Option<String>,
     },
     /// No unit with that code.
     #[non_exhaustive]
@@ -35,7 +38,7 @@ pub enum ResolveError {
 impl fmt::Display for ResolveError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ResolveError::Invalid { message } => f.write_str(message),
+            ResolveError::Invalid { message, .. } => f.write_str(message),
             ResolveError::UnknownUnit {
                 reference,
                 suggestion,
@@ -79,6 +82,10 @@ impl ResolveError {
                     named.join(", ")
                 ))
             }
+            ResolveError::Invalid {
+                suggestion: Some(suggestion),
+                ..
+            } => Some(format!("did you mean {suggestion}?")),
             ResolveError::Invalid { .. } | ResolveError::UnknownUnit { .. } => None,
         }
     }
