@@ -68,10 +68,8 @@ pub fn run(checker: &Checker<'_>, options: &BatchOptions, io: &Io<'_>) -> Result
     };
     if let Some(path) = io.output {
         let input = io.input.map_or(std::path::Path::new("-"), PathBuf::as_path);
-        crate::paths::refuse_overwrite(
-            path,
-            std::iter::once(input).chain(io.read.iter().map(PathBuf::as_path)),
-        )?;
+        crate::paths::Inputs::new(std::iter::once(input).chain(io.read.iter().map(PathBuf::as_path)))
+            .refuse(path)?;
     }
     let mut out: Box<dyn Write + Send> = match io.output {
         Some(path) => Box::new(std::io::BufWriter::with_capacity(

@@ -416,6 +416,12 @@ fn check(
     // With --output-dir, where each report went (`None` for an invalid portfolio).
     let mut written = Vec::new();
     if let Some(dir) = &input.output_dir {
+        if extension(view) == "json" && paths::is_one_of(dir, &input.portfolios) {
+            return Err(Failure(format!(
+                "{}: error[io]: the output directory is a portfolio directory checked: its JSON reports would be read as portfolios next time\n  help: give another --output-dir",
+                escape::line(&dir.display().to_string())
+            )));
+        }
         std::fs::create_dir_all(dir).map_err(|e| {
             Failure(format!(
                 "{}: error[io]: cannot create the directory: {e}",
@@ -429,9 +435,9 @@ fn check(
             written.push(path);
         }
         // Every path before any report is written: none is written over an input.
-        let inputs = || files.iter().chain(read).map(std::path::PathBuf::as_path);
+        let inputs = paths::Inputs::new(files.iter().chain(read).map(std::path::PathBuf::as_path));
         for path in written.iter().flatten() {
-            paths::refuse_overwrite(path, inputs())?;
+            inputs.refuse(path)?;
         }
         for (path, (name, checked)) in written.iter().zip(&results) {
             let (Some(path), many::Checked::Report(report)) = (path, checked) else {

@@ -12,7 +12,8 @@ use crate::render;
 use crate::render::csv;
 
 /// The portfolio files named, directories expanded to their entries named `.toml` or `.json`
-/// (in any case) in name order, not recursing; each with whether it was found in a directory
+/// (in any case; not hidden ones, [`competency::is_hidden_entry`]) in name order, not
+/// recursing; each with whether it was found in a directory
 /// (such an entry that is not a regular file, a link to nothing or a pipe, is an `io` error
 /// rather than passed over or opened).
 pub fn expand(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, String> {
@@ -27,6 +28,7 @@ pub fn expand(paths: &[PathBuf]) -> Result<Vec<(PathBuf, bool)>, String> {
                     )
                 })?
                 .filter_map(|entry| entry.ok().map(|e| e.path()))
+                .filter(|p| !competency::is_hidden_entry(p))
                 .filter(|p| {
                     p.extension()
                         .is_some_and(|e| e.eq_ignore_ascii_case("toml") || e.eq_ignore_ascii_case("json"))

@@ -160,8 +160,10 @@ fn a_catalog_cache_that_is_not_a_file_is_neither_read_nor_replaced() {
     let dir = tempfile::tempdir().unwrap();
     let units = root().join("units");
     let units = units.to_str().unwrap();
+    // mkfifo is coreutils': a machine without it fails this test rather than skip the pipe.
     let made = Command::new("mkfifo").arg(dir.path().join("pipe.cache")).status();
-    let pipe = made.is_ok_and(|s| s.success());
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    let pipe = true;
     std::os::unix::fs::symlink("nothing.cache", dir.path().join("dangling.cache")).unwrap();
     std::os::unix::fs::symlink("real.cache", dir.path().join("link.cache")).unwrap();
     fs::create_dir(dir.path().join("dir.cache")).unwrap();
@@ -283,6 +285,12 @@ fn no_output_may_be_a_unit_file_or_the_catalog_cache() {
         ],
     );
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("c.cache: error[io]: the output is the input (c.cache)"));
+    let cache = fs::read(dir.path().join("c.cache")).unwrap();
+    assert!(
+        cache.starts_with(b"competency catalog cache"),
+        "the cache is left whole"
+    );
     // A cache named *.toml in the units directory would be read as a unit file next time.
     let output = run(
         dir.path(),
@@ -306,6 +314,7 @@ fn every_portfolio_entry_of_a_directory_is_checked_or_reported() {
     .unwrap();
     std::os::unix::fs::symlink("nowhere.toml", portfolios.join("c.toml")).unwrap();
     let made = Command::new("mkfifo").arg(portfolios.join("d.json")).status();
+    assert!(made.as_ref().is_ok_and(|s| s.success()), "mkfifo");
     let output = run(dir.path(), &["check", "p"]);
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     let text = String::from_utf8_lossy(&output.stdout);
@@ -365,4 +374,20 @@ fn a_unit_reference_is_named_whole_and_a_lower_case_code_gets_a_suggestion() {
         "{}",
         stderr(&output)
     );
+}
+
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_a_pipe_is_written_not_opened_to_be_compared() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("in.jsonl"), format!("{LINE}\n")).unwrap();
+    let pipe = dir.path().join("out.pipe");
+    let made = Command::new("mkfifo").arg(&pipe).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    // The reader opens the pipe once the batch opens it to write; comparing the output with
+    // the input must not open it for reading first, or the batch would wait for ever.
+    let reader = std::thread::spawn(move || fs::read_to_string(pipe).unwrap());
+    let output = run(dir.path(), &["batch", "in.jsonl", "--output", "out.pipe"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert_eq!(reader.join().unwrap().lines().count(), 1);
 }

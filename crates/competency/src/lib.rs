@@ -87,7 +87,10 @@ pub use portfolio::{
     Date, DateError, EvidenceItem, Judgement, Mapping, Mappings, PORTFOLIO_FORMAT, Person, Policy, Portfolio,
     Source, Unverified, Verification,
 };
-pub use read::{UNIT_FILE_BYTES, read_limited, read_listed_portfolio, read_portfolio, read_portfolio_from};
+pub use read::{
+    UNIT_FILE_BYTES, is_hidden_entry, read_limited, read_listed_portfolio, read_portfolio,
+    read_portfolio_from,
+};
 pub use report::{
     Action, Blocked, Closest, Counted, ElementHeading, Finding, FindingCode, ItemStatus, NewValues,
     NotCounted, Plan, ProducedBy, REPORT_FORMAT, Reason, RegisterEntry, Report, RequirementKind,

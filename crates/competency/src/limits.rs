@@ -31,7 +31,8 @@ pub struct Limits {
     pub evidence_items: usize,
     /// Values in one list of one item (clients, service periods, `covers`, activities, options).
     /// Default 100,000. Any list of a portfolio longer than the larger of this and
-    /// `evidence_items` is refused as it is read, before it is held whole.
+    /// `evidence_items` is refused: in JSON as it is read, before it is held whole; in TOML
+    /// once toml has built the document's tree (which `toml_input_bytes` bounds).
     pub values_per_item: usize,
     /// Characters in one piece of text (an ID, a title, a name, a client). Default 65,536.
     pub string_chars: usize,

@@ -31,14 +31,38 @@ pub fn read_portfolio(path: &FsPath, limits: &Limits) -> Result<Vec<u8>, LoadErr
 /// assert_eq!(err.errors()[0].code().as_str(), "io");
 /// ```
 pub fn read_listed_portfolio(path: &FsPath, limits: &Limits) -> Result<Vec<u8>, LoadErrors> {
-    match std::fs::metadata(path) {
-        Ok(metadata) if metadata.is_file() => read_portfolio(path, limits),
-        Ok(_) => Err(read_error(
-            &path.display().to_string(),
-            &std::io::Error::other("it is not a regular file (a directory, a pipe, a device or a socket)"),
-        )),
-        Err(e) => Err(read_error(&path.display().to_string(), &e)),
+    match not_a_file(path) {
+        None => read_portfolio(path, limits),
+        Some(e) => Err(read_error(&path.display().to_string(), &e)),
     }
+}
+
+/// Why an entry found by listing a directory is not read, if it is not a regular file: what
+/// its metadata says (a link to nothing, a loop of links), or that it is a directory, a pipe,
+/// a device or a socket. Looked at without opening it.
+pub(crate) fn not_a_file(path: &FsPath) -> Option<std::io::Error> {
+    match std::fs::metadata(path) {
+        Ok(metadata) if metadata.is_file() => None,
+        Ok(metadata) if metadata.is_dir() => Some(std::io::Error::other("it is a directory")),
+        Ok(_) => Some(std::io::Error::other(
+            "it is not a regular file (a pipe, a device or a socket)",
+        )),
+        Err(e) => Some(e),
+    }
+}
+
+/// Whether a directory's entry is left out when the directory is read for units or
+/// portfolios: a hidden file (`.#X.toml`, an editor's lock while a file is being edited,
+/// often a link to nothing; `._X.toml`, macOS's metadata beside a copied file).
+///
+/// ```
+/// use std::path::Path;
+/// assert!(competency::is_hidden_entry(Path::new("units/.#CHCMGT006.toml")));
+/// assert!(!competency::is_hidden_entry(Path::new("units/CHCMGT006.toml")));
+/// ```
+pub fn is_hidden_entry(path: &FsPath) -> bool {
+    path.file_name()
+        .is_some_and(|name| name.as_encoded_bytes().starts_with(b"."))
 }
 
 /// A portfolio's bytes from a reader (standard input, say), read no further than the limit

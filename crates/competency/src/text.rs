@@ -31,7 +31,16 @@ pub(crate) fn forbidden_char(value: &str) -> Option<char> {
     if value.bytes().all(|b| (0x20..0x7f).contains(&b)) {
         return None;
     }
-    value.chars().find(|c| is_hidden_char(*c))
+    value
+        .chars()
+        .find(|c| is_hidden_char(*c) || is_variation_selector(*c))
+}
+
+/// A variation selector: it changes how the character before it is drawn (an emoji's colour
+/// form, a Han character's variant), so text may hold one and output shows it as it is; but
+/// in an identifier `C1` and `C1` with one are two values that read as one.
+fn is_variation_selector(c: char) -> bool {
+    matches!(c as u32, 0x180B..=0x180D | 0x180F | 0xFE00..=0xFE0F | 0xE0100..=0xE01EF)
 }
 
 /// True for a character that a screen does not show as itself: a control character (including
@@ -49,27 +58,28 @@ pub fn is_hidden_char(c: char) -> bool {
     c.is_control() || is_format(c) || is_blank_glyph(c)
 }
 
-/// Characters outside Cf that a screen shows as nothing, or as a line break: the rest of
-/// Unicode's default-ignorable code points (combining grapheme joiner, Hangul fillers,
-/// variation selectors, Khmer inherent vowels, Mongolian variation selectors, unassigned
-/// ignorables), the braille blank, and the line and paragraph separators. Without them
-/// `C1`, `C1` with a variation selector and `C1` with a Hangul filler are three clients that
-/// read as one (a hostile-input review, twenty-first pass).
+/// Characters outside Cf that a screen shows as nothing, or as a line break: the combining
+/// grapheme joiner, Hangul fillers, Khmer inherent vowels, the braille blank, the line and
+/// paragraph separators, and unassigned default-ignorable code points. Without them `C1` and
+/// `C1` with a Hangul filler are two clients that read as one (a hostile-input review,
+/// twenty-first pass). Variation selectors, also invisible, are refused in identifiers only
+/// (`forbidden_char`): in text they draw an emoji or a Han character as meant.
 fn is_blank_glyph(c: char) -> bool {
     matches!(
         c as u32,
         0x034F
             | 0x115F..=0x1160
             | 0x17B4..=0x17B5
-            | 0x180B..=0x180F
             | 0x2028..=0x2029
             | 0x2065
             | 0x2800
             | 0x3164
-            | 0xFE00..=0xFE0F
             | 0xFFA0
             | 0xFFF0..=0xFFF8
-            | 0xE0000..=0xE0FFF
+            | 0xE0000
+            | 0xE0002..=0xE001F
+            | 0xE0080..=0xE00FF
+            | 0xE01F0..=0xE0FFF
     )
 }
 

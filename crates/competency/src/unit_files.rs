@@ -13,6 +13,7 @@ use crate::unit::Unit;
 /// The unit files of `paths` (directories' `*.toml` files in file-name order) as (name, text),
 /// and the problems met reading them.
 pub(crate) fn read_sources(paths: &[PathBuf]) -> (Vec<(String, String)>, Vec<LoadError>) {
+    // Each file with whether it was found in a directory (and so read only if a regular file).
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for path in paths {
@@ -25,7 +26,7 @@ pub(crate) fn read_sources(paths: &[PathBuf]) -> (Vec<(String, String)>, Vec<Loa
                     "the directory holds no .toml unit files".to_owned(),
                     None,
                 )),
-                Ok(mut found) => files.append(&mut found),
+                Ok(found) => files.extend(found.into_iter().map(|f| (f, true))),
                 Err(e) => errors.push(file_error(
                     ErrorCode::Io,
                     &name,
@@ -34,21 +35,15 @@ pub(crate) fn read_sources(paths: &[PathBuf]) -> (Vec<(String, String)>, Vec<Loa
                 )),
             }
         } else {
-            files.push(path.clone());
+            files.push((path.clone(), false));
         }
     }
     let mut texts = Vec::new();
-    for file in files {
+    for (file, listed) in files {
         let name = file.display().to_string();
-        // Not opened unless it is a file: opening a pipe would wait for a writer.
-        let kind = match std::fs::metadata(&file) {
-            Ok(metadata) if metadata.is_file() => None,
-            Ok(metadata) if metadata.is_dir() => Some("it is a directory".to_owned()),
-            Ok(_) => Some("it is not a regular file (a device, a pipe or a socket)".to_owned()),
-            // A link to nothing, a loop of links, no permission: as the read would say.
-            Err(e) => Some(e.to_string()),
-        };
-        if let Some(why) = kind {
+        // A listed entry is not opened unless it is a file: opening a pipe would wait for a
+        // writer. A file named on purpose (`--units <(...)`) is read whatever it is.
+        if let Some(why) = listed.then(|| crate::read::not_a_file(&file)).flatten() {
             errors.push(file_error(
                 ErrorCode::Io,
                 &name,
@@ -107,12 +102,14 @@ pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
         })
 }
 
-/// Every entry of `dir` named `*.toml`, whatever it is: one that is not a readable file (a
-/// link to nothing, a directory, a pipe) is then an `io` error, not passed over in silence.
+/// Every entry of `dir` named `*.toml`, whatever it is, but hidden ones: one that is not a
+/// readable file (a link to nothing, a directory, a pipe) is then an `io` error, not passed
+/// over in silence.
 fn toml_files(dir: &FsPath) -> std::io::Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(Result::ok)
         .map(|e| e.path())
+        .filter(|p| !crate::read::is_hidden_entry(p))
         .filter(|p| p.extension().is_some_and(|e| e == "toml"))
         // A Rust package manifest, as in the shipped `units/`, never a unit file (no unit code
         // is `Cargo`).
