@@ -485,9 +485,12 @@ impl<'a> Reader<'a> {
     /// An item's `units`, sized as `portfolio::units_map` sizes it (serde_json gives no hint).
     fn units(&mut self) -> Option<Mappings<DocStr<'a>>> {
         let mut units = Collect::with_capacity(1);
+        let (cap, mut read) = (self.cap, 0usize);
         self.object(|r, code| {
-            // The strict reader refuses toml's private date key here; any `$` key is left to it.
-            if code.starts_with('$') {
+            // The strict reader refuses toml's private date key here; any `$` key is left to it,
+            // and so is a map over the cap.
+            read += 1;
+            if code.starts_with('$') || read > cap {
                 return None;
             }
             let mapping = r.mapping()?;

@@ -58,8 +58,13 @@ fn capped<E: de::Error>(cap: usize) -> E {
     E::custom(format_args!("{CAPPED} {cap} values in one list"))
 }
 
-/// How the error for a sequence over the cap starts.
+/// How the error for a sequence (or map) over the cap starts.
 pub(crate) const CAPPED: &str = "more than";
+
+/// The error for a map of more than `cap` entries.
+fn capped_map<E: de::Error>(cap: usize) -> E {
+    E::custom(format_args!("{CAPPED} {cap} entries in one table"))
+}
 
 fn strict<'de, T: de::Deserialize<'de>, D: Deserializer<'de>, const JSON: bool>(
     deserializer: D,
@@ -335,10 +340,16 @@ impl<'de, V: Visitor<'de>, const JSON: bool> Visitor<'de> for Wrap<'_, 'de, V, J
         // sees it.
         let tracked = JSON && !matches!(self.expect, Expect::Struct(_));
         let seen = tracked.then(Seen::default);
+        let most = match self.expect {
+            Expect::Struct(_) => usize::MAX,
+            _ => self.cap,
+        };
         self.visitor.visit_map(StrictMap::<A, JSON> {
             map,
             seen,
             cap: self.cap,
+            most,
+            read: 0,
         })
     }
 
@@ -402,6 +413,12 @@ struct StrictMap<'de, A, const JSON: bool> {
     map: A,
     seen: Option<Seen<'de>>,
     cap: usize,
+    /// The most entries this map may hold: `cap` for a map (an item's `units`, `outcomes`),
+    /// which is refused beyond it as a sequence is; none for a struct, whose fields are few
+    /// and its own.
+    most: usize,
+    /// Keys read so far.
+    read: usize,
 }
 
 impl<'de, A: MapAccess<'de>, const JSON: bool> MapAccess<'de> for StrictMap<'de, A, JSON> {
@@ -409,7 +426,14 @@ impl<'de, A: MapAccess<'de>, const JSON: bool> MapAccess<'de> for StrictMap<'de,
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
         let (key, cap) = (self.seen.as_mut(), self.cap);
-        self.map.next_key_seed(StrictSeed::<K, JSON> { seed, key, cap })
+        let key = self.map.next_key_seed(StrictSeed::<K, JSON> { seed, key, cap })?;
+        if key.is_some() {
+            self.read += 1;
+            if self.read > self.most {
+                return Err(capped_map(self.most));
+            }
+        }
+        Ok(key)
     }
 
     fn next_value_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<T::Value, A::Error> {

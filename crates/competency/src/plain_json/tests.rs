@@ -290,3 +290,19 @@ fn an_array_over_the_cap_is_refused_as_it_is_read() {
     assert!(portfolio(text, 0).is_none());
     assert!(parse_json::<crate::doc_str::DocStr<'_>>(text, 0).is_err());
 }
+
+/// An item's `units` map over the cap is refused as an array is: by serde, as it is read.
+#[test]
+fn a_map_over_the_cap_is_refused_as_it_is_read() {
+    let text = r#"{"format": 1, "candidate": {"id": "S1"}, "units": ["CHCMGT006"], "evidence": [
+      {"id": "E1", "title": "t", "date": "2026-01-01", "method": "observation", "judgement": "satisfactory",
+       "units": {"CHCMGT006": {"covers": ["1.1"]}, "SISXCCS002": {"covers": ["1.1"]}}}]}"#;
+    assert!(portfolio(text, 2).is_some());
+    assert!(parse_json::<crate::doc_str::DocStr<'_>>(text, 2).is_ok());
+    assert!(portfolio(text, 1).is_none());
+    let error = parse_json::<crate::doc_str::DocStr<'_>>(text, 1).unwrap_err();
+    assert!(
+        error.to_string().starts_with("more than 1 entries in one table"),
+        "{error}"
+    );
+}
