@@ -1,9 +1,14 @@
 //! Problems found while validating a portfolio, and the checks every identifier and text
-//! shares: not blank, no hidden characters, within the limits.
+//! shares: not blank, no hidden characters, within the limits; and the problems of a unit
+//! claimed twice or mapped without being claimed.
 
+use super::compile::CompiledUnit;
+use crate::doc_str::Text;
 use crate::error::{ErrorCode, Problem};
 use crate::limits::Limits;
 use crate::path::Path;
+use crate::portfolio::{EvidenceItem, Portfolio, item_path};
+use crate::suggest::did_you_mean;
 use crate::text::{code_point, forbidden_char, is_blank, shown};
 
 /// Problems found so far; stops collecting at the limit so that a document with a million
@@ -108,4 +113,56 @@ pub(super) fn limit_problem(path: Path, what: String, limit: usize, unit: &str, 
     .help(format!(
         "split the document, or raise the limit ({flag} on the command line, `Limits` in the library)"
     ))
+}
+
+/// A unit claimed in a second release (`units[i]`, resolved to `release`) after `first`: a
+/// portfolio is judged against one release of a unit, and its mappings, keyed by code, could
+/// not tell the two apart.
+pub(super) fn conflicting_releases<S: Text>(
+    portfolio: &Portfolio<S>,
+    i: usize,
+    release: u32,
+    first: u32,
+) -> Problem {
+    let reference = &portfolio.units[i];
+    let code = reference.code();
+    let earlier = portfolio.units[..i]
+        .iter()
+        .find(|r| r.code() == code)
+        .map_or_else(|| code.to_string(), ToString::to_string);
+    Problem::new(
+        ErrorCode::ConflictingReleases,
+        Path::root().key("units").index(i),
+        format!(
+            "{reference} claims release {release} of {code}, but \"{earlier}\" already claims release {first} of it"
+        ),
+    )
+    .help(format!(
+        "claim one release of a unit; to check the evidence against both, check it once with {code}@{first} and once with {code}@{release}"
+    ))
+}
+
+pub(super) fn unclaimed<S: Text>(
+    i: usize,
+    item: &EvidenceItem<S>,
+    code: &str,
+    claimed: &[&CompiledUnit],
+) -> Problem {
+    Problem::new(
+        ErrorCode::UnclaimedUnit,
+        item_path(i).key("units").name(code),
+        format!(
+            "evidence item `{}` maps to {}, which the portfolio does not claim",
+            shown(&item.id),
+            shown(code)
+        ),
+    )
+    .maybe_help(
+        did_you_mean(code, claimed.iter().map(|c| c.unit.code.as_str())).or_else(|| {
+            Some(format!(
+                "add \"{}\" to `units`, or remove this mapping",
+                shown(code)
+            ))
+        }),
+    )
 }

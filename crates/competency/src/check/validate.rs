@@ -11,7 +11,7 @@ use crate::hash::IndexSet;
 
 use super::Checker;
 use super::compile::{CompiledUnit, How};
-use super::problems::{Problems, identifier, limit_problem, text_length};
+use super::problems::{Problems, conflicting_releases, identifier, limit_problem, text_length, unclaimed};
 use super::recorded;
 use super::values::{ItemValues, intern_values};
 use crate::doc_str::Text;
@@ -419,48 +419,6 @@ fn validate_item<'p, S: Text>(
             text_length(role, limits, problems, || at("verification").key("role"));
         }
     }
-}
-
-/// A unit claimed in a second release (`units[i]`, resolved to `release`) after `first`: a
-/// portfolio is judged against one release of a unit, and its mappings, keyed by code, could
-/// not tell the two apart.
-fn conflicting_releases<S: Text>(portfolio: &Portfolio<S>, i: usize, release: u32, first: u32) -> Problem {
-    let reference = &portfolio.units[i];
-    let code = reference.code();
-    let earlier = portfolio.units[..i]
-        .iter()
-        .find(|r| r.code() == code)
-        .map_or_else(|| code.to_string(), ToString::to_string);
-    Problem::new(
-        ErrorCode::ConflictingReleases,
-        Path::root().key("units").index(i),
-        format!(
-            "{reference} claims release {release} of {code}, but \"{earlier}\" already claims release {first} of it"
-        ),
-    )
-    .help(format!(
-        "claim one release of a unit; to check the evidence against both, check it once with {code}@{first} and once with {code}@{release}"
-    ))
-}
-
-fn unclaimed<S: Text>(i: usize, item: &EvidenceItem<S>, code: &str, claimed: &[&CompiledUnit]) -> Problem {
-    Problem::new(
-        ErrorCode::UnclaimedUnit,
-        item_path(i).key("units").name(code),
-        format!(
-            "evidence item `{}` maps to {}, which the portfolio does not claim",
-            shown(&item.id),
-            shown(code)
-        ),
-    )
-    .maybe_help(
-        did_you_mean(code, claimed.iter().map(|c| c.unit.code.as_str())).or_else(|| {
-            Some(format!(
-                "add \"{}\" to `units`, or remove this mapping",
-                shown(code)
-            ))
-        }),
-    )
 }
 
 impl CompiledUnit {
