@@ -85,13 +85,7 @@ fn outside(file: &Path, dir: &Path) -> Result<(), &'static str> {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let same = |a: &Path, b: &Path| {
-        std::fs::canonicalize(a)
-            .ok()
-            .zip(std::fs::canonicalize(b).ok())
-            .is_some_and(|(a, b)| a == b)
-    };
-    if toml && same(parent, dir) {
+    if toml && crate::paths::is_one_of(parent, &[dir.to_path_buf()]) {
         return Err("it is named *.toml in the units directory, whose every *.toml is read as a unit file");
     }
     Ok(())

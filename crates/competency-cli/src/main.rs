@@ -230,11 +230,14 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
         Err(errors) if json_errors_wanted(&cli.command) => return Ok(json_errors(&errors)),
         Err(errors) => return Err(errors.into()),
     };
-    // What no output may overwrite, besides the portfolios.
-    let read = paths::catalog_files(
-        cli.units.as_deref().or(cli.only_units.as_deref()),
-        cli.catalog_cache.as_deref(),
-    );
+    // What no output may overwrite, besides the portfolios (listed only by the commands that
+    // write files).
+    let read = || {
+        paths::catalog_files(
+            cli.units.as_deref().or(cli.only_units.as_deref()),
+            cli.catalog_cache.as_deref(),
+        )
+    };
     let mut outcome = match &cli.command {
         Command::Units { digest: true, .. } => ok(catalog.catalog_digest()),
         Command::Units { format, .. } => ok(units(&catalog, *format)),
@@ -251,12 +254,12 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
             input,
             format,
             limits,
-        } => portfolios::check(&catalog, input, limits, View::Check(*format), &read)?,
+        } => portfolios::check(&catalog, input, limits, View::Check(*format), &read())?,
         Command::Matrix {
             input,
             format,
             limits,
-        } => portfolios::check(&catalog, input, limits, View::Matrix(*format), &read)?,
+        } => portfolios::check(&catalog, input, limits, View::Matrix(*format), &read())?,
         Command::Batch {
             input,
             output,
@@ -278,6 +281,7 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
             options.jobs = usize::from(*jobs);
             options.release_memory = Some(malloc::release);
             options.temp_file = Some(tempfile::tempfile);
+            let read = read();
             let io = batch::Io {
                 input: input.as_ref(),
                 output: output.as_ref(),

@@ -116,8 +116,9 @@ pub fn catalog_files(units: Option<&Path>, cache: Option<&Path>) -> Vec<PathBuf>
     files
 }
 
-/// Whether `dir` is one of `inputs` (by identity where available): an output directory that
-/// is a portfolio directory would have its reports read as portfolios on the next run.
+/// Whether directory `dir` is one of the directories among `inputs`, by canonical path: an
+/// output directory that is a portfolio directory would have its reports read as portfolios
+/// on the next run, and a cache named `*.toml` in the units directory would be read as a unit.
 pub fn is_one_of(dir: &Path, inputs: &[PathBuf]) -> bool {
     let Ok(dir) = std::fs::canonicalize(dir) else {
         return false;

@@ -52,19 +52,14 @@ pub(crate) fn from_json<'de, T: de::Deserialize<'de>, D: Deserializer<'de>>(
     strict::<T, D, true>(deserializer, cap)
 }
 
-/// The error for a sequence of more than `cap` elements; `load::serde_error` knows it by its
-/// start, [`CAPPED`].
-fn capped<E: de::Error>(cap: usize) -> E {
-    E::custom(format_args!("{CAPPED} {cap} values in one list"))
+/// The error for a sequence (`what`: "values in one list") or a map ("entries in one table")
+/// of more than `cap`; `load::serde_error` knows it by its start, [`CAPPED`].
+fn capped<E: de::Error>(cap: usize, what: &str) -> E {
+    E::custom(format_args!("{CAPPED} {cap} {what}"))
 }
 
 /// How the error for a sequence (or map) over the cap starts.
 pub(crate) const CAPPED: &str = "more than";
-
-/// The error for a map of more than `cap` entries.
-fn capped_map<E: de::Error>(cap: usize) -> E {
-    E::custom(format_args!("{CAPPED} {cap} entries in one table"))
-}
 
 fn strict<'de, T: de::Deserialize<'de>, D: Deserializer<'de>, const JSON: bool>(
     deserializer: D,
@@ -396,7 +391,7 @@ impl<'de, A: SeqAccess<'de>, const JSON: bool> SeqAccess<'de> for StrictSeq<A, J
         if element.is_some() {
             self.read += 1;
             if self.read > cap {
-                return Err(capped(cap));
+                return Err(capped(cap, "values in one list"));
             }
         }
         Ok(element)
@@ -430,7 +425,7 @@ impl<'de, A: MapAccess<'de>, const JSON: bool> MapAccess<'de> for StrictMap<'de,
         if key.is_some() {
             self.read += 1;
             if self.read > self.most {
-                return Err(capped_map(self.most));
+                return Err(capped(self.most, "entries in one table"));
             }
         }
         Ok(key)
