@@ -233,6 +233,39 @@ fn every_toml_entry_of_a_units_directory_is_read_or_reported() {
 }
 
 #[test]
+fn a_unit_file_named_in_upper_case_is_read_and_its_name_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let units = dir.path().join("u");
+    fs::create_dir(&units).unwrap();
+    fs::copy(root().join("units/CHCMGT006.toml"), units.join("CHCMGT006.TOML")).unwrap();
+    let output = run(dir.path(), &["--only-units", "u", "units"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("CHCMGT006"));
+    // The name is held to the unit it holds, whatever the case of `.toml`.
+    fs::rename(units.join("CHCMGT006.TOML"), units.join("CHCMGT007.Toml")).unwrap();
+    let output = run(dir.path(), &["--only-units", "u", "units"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output)
+            .contains("error[file-name-mismatch]: the file is named CHCMGT007.Toml but holds unit CHCMGT006"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_units_path_that_is_not_there_is_named_as_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(dir.path(), &["--units", "no-such-dir", "units"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).starts_with("no-such-dir: error[io]: no such unit file or directory\n"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
 fn a_unit_file_with_windows_line_endings_reads_as_with_unix_ones() {
     let dir = tempfile::tempdir().unwrap();
     let text = fs::read_to_string(root().join("units/CHCMGT006.toml")).unwrap();

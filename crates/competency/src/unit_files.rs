@@ -63,6 +63,13 @@ pub(crate) fn read_sources(paths: &[PathBuf]) -> (Vec<(String, String)>, Vec<Loa
                 format!("the file is over the limit of {UNIT_FILE_BYTES} bytes for a unit file"),
                 Some("a unit file is tens of kilobytes; is this the right file?".to_owned()),
             )),
+            // A path named on purpose that is not there may have been meant as a directory.
+            Err(e) if !listed && e.kind() == std::io::ErrorKind::NotFound => errors.push(file_error(
+                ErrorCode::Io,
+                &name,
+                "no such unit file or directory".to_owned(),
+                None,
+            )),
             Err(e) => errors.push(file_error(
                 ErrorCode::Io,
                 &name,
@@ -110,7 +117,9 @@ fn toml_files(dir: &FsPath) -> std::io::Result<Vec<PathBuf>> {
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| !crate::read::is_hidden_entry(p))
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        // Any case, as portfolio directories: `X.TOML` passed over would be a unit missing
+        // without a word.
+        .filter(|p| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("toml")))
         // A Rust package manifest, as in the shipped `units/`, never a unit file (no unit code
         // is `Cargo`).
         .filter(|p| !p.ends_with("Cargo.toml"))
@@ -120,14 +129,15 @@ fn toml_files(dir: &FsPath) -> std::io::Result<Vec<PathBuf>> {
 }
 
 /// A unit file's name must agree with the unit it holds: `CODE.toml` holds unit `CODE` (any
-/// release), `CODE@RELEASE.toml` that release of it. A name that does not end in `.toml` (text
-/// given by a program) is not checked.
+/// release), `CODE@RELEASE.toml` that release of it (`.toml` in any case). A name that does
+/// not end in `.toml` (text given by a program) is not checked.
 pub(crate) fn file_name_problem(name: &str, unit: &Unit) -> Option<Problem> {
-    if !name.ends_with(".toml") {
-        return None;
-    }
     let file = FsPath::new(name).file_name()?.to_str()?;
-    let stem = file.strip_suffix(".toml")?;
+    let stem = file
+        .len()
+        .checked_sub(".toml".len())
+        .filter(|&at| file.is_char_boundary(at) && file[at..].eq_ignore_ascii_case(".toml"))
+        .map(|at| &file[..at])?;
     let (code, release) = match stem.split_once('@') {
         Some((code, release)) => (code, Some(release)),
         None => (stem, None),
