@@ -33,6 +33,17 @@ use crate::report::{
 };
 use crate::rule::Field;
 
+/// The most new items a unit's plan suggests. Real rules ask for a handful (three clients,
+/// five of the following); one asking for thousands (a unit file may say up to 4,294,967,295)
+/// would make a plan no assessor reads, held in memory item by item and merged in time that
+/// grows with the square of its length. Beyond this, the requirement is listed as blocked.
+const MOST_ITEMS: usize = 1_000;
+
+/// Why a rule needing `n` more items is not planned.
+fn too_many(n: u32) -> String {
+    format!("{n} more items are needed, more than the {MOST_ITEMS} a plan suggests")
+}
+
 /// One new item some requirement needs, before merging.
 #[derive(Debug, Clone, Default)]
 struct Need {
@@ -168,6 +179,13 @@ impl<S: Text> Ctx<'_, '_, S> {
             match (&reqs[r].how, &result.tally) {
                 (How::Claimed, _) => claims.push(r),
                 (How::Rule(rule), Some(tally)) => match self.needs(r, rule, tally, judged) {
+                    Ok(found) if needs.len() + found.len() > MOST_ITEMS => blocked.push(Blocked {
+                        requirement: reqs[r].id.to_string(),
+                        text: format!(
+                            "{} more items are needed, and with those of the requirements before it, more than the {MOST_ITEMS} a plan suggests",
+                            found.len()
+                        ),
+                    }),
                     Ok(found) => needs.extend(found),
                     Err(why) => blocked.push(Blocked {
                         requirement: reqs[r].id.to_string(),
@@ -236,9 +254,12 @@ impl<S: Text> Ctx<'_, '_, S> {
         judged: &Judged<'_>,
     ) -> Result<Vec<Need>, String> {
         let missing = tally.need.saturating_sub(tally.have);
-        let repeat = |need: Need, n: u32| vec![need; n as usize];
+        let repeat = |need: Need, n: u32| match usize::try_from(n) {
+            Ok(n) if n <= MOST_ITEMS => Ok(vec![need; n]),
+            _ => Err(too_many(n)),
+        };
         Ok(match rule {
-            Compiled::Count { filter, .. } => repeat(Need::filtered(r, filter), missing),
+            Compiled::Count { filter, .. } => repeat(Need::filtered(r, filter), missing)?,
             Compiled::Distinct { field, filter, .. } => {
                 let base = Need::filtered(r, filter);
                 let others = tally.values.clone();
@@ -257,14 +278,14 @@ impl<S: Text> Ctx<'_, '_, S> {
                             ..base
                         },
                         missing,
-                    ),
+                    )?,
                     Field::Date => repeat(
                         Need {
                             not_on: parse_dates(&others),
                             ..base
                         },
                         missing,
-                    ),
+                    )?,
                     Field::Method => {
                         let allowed = base.methods.clone().unwrap_or_else(|| Method::ALL.to_vec());
                         let free: Vec<Method> = allowed
@@ -341,7 +362,7 @@ impl<S: Text> Ctx<'_, '_, S> {
                     // Single-valued fields: any matching item has its one value.
                     _ => {}
                 }
-                repeat(need, missing)
+                repeat(need, missing)?
             }
             Compiled::Spread { filter, .. } => {
                 let dates = parse_dates(&tally.values);
@@ -349,7 +370,7 @@ impl<S: Text> Ctx<'_, '_, S> {
                     not_on: dates.clone(),
                     ..Need::filtered(r, filter)
                 };
-                let mut out = repeat(base.clone(), missing);
+                let mut out = repeat(base.clone(), missing)?;
                 if let Some(span) = tally.span_days.filter(|s| s.have < i64::from(s.need)) {
                     let days = chrono::Days::new(u64::from(span.need));
                     let from = judged.current_since;

@@ -1,0 +1,56 @@
+//! A unit file may ask for up to 4,294,967,295 items; a plan lists at most 1,000 new items a
+//! unit, and calls a requirement that would take it past that blocked, instead of allocating
+//! (or merging, in time that grows with the square of the list) an item for each.
+
+#![allow(clippy::unwrap_used)]
+
+use competency::{Catalog, CheckOptions, Checker, Format, Source};
+
+const PORTFOLIO: &str = r#"
+format = 1
+candidate = { id = "S1" }
+units = ["TSTPLN001"]
+judgement_date = 2026-06-30
+
+[[evidence]]
+id = "E1"
+title = "The work, observed"
+date = 2026-03-10
+method = "observation"
+judgement = "satisfactory"
+units.TSTPLN001 = { covers = ["1.1"] }
+"#;
+
+#[test]
+fn rules_asking_for_more_items_than_a_plan_lists_are_blocked_not_listed() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/plan-limits");
+    let catalog = Catalog::from_dir(&dir).unwrap();
+    let checker = Checker::new(&catalog);
+    let source = Source::new("p.toml", PORTFOLIO, Format::Toml);
+    let report = checker.check_source(&source, &CheckOptions::default()).unwrap();
+    let plan = report.units[0].plan.as_ref().unwrap();
+    let blocked: Vec<(&str, &str)> = plan
+        .blocked
+        .iter()
+        .map(|b| (b.requirement.as_str(), b.text.as_str()))
+        .collect();
+    assert_eq!(
+        blocked,
+        [
+            (
+                "PE1",
+                "4294967294 more items are needed, more than the 1000 a plan suggests"
+            ),
+            (
+                "PE2",
+                "4294967294 more items are needed, more than the 1000 a plan suggests"
+            ),
+            (
+                "PE4",
+                "599 more items are needed, and with those of the requirements before it, more than the 1000 a plan suggests"
+            ),
+        ]
+    );
+    // PE3's 599 new items, PE5's one merged into the first of them.
+    assert_eq!(plan.items.len(), 599);
+}
