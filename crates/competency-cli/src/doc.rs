@@ -90,7 +90,7 @@ pub fn to_markdown(blocks: &[Block]) -> String {
             Block::Heading(level, text) => {
                 out.push_str(&"#".repeat(usize::from(*level)));
                 out.push(' ');
-                out.push_str(&escape::markdown(text));
+                out.push_str(&escape::markdown_line(text));
                 out.push_str("\n\n");
             }
             Block::Para(text) => {
@@ -101,7 +101,7 @@ pub fn to_markdown(blocks: &[Block]) -> String {
                 for (depth, text) in items {
                     out.push_str(&"  ".repeat(*depth));
                     out.push_str("- ");
-                    out.push_str(&escape::markdown(text));
+                    out.push_str(&escape::markdown_line(text));
                     out.push('\n');
                 }
                 out.push('\n');

@@ -64,10 +64,24 @@ pub fn markdown(text: &str) -> String {
     escape_markdown(text, true)
 }
 
-/// A Markdown table cell: as [`markdown`], but a newline becomes `<br>`, since a table row is
-/// one line, and block markers mean nothing inside a cell.
+/// A Markdown table cell: as [`markdown`], but every line break (a blank line too) becomes
+/// `<br>`, since a table row is one line, and block markers mean nothing inside a cell.
 pub fn markdown_cell(text: &str) -> String {
-    escape_markdown(text, false).replace("  \n", "<br>")
+    on_one_line(escape_markdown(text, false))
+}
+
+/// A Markdown heading or list item: as [`markdown`], but every line break becomes `<br>`,
+/// since a heading ends at its line's end, and a blank line would end a list item.
+pub fn markdown_line(text: &str) -> String {
+    on_one_line(escape_markdown(text, true))
+}
+
+fn on_one_line(escaped: String) -> String {
+    if escaped.contains('\n') {
+        escaped.replace("  \n", "<br>").replace('\n', "<br>")
+    } else {
+        escaped
+    }
 }
 
 fn escape_markdown(text: &str, blocks: bool) -> String {
@@ -162,5 +176,19 @@ mod tests {
         assert!(!markdown_cell("x\ny|z").contains('\n'));
         assert_eq!(markdown_cell("1.1"), "1.1");
         assert_eq!(markdown("a\n\nb\nc"), "a\n\nb  \nc");
+        // A blank line would end the row.
+        assert_eq!(markdown_cell("a\n\nb"), "a<br><br>b");
+    }
+
+    #[test]
+    fn a_markdown_heading_or_list_item_stays_on_its_line() {
+        // A line break would end the heading (the rest a paragraph), a blank line the item.
+        assert_eq!(
+            markdown_line("Coordinate\n[policy]"),
+            "Coordinate<br>\\[policy\\]"
+        );
+        assert_eq!(markdown_line("a\n\n- b"), "a<br><br>\\- b");
+        assert_eq!(markdown_line("- a"), "\\- a");
+        assert_eq!(markdown_line("1.1 Access"), "1.1 Access");
     }
 }

@@ -12,7 +12,10 @@ pub fn portfolio(units: &[&Unit], today: Date) -> String {
         "# For completion and checking in an editor (taplo, Even Better TOML), put the portfolio's\n\
          # schema beside this file: competency schema portfolio > portfolio.schema.json\n",
     );
-    let names: Vec<String> = units.iter().map(|u| format!("{} {}", u.code, u.title)).collect();
+    let names: Vec<String> = units
+        .iter()
+        .map(|u| format!("{} {}", u.code, one_line(&u.title)))
+        .collect();
     out.push_str(&format!("# Evidence portfolio for {}.\n", names.join("; ")));
     out.push_str(
         "# Format reference: docs/portfolio-format.md. Check it with: competency check THIS-FILE\n\n",
@@ -63,13 +66,19 @@ pub fn portfolio(units: &[&Unit], today: Date) -> String {
 fn unit_comments(unit: &Unit) -> String {
     let mut out = format!(
         "# {} {} (release {}): IDs an item can claim in `covers`\n",
-        unit.code, unit.title, unit.release
+        unit.code,
+        one_line(&unit.title),
+        unit.release
     );
     out.push_str("#\n# Performance criteria\n");
     for element in &unit.elements {
-        out.push_str(&format!("#   Element {} {}\n", element.id, element.title));
+        out.push_str(&format!(
+            "#   Element {} {}\n",
+            element.id,
+            one_line(&element.title)
+        ));
         for c in &element.criteria {
-            out.push_str(&format!("#     {} {}\n", c.id, c.text));
+            out.push_str(&format!("#     {} {}\n", c.id, one_line(&c.text)));
         }
     }
     if !unit.evidence.is_empty() {
@@ -77,13 +86,13 @@ fn unit_comments(unit: &Unit) -> String {
         for e in &unit.evidence {
             out.push_str(&format!("#   {} {}\n", e.id, one_line(&e.text)));
             match &e.rule {
-                Some(rule) => out.push_str(&format!("#       checked: {}\n", rule.describe())),
+                Some(rule) => out.push_str(&format!("#       checked: {}\n", one_line(&rule.describe()))),
                 None => out.push_str("#       checked: an item claims it in `covers`\n"),
             }
         }
     }
     for section in [&unit.knowledge, &unit.skills].into_iter().flatten() {
-        out.push_str(&format!("#\n# {}\n", section.heading));
+        out.push_str(&format!("#\n# {}\n", one_line(&section.heading)));
         items(&mut out, &section.items, 1);
     }
     let ruled: Vec<_> = unit.conditions.iter().filter(|c| c.rule.is_some()).collect();
@@ -96,13 +105,13 @@ fn unit_comments(unit: &Unit) -> String {
     if !unit.activities.is_empty() {
         out.push_str("#\n# Activity tags (for `activities`)\n");
         for a in &unit.activities {
-            out.push_str(&format!("#   {}: {}\n", a.id, a.text));
+            out.push_str(&format!("#   {}: {}\n", a.id, one_line(&a.text)));
         }
     }
     for list in &unit.option_lists {
         out.push_str(&format!("#\n# Options of {} (for `options`)\n", list.id));
         for o in &list.options {
-            out.push_str(&format!("#   {}: {}\n", o.id, o.text));
+            out.push_str(&format!("#   {}: {}\n", o.id, one_line(&o.text)));
         }
     }
     out
@@ -120,6 +129,8 @@ fn items(out: &mut String, items_: &[Item], depth: usize) {
     }
 }
 
+/// A unit's text on one comment line: a line break in it (unit text keeps the source's) would
+/// end the comment, and what follows would be read as TOML.
 fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
