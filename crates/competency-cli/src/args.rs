@@ -31,6 +31,50 @@ pub(crate) struct Cli {
     pub(crate) command: Command,
 }
 
+/// The options every subcommand takes (clap's `global`), with their value names.
+const GLOBALS: [(&str, &str); 4] = [
+    ("--units", "DIR"),
+    ("--only-units", "DIR"),
+    ("--expect-catalog", "DIGEST"),
+    ("--catalog-cache", "FILE"),
+];
+
+/// Why `args` (the program's name first) name an option every subcommand takes more than
+/// once in all, or `--units` with `--only-units`: clap checks that only among the arguments of
+/// one level, and of `--units A check --units B` keeps B in silence, so that the catalog
+/// checked against is not the one asked for. Call it once clap has parsed `args`: a value
+/// that looks like an option is then an option (none of ours takes one).
+pub(crate) fn global_clash(args: impl IntoIterator<Item = std::ffi::OsString>) -> Option<String> {
+    let mut seen = [0_usize; GLOBALS.len()];
+    for arg in args.into_iter().skip(1) {
+        let Some(arg) = arg.to_str() else { continue };
+        if arg == "--" {
+            break;
+        }
+        let named = |name: &str| {
+            arg.strip_prefix(name)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('='))
+        };
+        if let Some(i) = GLOBALS.iter().position(|(name, _)| named(name)) {
+            seen[i] += 1;
+        }
+    }
+    let shown = |(name, value): (&str, &str)| format!("'{name} <{value}>'");
+    if let Some(i) = seen.iter().position(|n| *n > 1) {
+        return Some(format!(
+            "the argument {} cannot be used multiple times",
+            shown(GLOBALS[i])
+        ));
+    }
+    (seen[0] > 0 && seen[1] > 0).then(|| {
+        format!(
+            "the argument {} cannot be used with {}",
+            shown(GLOBALS[0]),
+            shown(GLOBALS[1])
+        )
+    })
+}
+
 /// Limits on one portfolio; exceeding one is a located `limit-exceeded` error.
 #[derive(Debug, Args)]
 pub(crate) struct LimitArgs {

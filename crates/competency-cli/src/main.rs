@@ -82,6 +82,13 @@ fn main() -> ExitCode {
         // Help and version.
         Err(e) => e.exit(),
     };
+    if let Some(clash) = args::global_clash(std::env::args_os()) {
+        use clap::CommandFactory;
+        let error = Cli::command()
+            .styles(clap::builder::Styles::plain())
+            .error(clap::error::ErrorKind::ArgumentConflict, clash);
+        return usage_error(&error);
+    }
     let result = run(cli);
     match result {
         Ok(outcome) => {
