@@ -239,6 +239,15 @@ fn plain(message: &str) -> String {
     for (serde, ours) in WORDS {
         out = out.replace(serde, ours);
     }
+    // A number beyond 64 bits: serde calls it a type error (`integer `N` as i128`), and where
+    // the value was held before its type was known (in a rule) says it expected "any value".
+    if let Some((number, expected)) = out
+        .strip_prefix("invalid type: integer `")
+        .and_then(|rest| rest.split_once("` as i128, "))
+    {
+        let expected = expected.replace("expected any value", "expected a whole number");
+        out = format!("the number {number} is out of range, {expected}");
+    }
     if let Some(i) = out.find("expected struct ") {
         // "expected struct Person" names a Rust type; the reader wrote a table.
         out.truncate(i);
