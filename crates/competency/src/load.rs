@@ -233,6 +233,18 @@ fn plain(message: &str) -> String {
             "expected a rule: a table with a `type`",
         ),
         ("expected variant identifier", "expected one of the allowed names"),
+        // toml's words for a value that is not text where a name from a list belongs (a
+        // table would be an enum's variant with data, which no field here has).
+        (
+            "wanted string or table",
+            "expected text: one of the allowed names",
+        ),
+        // toml's date type, which a date reads from a map (how toml hands over a date
+        // literal), on any other map: a JSON object where a date belongs.
+        (
+            "datetime key not found",
+            "invalid type: map, expected a date written YYYY-MM-DD",
+        ),
         ("expected a borrowed string", "expected text"),
     ];
     let mut out = message.to_owned();

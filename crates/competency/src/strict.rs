@@ -189,7 +189,29 @@ impl<'de, D: Deserializer<'de>, const JSON: bool> Deserializer<'de> for Strict<'
         deserialize_tuple_struct(name: &'static str, len: usize);
         deserialize_identifier();
         deserialize_ignored_any();
-        deserialize_enum(name: &'static str, variants: &'static [&'static str]);
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        let cap = self.cap;
+        if JSON {
+            // serde_json reads an enum from a string or an object and calls any other value a
+            // syntax error ("expected value"), though the JSON is well formed: asked for any
+            // value, it hands over what is there, and this passes a string or an object on as
+            // serde_json would and calls the rest a value of the wrong type.
+            return self.de.deserialize_any(any_enum::EnumOf::<V, JSON> {
+                visitor,
+                variants,
+                cap,
+            });
+        }
+        let expect = Expect::from_key(self.key);
+        self.de
+            .deserialize_enum(name, variants, Wrap::<V, JSON> { visitor, expect, cap })
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
@@ -489,5 +511,6 @@ impl<'de, A: VariantAccess<'de>, const JSON: bool> VariantAccess<'de> for Strict
     }
 }
 
+mod any_enum;
 #[cfg(test)]
 mod tests;

@@ -444,3 +444,42 @@ fn shipped_units_and_examples_read_as_with_plain_serde() {
     }
     assert_eq!((crate::Catalog::bundled_sources().len(), paths.len()), (5, 14));
 }
+
+#[test]
+fn a_json_value_of_another_type_where_a_name_belongs_is_a_type_error_not_a_syntax_error() {
+    let portfolio = |policy: &str| {
+        format!(r#"{{"format": 1, "candidate": {{"id": "S1"}}, "units": ["CHCMGT006"], "policy": {policy}}}"#)
+    };
+    let e = json_error(&portfolio(r#"{"unverified": true}"#));
+    assert_eq!(
+        shown(&e),
+        (
+            ErrorCode::InvalidValue,
+            1,
+            94,
+            "invalid type: boolean `true`, expected one of `warn`, `exclude`"
+        )
+    );
+    assert_eq!(e.pointer(), "/policy/unverified");
+    for value in ["1", "[\"warn\"]", "null"] {
+        let e = json_error(&portfolio(&format!(r#"{{"unverified": {value}}}"#)));
+        assert_eq!(e.code(), ErrorCode::InvalidValue, "{value}: {e}");
+    }
+    // Names and variants with data read as serde_json reads them.
+    #[derive(Debug, PartialEq, Deserialize)]
+    enum Shape {
+        Dot,
+        Named(String),
+    }
+    let shapes = same_as_serde::<Vec<Shape>>(Format::Json, r#"["Dot", {"Named": "n"}]"#);
+    assert_eq!(shapes[1], Shape::Named("n".to_owned()));
+    let e = strict_json::<Shape>(r#"{"Named": "n", "Dot": null}"#).unwrap_err();
+    assert!(e.to_string().starts_with("an enum's object holds one key"), "{e}");
+    // serde_json reads `{"Dot": null}` as `"Dot"`; a name is written as text.
+    let e = strict_json::<Shape>(r#"{"Dot": null}"#).unwrap_err();
+    assert!(
+        e.to_string()
+            .starts_with("invalid type: map, expected one of `Dot`, `Named`"),
+        "{e}"
+    );
+}
