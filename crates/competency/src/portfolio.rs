@@ -424,6 +424,7 @@ impl<'a> Source<'a> {
     ) -> Result<Portfolio<S>, LoadErrors> {
         parse_json(self.text, cap).map_err(|e| {
             let offset = (e.line() > 0).then(|| json_offset(self.text, e.line(), e.column()));
+            let offset = offset.map(|o| refused_value_start(self.text, o, &e));
             let error = if e.is_syntax() || e.is_eof() {
                 LoadError::new(ErrorCode::Syntax, format!("invalid JSON: {}", strip_position(&e)))
             } else {
@@ -495,4 +496,39 @@ fn strip_position(e: &serde_json::Error) -> String {
 /// The path of an evidence item's field, for problems.
 pub(crate) fn item_path(index: usize) -> Path {
     Path::root().key("evidence").index(index)
+}
+
+/// Where the value serde_json refused as a list or an object begins. Where it wanted text, a
+/// number or a boolean, it refuses one having only looked at its first byte, and reports the
+/// byte before it: the `:` of its member, the `,` or `[` before an element, or white space, which
+/// would name the array rather than the element, and point before the value. Where it read the
+/// value (a date), it reports a byte of the value itself, which is left as it is.
+fn refused_value_start(text: &str, offset: usize, e: &serde_json::Error) -> usize {
+    let message = e.to_string();
+    let first = if message.starts_with("invalid type: sequence") {
+        b'['
+    } else if message.starts_with("invalid type: map") {
+        b'{'
+    } else {
+        return offset;
+    };
+    let bytes = text.as_bytes();
+    let Some(&at) = bytes.get(offset) else {
+        return offset;
+    };
+    let next = offset
+        + 1
+        + bytes[offset + 1..]
+            .iter()
+            .take_while(|b| b.is_ascii_whitespace())
+            .count();
+    // `[` is the array's own first byte where serde_json read it; then the byte after it is an
+    // element, which is a refused value's first byte only for an array whose first element is
+    // an array (a date written `[[..]]`), named by its first element.
+    let before = matches!(at, b':' | b',' | b'[') || at.is_ascii_whitespace();
+    if before && bytes.get(next) == Some(&first) {
+        next
+    } else {
+        offset
+    }
 }
