@@ -121,13 +121,11 @@ impl schemars::JsonSchema for Record<'_> {
             "oneOf": [
                 {
                     "properties": { "line": line, "report": report },
-                    "required": ["line", "report"],
-                    "additionalProperties": false
+                    "required": ["line", "report"]
                 },
                 {
                     "properties": { "line": line, "errors": errors },
-                    "required": ["line", "errors"],
-                    "additionalProperties": false
+                    "required": ["line", "errors"]
                 }
             ]
         })

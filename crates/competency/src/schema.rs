@@ -16,6 +16,8 @@
 //! let schema: serde_json::Value = serde_json::from_str(&Document::Portfolio.to_json()).unwrap();
 //! assert_eq!(schema["$id"], "portfolio.schema.json");
 //! assert_eq!(schema["additionalProperties"], false);
+//! let report: serde_json::Value = serde_json::from_str(&Document::Report.to_json()).unwrap();
+//! assert!(!report.to_string().contains("\"additionalProperties\":false"));
 //! ```
 
 use schemars::generate::SchemaSettings;
@@ -110,12 +112,22 @@ fn input<T: JsonSchema>() -> Schema {
         .into_root_schema_for::<T>()
 }
 
-/// A document as it is written: fields that are always written are required.
+/// A document as it is written: fields that are always written are required, and no object
+/// forbids other keys (a type an input shares, such as a rule's filter, is closed there), so
+/// that a platform validating with the schema keeps working when a later version adds a key.
 fn output<T: JsonSchema>() -> Schema {
     settings()
         .for_serialize()
+        .with_transform(RecursiveTransform(open as fn(&mut Schema)))
         .into_generator()
         .into_root_schema_for::<T>()
+}
+
+/// The schema without `"additionalProperties": false`.
+fn open(schema: &mut Schema) {
+    if schema.get("additionalProperties") == Some(&serde_json::Value::Bool(false)) {
+        schema.remove("additionalProperties");
+    }
 }
 
 fn settings() -> SchemaSettings {
