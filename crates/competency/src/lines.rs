@@ -18,7 +18,8 @@ pub struct Line {
     pub number: u64,
     /// The line's bytes (the first `limit + 1` of an over-long line).
     pub bytes: Vec<u8>,
-    /// The whole line's length in bytes, without the line ending.
+    /// The whole line's length in bytes, without the line ending; 0 for a line of white space
+    /// longer than the limit, which is given as empty (a blank line, however long).
     pub length: u64,
 }
 
@@ -160,8 +161,12 @@ impl<R: BufRead> BoundedLines<R> {
                     0 => line.strip_prefix(BOM).unwrap_or(line),
                     _ => line,
                 };
-                let (kept, length) =
-                    without_cr(line.len().min(self.keep), line.len() as u64, line.last().copied());
+                let (kept, length) = if line.len() > self.keep && line.iter().all(u8::is_ascii_whitespace) {
+                    // As a plain read gives a blank line longer than is kept: empty.
+                    (0, 0)
+                } else {
+                    without_cr(line.len().min(self.keep), line.len() as u64, line.last().copied())
+                };
                 self.number += 1;
                 self.bytes_read += end as u64 + 1;
                 f(LineRef {
@@ -242,12 +247,23 @@ impl<R: BufRead> BoundedLines<R> {
         }
         let mut length = bytes.len() as u64;
         let mut last = bytes.last().copied();
+        let over = !ended && read == cap;
+        // Looked at only for a line longer than is kept, before what is past it is dropped.
+        let mut blank = (over || bytes.len() > self.keep) && bytes.iter().all(u8::is_ascii_whitespace);
         bytes.truncate(self.keep);
-        if !ended && read == cap {
+        if over {
             // Perhaps longer still: the rest is read and dropped, but counted.
-            let (rest, rest_last) = self.skip_line()?;
+            let (rest, rest_last, rest_blank) = self.skip_line()?;
             length += rest;
             last = rest_last.or(last);
+            blank &= rest_blank;
+        }
+        if blank {
+            // White space and nothing else, however long, is a blank line, skipped as one:
+            // given as an empty line, not as one over the limit.
+            bytes = Vec::new();
+            length = 0;
+            last = None;
         }
         let kept;
         (kept, length) = without_cr(bytes.len(), length, last);
@@ -295,10 +311,11 @@ impl<R: BufRead> BoundedLines<R> {
     }
 
     /// Reads the rest of an over-long line and drops it: how many bytes it held before the
-    /// line ending, and the last of them.
-    fn skip_line(&mut self) -> io::Result<(u64, Option<u8>)> {
+    /// line ending, the last of them, and whether all were white space.
+    fn skip_line(&mut self) -> io::Result<(u64, Option<u8>, bool)> {
         let mut length = 0;
         let mut last = None;
+        let mut blank = true;
         loop {
             let buf = match self.reader.fill_buf() {
                 Ok(buf) => buf,
@@ -306,18 +323,19 @@ impl<R: BufRead> BoundedLines<R> {
                 Err(e) => return Err(e),
             };
             if buf.is_empty() {
-                return Ok((length, last));
+                return Ok((length, last, blank));
             }
             let (content, used, ended) = match memchr::memchr(b'\n', buf) {
                 Some(i) => (&buf[..i], i + 1, true),
                 None => (buf, buf.len(), false),
             };
             last = content.last().copied().or(last);
+            blank = blank && content.iter().all(u8::is_ascii_whitespace);
             length += content.len() as u64;
             self.reader.consume(used);
             self.bytes_read += used as u64;
             if ended {
-                return Ok((length, last));
+                return Ok((length, last, blank));
             }
         }
     }

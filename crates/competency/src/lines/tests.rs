@@ -65,7 +65,8 @@ proptest! {
 }
 
 /// What `BoundedLines` must give, written the plain way: split at `\n`, drop one `\r` before
-/// it, drop a byte order mark at the start, keep at most `limit + 1` bytes of each line.
+/// it, drop a byte order mark at the start, keep at most `limit + 1` bytes of each line; a
+/// line of white space only that is longer than that (its `\r` counted) is empty.
 fn reference_lines(input: &[u8], limit: usize) -> Vec<(u64, Vec<u8>, u64)> {
     let input = input.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(input);
     let mut parts: Vec<&[u8]> = input.split(|&b| b == b'\n').collect();
@@ -76,6 +77,9 @@ fn reference_lines(input: &[u8], limit: usize) -> Vec<(u64, Vec<u8>, u64)> {
         .into_iter()
         .enumerate()
         .map(|(i, line)| {
+            if line.len() > limit + 1 && line.iter().all(u8::is_ascii_whitespace) {
+                return (i as u64 + 1, Vec::new(), 0);
+            }
             let line = line.strip_suffix(b"\r").unwrap_or(line);
             let kept = line[..line.len().min(limit + 1)].to_vec();
             (i as u64 + 1, kept, line.len() as u64)
@@ -263,4 +267,18 @@ fn a_longer_line_is_left_for_a_plain_read() {
     assert_eq!(last.map(|l| (l.number, l.bytes)), Some((3, b"x".to_vec())));
     assert!(matches!(lines.next_within(4), Ok(None)));
     assert_eq!(lines.bytes_read(), input.len() as u64);
+}
+
+#[test]
+fn a_line_of_white_space_longer_than_the_limit_is_blank() {
+    // Over the limit in the first read (the first line has room for a byte order mark), and
+    // past it, read on and dropped; a line with one other byte past the limit is not blank.
+    for input in [&b" \t\r\n"[..], b"  \t \r  \n", b"        \n"] {
+        assert_eq!(plain(input, 1, 4), [(1, vec![], 0)], "{input:?}");
+        let mut lines = BoundedLines::new(io::BufReader::with_capacity(64, input), 1);
+        let mut lent = None;
+        lines.with_next(&mut |l| lent = Some(l.is_blank()));
+        assert_eq!(lent, Some(true), "{input:?}");
+    }
+    assert_eq!(plain(b"       x\n", 1, 4), [(1, b"  ".to_vec(), 8)]);
 }
