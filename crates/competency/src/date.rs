@@ -25,7 +25,7 @@ crate::schema::string_schema!(Date, "Date", {
     "description": "A calendar date, YYYY-MM-DD. In JSON a string; in TOML a local date (2026-03-02) or a string. A schema validator sees a TOML local date as the string of its TOML text, as taplo does; a date with a time or an offset is refused.",
     "type": "string",
     "format": "date",
-    "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+    "pattern": "^([0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})-[0-9]{2}-[0-9]{2}$",
     "examples": ["2026-03-02"]
 });
 
@@ -39,19 +39,20 @@ impl Date {
         Date(chrono::Local::now().date_naive())
     }
     /// This date less `months` calendar months (clamped to the month's end), and never before
-    /// 0000-01-01, the earliest date a document can hold: a currency window of three years
-    /// from 0001-01-01 starts there, not in year −2, which no report could write as
+    /// 0001-01-01, the earliest date a document can hold: a currency window of three years
+    /// from 0002-06-30 starts there, not in year −1, which no report could write as
     /// `YYYY-MM-DD`.
     ///
     /// ```
     /// use competency::Date;
     /// let date: Date = "2026-03-31".parse().unwrap();
     /// assert_eq!(date.minus_months(1).to_string(), "2026-02-28");
-    /// let early: Date = "0001-01-01".parse().unwrap();
-    /// assert_eq!(early.minus_months(36).to_string(), "0000-01-01");
+    /// let early: Date = "0002-06-30".parse().unwrap();
+    /// assert_eq!(early.minus_months(36).to_string(), "0001-01-01");
+    /// assert!("0000-12-31".parse::<Date>().is_err());
     /// ```
     pub fn minus_months(self, months: u32) -> Date {
-        let earliest = chrono::NaiveDate::from_ymd_opt(0, 1, 1).unwrap_or(chrono::NaiveDate::MIN);
+        let earliest = chrono::NaiveDate::from_ymd_opt(1, 1, 1).unwrap_or(chrono::NaiveDate::MIN);
         Date(
             self.0
                 .checked_sub_months(chrono::Months::new(months))
@@ -93,6 +94,9 @@ impl std::str::FromStr for Date {
         let date = (b.len() == 10 && b[4] == b'-' && b[7] == b'-')
             .then(|| Some((digits(0..4)?, digits(5..7)?, digits(8..10)?)))
             .flatten()
+            // From year 1: RFC 3339 allows year 0, but most date libraries (Python's, which the
+            // schema's `format: date` is checked with) do not, and no evidence is that old.
+            .filter(|(y, _, _)| *y >= 1)
             .and_then(|(y, m, d)| chrono::NaiveDate::from_ymd_opt(y as i32, m, d));
         date.map(Date).ok_or_else(|| DateError {
             shown: crate::text::shown(s).into_owned(),
@@ -101,7 +105,7 @@ impl std::str::FromStr for Date {
 }
 
 impl Date {
-    /// `YYYY-MM-DD` written directly, for years 0 to 9999 (every date a document can hold);
+    /// `YYYY-MM-DD` written directly, for years 1 to 9999 (every date a document can hold);
     /// a format string costs more than the rest of writing a register entry.
     pub(crate) fn ymd(self) -> Option<Ymd> {
         use chrono::Datelike;

@@ -150,13 +150,13 @@ fn a_date_no_document_can_hold_is_written_as_serde_json_writes_it() {
     let report = Checker::bundled()
         .check(&portfolio, &CheckOptions::default())
         .unwrap();
-    // A currency window that would reach back before year 0 starts at its first day, which
+    // A currency window that would reach back before year 1 starts at its first day, which
     // every report can write as YYYY-MM-DD (its schema's pattern).
     assert!(
         report
             .units
             .iter()
-            .all(|u| u.current_since.is_some_and(|d| d.to_string() == "0000-01-01"))
+            .all(|u| u.current_since.is_some_and(|d| d.to_string() == "0001-01-01"))
     );
     let (ours, theirs) = both(report.clone());
     assert_eq!(ours, theirs);
