@@ -86,6 +86,7 @@ pub struct PriorUnit {
     pub code: UnitCode,
     /// Its release, when the document gives one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(range(min = 1)))]
     pub release: Option<u32>,
     /// When the document was issued.
     pub issued_on: Date,

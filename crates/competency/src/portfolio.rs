@@ -137,9 +137,11 @@ pub struct Person {
 pub struct Policy {
     /// Evidence older than this many months before the judgement date is not current.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 1200)))]
     pub currency_months: Option<u32>,
     /// The same window in years (give one of the two).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 100)))]
     pub currency_years: Option<u32>,
     /// Methods whose evidence needs verification by a third party or the assessor.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
