@@ -188,6 +188,11 @@ pub(crate) enum Command {
         /// Threads that check portfolios (0: one per core; at most 256). The output is the same for any value.
         #[arg(long, value_name = "N", default_value_t = 0, value_parser = clap::value_parser!(u16).range(0..=256))]
         jobs: u16,
+        /// MiB of lines in flight with several jobs (1 to 1024): a larger window keeps the
+        /// threads busier and takes more memory (docs/batch.md). The output is the same for
+        /// any value.
+        #[arg(long, value_name = "MIB", default_value_t = 6, value_parser = clap::value_parser!(u16).range(1..=1024))]
+        window: u16,
         #[command(flatten)]
         limits: LimitArgs,
     },

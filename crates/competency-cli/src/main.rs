@@ -274,6 +274,7 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
             only,
             show_names,
             jobs,
+            window,
             limits,
         } => {
             let mut check = check_options(as_of.as_deref(), only, limits.limits())?;
@@ -286,6 +287,7 @@ fn run(cli: Cli) -> Result<Outcome, Failure> {
             options.check = check;
             options.name = name;
             options.jobs = usize::from(*jobs);
+            options.chunk_bytes = usize::from(*window) * 1024 * 1024;
             options.release_memory = Some(malloc::release);
             options.temp_file = Some(tempfile::tempfile);
             let read = read();
