@@ -54,3 +54,26 @@ fn rules_asking_for_more_items_than_a_plan_lists_are_blocked_not_listed() {
     // PE3's 599 new items, PE5's one merged into the first of them.
     assert_eq!(plan.items.len(), 599);
 }
+
+#[test]
+fn a_plan_that_would_name_a_portfolios_values_for_each_of_hundreds_of_items_is_blocked() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/plan-limits");
+    let catalog = Catalog::from_dir(&dir).unwrap();
+    let checker = Checker::new(&catalog);
+    let mut text = String::from(
+        "format = 1\ncandidate = { id = \"S1\" }\nunits = [\"TSTPLN002\"]\njudgement_date = 2026-06-30\n",
+    );
+    for i in 0..300 {
+        text.push_str(&format!(
+            "[[evidence]]\nid = \"E{i}\"\ntitle = \"t\"\ndate = 2026-03-10\nmethod = \"observation\"\njudgement = \"satisfactory\"\ncontext = \"Context {i}\"\nunits.TSTPLN002 = {{ covers = [\"1.1\"] }}\n"
+        ));
+    }
+    let source = Source::new("p.toml", &text, Format::Toml);
+    let report = checker.check_source(&source, &CheckOptions::default()).unwrap();
+    let plan = report.units[0].plan.as_ref().unwrap();
+    assert_eq!(plan.blocked.len(), 1);
+    assert_eq!(
+        plan.blocked[0].text,
+        "the new items would have to be told apart from 210000 values already counted, more than the 100000 a plan names"
+    );
+}

@@ -23,7 +23,7 @@
 use crate::doc_str::Text;
 use std::collections::BTreeMap;
 
-use super::compile::{CFilter, Compiled, How};
+use super::compile::{Compiled, How};
 use super::evaluate::Ctx;
 use super::standing::Judged;
 use crate::method::{Environment, Method};
@@ -33,129 +33,32 @@ use crate::report::{
 };
 use crate::rule::Field;
 
+mod need;
+use need::Need;
+
 /// The most new items a unit's plan suggests. Real rules ask for a handful (three clients,
 /// five of the following); one asking for thousands (a unit file may say up to 4,294,967,295)
 /// would make a plan no assessor reads, held in memory item by item and merged in time that
 /// grows with the square of its length. Beyond this, the requirement is listed as blocked.
 const MOST_ITEMS: usize = 1_000;
 
+/// The most values a unit's plan names for its new items to differ from (clients, contexts,
+/// service periods, dates already counted), over all of them: a rule asking for many items,
+/// each new beside a portfolio's many values, would otherwise name those values once per item
+/// (in memory and in the report), a product of the two. Beyond this, as beyond
+/// [`MOST_ITEMS`], the requirement is listed as blocked.
+const MOST_VALUES: usize = 100_000;
+
 /// Why a rule needing `n` more items is not planned.
 fn too_many(n: u32) -> String {
     format!("{n} more items are needed, more than the {MOST_ITEMS} a plan suggests")
 }
 
-/// One new item some requirement needs, before merging.
-#[derive(Debug, Clone, Default)]
-struct Need {
-    serves: Vec<usize>,
-    activity: Option<usize>,
-    /// `None`: any method.
-    methods: Option<Vec<Method>>,
-    environments: Option<Vec<Environment>>,
-    options: Vec<usize>,
-    clients: Option<(u32, Vec<SharedStr>)>,
-    context: Option<Vec<SharedStr>>,
-    periods: Option<(u32, Vec<SharedStr>)>,
-    date_from: Option<Date>,
-    date_to: Option<Date>,
-    not_on: Vec<Date>,
-}
-
-impl Need {
-    fn filtered(req: usize, filter: &CFilter) -> Need {
-        Need {
-            serves: vec![req],
-            activity: filter.activity,
-            methods: (!filter.method.is_empty()).then(|| filter.method.clone()),
-            environments: (!filter.environment.is_empty()).then(|| filter.environment.clone()),
-            ..Need::default()
-        }
-    }
-
-    /// True when one item can be both this one and `other`: no requirement served twice (they
-    /// must be distinct items), the same activity or none, methods and environments that
-    /// intersect, dates that overlap. Checked without building the merged item, since most
-    /// items a need is tried against do not fit it.
-    fn fits(&self, other: &Need) -> bool {
-        !other.serves.iter().any(|r| self.serves.contains(r))
-            && !matches!((self.activity, other.activity), (Some(a), Some(b)) if a != b)
-            && overlaps(&self.methods, &other.methods)
-            && overlaps(&self.environments, &other.environments)
-            && self.dates_within(other).is_some()
-    }
-
-    /// `other` folded into this item, which [`fits`](Self::fits) it: its requirements, the
-    /// narrower of each constraint, and the values of both (this item's first).
-    fn merge(&mut self, other: Need) {
-        self.narrow_to(&other);
-        self.serves.extend(other.serves);
-        self.activity = self.activity.or(other.activity);
-        // `None` is any method or environment: the narrower of the two is what both allow.
-        fold(&mut self.methods, other.methods, |a, b| {
-            a.retain(|x| b.contains(x))
-        });
-        fold(&mut self.environments, other.environments, |a, b| {
-            a.retain(|x| b.contains(x))
-        });
-        union_into(&mut self.options, &other.options);
-        let values = |(n, x): &mut (u32, Vec<SharedStr>), (m, y): (u32, Vec<SharedStr>)| {
-            *n = (*n).max(m);
-            union_into(x, &y);
-        };
-        fold(&mut self.clients, other.clients, values);
-        fold(&mut self.periods, other.periods, values);
-        fold(&mut self.context, other.context, |a, b| union_into(a, &b));
-        union_into(&mut self.not_on, &other.not_on);
-    }
-
-    /// The dates an item may have to be both this one and `other`; `None` when there are none.
-    fn dates_within(&self, other: &Need) -> Option<(Option<Date>, Option<Date>)> {
-        let date_from = self.date_from.max(other.date_from);
-        let date_to = match (self.date_to, other.date_to) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        match (date_from, date_to) {
-            (Some(from), Some(to)) if from > to => None,
-            dates => Some(dates),
-        }
-    }
-
-    /// This item narrowed to the dates it may have to be `other` too, unless that leaves it no
-    /// date.
-    fn narrow_to(&mut self, other: &Need) {
-        if let Some((from, to)) = self.dates_within(other) {
-            self.date_from = from;
-            self.date_to = to;
-        }
-    }
-}
-
-/// True when two optional sets (`None` is everything) have something in common.
-fn overlaps<T: PartialEq>(a: &Option<Vec<T>>, b: &Option<Vec<T>>) -> bool {
-    match (a, b) {
-        (Some(a), Some(b)) => a.iter().any(|x| b.contains(x)),
-        _ => true,
-    }
-}
-
-/// `b` folded into `a`: whichever is given when only one is, `both` when each is.
-fn fold<T>(a: &mut Option<T>, b: Option<T>, both: impl FnOnce(&mut T, T)) {
-    match (a.as_mut(), b) {
-        (Some(a), Some(b)) => both(a, b),
-        (None, b) => *a = b,
-        (Some(_), None) => {}
-    }
-}
-
-/// `b`'s values that `a` did not have, added to `a` in order.
-fn union_into<T: Clone + PartialEq>(a: &mut Vec<T>, b: &[T]) {
-    let had = a.len();
-    for x in b {
-        if !a[..had].contains(x) {
-            a.push(x.clone());
-        }
-    }
+/// Why needs that name `values` values to differ from are not planned.
+fn too_many_values(values: usize) -> String {
+    format!(
+        "the new items would have to be told apart from {values} values already counted, more than the {MOST_VALUES} a plan names"
+    )
 }
 
 impl<S: Text> Ctx<'_, '_, S> {
@@ -163,6 +66,8 @@ impl<S: Text> Ctx<'_, '_, S> {
     pub(super) fn plan(&self, results: &[RequirementResult], judged: &Judged<'_>) -> Plan {
         let reqs = &self.unit.reqs;
         let mut needs: Vec<Need> = Vec::new();
+        // The values `needs` name, held to MOST_VALUES.
+        let mut values = 0;
         // Room for every requirement: in a small portfolio most are unmet claimed ones, and
         // this list grew one at a time to dozens.
         let mut claims: Vec<usize> = Vec::with_capacity(results.len());
@@ -186,7 +91,18 @@ impl<S: Text> Ctx<'_, '_, S> {
                             found.len()
                         ),
                     }),
-                    Ok(found) => needs.extend(found),
+                    Ok(found) => {
+                        let named = found.iter().map(Need::values).sum::<usize>();
+                        if values + named > MOST_VALUES {
+                            blocked.push(Blocked {
+                                requirement: reqs[r].id.to_string(),
+                                text: too_many_values(named),
+                            });
+                        } else {
+                            values += named;
+                            needs.extend(found);
+                        }
+                    }
                     Err(why) => blocked.push(Blocked {
                         requirement: reqs[r].id.to_string(),
                         text: why,
@@ -254,9 +170,17 @@ impl<S: Text> Ctx<'_, '_, S> {
         judged: &Judged<'_>,
     ) -> Result<Vec<Need>, String> {
         let missing = tally.need.saturating_sub(tally.have);
-        let repeat = |need: Need, n: u32| match usize::try_from(n) {
-            Ok(n) if n <= MOST_ITEMS => Ok(vec![need; n]),
-            _ => Err(too_many(n)),
+        // `n` copies of `need`, if the plan can hold them: counted before they are made.
+        let repeat = |need: Need, n: u32| {
+            let count = usize::try_from(n).unwrap_or(usize::MAX);
+            if count > MOST_ITEMS {
+                return Err(too_many(n));
+            }
+            let named = count.saturating_mul(need.values());
+            if named > MOST_VALUES {
+                return Err(too_many_values(named));
+            }
+            Ok(vec![need; count])
         };
         Ok(match rule {
             Compiled::Count { filter, .. } => repeat(Need::filtered(r, filter), missing)?,
