@@ -47,7 +47,7 @@ fn rules_asking_for_more_items_than_a_plan_lists_are_blocked_not_listed() {
             ),
             (
                 "PE4",
-                "599 more items are needed, and with those of the requirements before it, more than the 1000 a plan suggests"
+                "599 more items are needed, more than the 401 left of the 1000 a plan suggests after the items planned before them"
             ),
         ]
     );
@@ -75,5 +75,21 @@ fn a_plan_that_would_name_a_portfolios_values_for_each_of_hundreds_of_items_is_b
     assert_eq!(
         plan.blocked[0].text,
         "the new items would have to be told apart from 210000 values already counted, more than the 100000 a plan names"
+    );
+}
+
+#[test]
+fn the_parts_of_an_all_rule_share_the_plans_room() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/plan-limits");
+    let catalog = Catalog::from_dir(&dir).unwrap();
+    let checker = Checker::new(&catalog);
+    let text = PORTFOLIO.replace("TSTPLN001", "TSTPLN003");
+    let source = Source::new("p.toml", &text, Format::Toml);
+    let report = checker.check_source(&source, &CheckOptions::default()).unwrap();
+    let plan = report.units[0].plan.as_ref().unwrap();
+    assert_eq!(plan.blocked.len(), 1);
+    assert_eq!(
+        plan.blocked[0].text,
+        "400 more items are needed, more than the 201 left of the 1000 a plan suggests after the items planned before them"
     );
 }

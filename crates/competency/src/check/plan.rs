@@ -49,16 +49,59 @@ const MOST_ITEMS: usize = 1_000;
 /// [`MOST_ITEMS`], the requirement is listed as blocked.
 const MOST_VALUES: usize = 100_000;
 
-/// Why a rule needing `n` more items is not planned.
-fn too_many(n: u32) -> String {
-    format!("{n} more items are needed, more than the {MOST_ITEMS} a plan suggests")
+/// What is left of a plan's bounds for the needs still to come: a requirement's needs must fit
+/// what the requirements before it left, and each part of an `all` rule what the parts before
+/// it left, so that no rule, however many parts it has, makes more than the plan holds.
+#[derive(Debug, Clone, Copy)]
+struct Room {
+    items: usize,
+    values: usize,
 }
 
-/// Why needs that name `values` values to differ from are not planned.
-fn too_many_values(values: usize) -> String {
-    format!(
-        "the new items would have to be told apart from {values} values already counted, more than the {MOST_VALUES} a plan names"
-    )
+impl Room {
+    const FULL: Room = Room {
+        items: MOST_ITEMS,
+        values: MOST_VALUES,
+    };
+
+    /// Why `count` new items, each naming `values` values, do not fit, if they do not.
+    fn refuses(self, count: usize, values: usize) -> Option<String> {
+        self.refuses_total(count, count.saturating_mul(values))
+    }
+
+    /// Why `needs` do not fit, if they do not.
+    fn refuses_all(self, needs: &[Need]) -> Option<String> {
+        self.refuses_total(needs.len(), needs.iter().map(Need::values).sum())
+    }
+
+    /// Why `count` new items naming `named` values in all do not fit, if they do not.
+    fn refuses_total(self, count: usize, named: usize) -> Option<String> {
+        if count > self.items {
+            return Some(if self.items == MOST_ITEMS {
+                format!("{count} more items are needed, more than the {MOST_ITEMS} a plan suggests")
+            } else {
+                format!(
+                    "{count} more items are needed, more than the {} left of the {MOST_ITEMS} a plan suggests after the items planned before them",
+                    self.items
+                )
+            });
+        }
+        (named > self.values).then(|| {
+            format!(
+                "the new items would have to be told apart from {named} values already counted, more than the {MOST_VALUES} a plan names"
+            )
+        })
+    }
+
+    /// What is left once `needs` are planned.
+    fn less(self, needs: &[Need]) -> Room {
+        Room {
+            items: self.items.saturating_sub(needs.len()),
+            values: self
+                .values
+                .saturating_sub(needs.iter().map(Need::values).sum::<usize>()),
+        }
+    }
 }
 
 impl<S: Text> Ctx<'_, '_, S> {
@@ -66,8 +109,7 @@ impl<S: Text> Ctx<'_, '_, S> {
     pub(super) fn plan(&self, results: &[RequirementResult], judged: &Judged<'_>) -> Plan {
         let reqs = &self.unit.reqs;
         let mut needs: Vec<Need> = Vec::new();
-        // The values `needs` name, held to MOST_VALUES.
-        let mut values = 0;
+        let mut room = Room::FULL;
         // Room for every requirement: in a small portfolio most are unmet claimed ones, and
         // this list grew one at a time to dozens.
         let mut claims: Vec<usize> = Vec::with_capacity(results.len());
@@ -83,25 +125,13 @@ impl<S: Text> Ctx<'_, '_, S> {
             }
             match (&reqs[r].how, &result.tally) {
                 (How::Claimed, _) => claims.push(r),
-                (How::Rule(rule), Some(tally)) => match self.needs(r, rule, tally, judged) {
-                    Ok(found) if needs.len() + found.len() > MOST_ITEMS => blocked.push(Blocked {
-                        requirement: reqs[r].id.to_string(),
-                        text: format!(
-                            "{} more items are needed, and with those of the requirements before it, more than the {MOST_ITEMS} a plan suggests",
-                            found.len()
-                        ),
-                    }),
+                (How::Rule(rule), Some(tally)) => match self
+                    .needs(r, rule, tally, judged, room)
+                    .and_then(|found| room.refuses_all(&found).map_or(Ok(found), Err))
+                {
                     Ok(found) => {
-                        let named = found.iter().map(Need::values).sum::<usize>();
-                        if values + named > MOST_VALUES {
-                            blocked.push(Blocked {
-                                requirement: reqs[r].id.to_string(),
-                                text: too_many_values(named),
-                            });
-                        } else {
-                            values += named;
-                            needs.extend(found);
-                        }
+                        room = room.less(&found);
+                        needs.extend(found);
                     }
                     Err(why) => blocked.push(Blocked {
                         requirement: reqs[r].id.to_string(),
@@ -168,19 +198,16 @@ impl<S: Text> Ctx<'_, '_, S> {
         rule: &Compiled,
         tally: &Tally,
         judged: &Judged<'_>,
+        room: Room,
     ) -> Result<Vec<Need>, String> {
         let missing = tally.need.saturating_sub(tally.have);
-        // `n` copies of `need`, if the plan can hold them: counted before they are made.
+        // `n` copies of `need`, if the plan has room for them: counted before they are made.
         let repeat = |need: Need, n: u32| {
             let count = usize::try_from(n).unwrap_or(usize::MAX);
-            if count > MOST_ITEMS {
-                return Err(too_many(n));
+            match room.refuses(count, need.values()) {
+                Some(why) => Err(why),
+                None => Ok(vec![need; count]),
             }
-            let named = count.saturating_mul(need.values());
-            if named > MOST_VALUES {
-                return Err(too_many_values(named));
-            }
-            Ok(vec![need; count])
         };
         Ok(match rule {
             Compiled::Count { filter, .. } => repeat(Need::filtered(r, filter), missing)?,
@@ -345,9 +372,15 @@ impl<S: Text> Ctx<'_, '_, S> {
             Compiled::Covers { .. } => Vec::new(),
             Compiled::All(rules) => {
                 let mut out = Vec::new();
+                let mut left = room;
                 for (rule, part) in rules.iter().zip(&tally.parts) {
                     if !part.met {
-                        out.extend(self.needs(r, rule, part, judged)?);
+                        let found = self.needs(r, rule, part, judged, left)?;
+                        if let Some(why) = left.refuses_all(&found) {
+                            return Err(why);
+                        }
+                        left = left.less(&found);
+                        out.extend(found);
                     }
                 }
                 out
@@ -356,12 +389,14 @@ impl<S: Text> Ctx<'_, '_, S> {
                 let mut best: Option<Vec<Need>> = None;
                 let mut why = Vec::new();
                 for (rule, part) in rules.iter().zip(&tally.parts) {
-                    match self.needs(r, rule, part, judged) {
+                    match self.needs(r, rule, part, judged, room) {
                         Ok(found) if best.as_ref().is_none_or(|b| found.len() < b.len()) => {
                             best = Some(found)
                         }
                         Ok(_) => {}
-                        Err(e) => why.push(e),
+                        // Each reason once: parts too large for the plan give the same one.
+                        Err(e) if !why.contains(&e) => why.push(e),
+                        Err(_) => {}
                     }
                 }
                 best.ok_or_else(|| why.join("; and "))?
