@@ -195,7 +195,7 @@ pub struct UnitReport<'a> {
 }
 
 /// What would complete a unit's evidence: as few new items as the planner can find, what to do
-/// with items that do not count, and the requirements new evidence cannot meet.
+/// with items that do not count, and the requirements the plan leaves out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
@@ -205,7 +205,7 @@ pub struct Plan {
     /// Items already in the portfolio that do not count, and what would make them count.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub actions: Vec<Action>,
-    /// Requirements that adding evidence cannot meet, with why.
+    /// Requirements the plan leaves out, with why.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub blocked: Vec<Blocked>,
 }
@@ -283,7 +283,9 @@ pub struct Action {
     pub text: String,
 }
 
-/// A requirement that new evidence cannot meet.
+/// A requirement the plan leaves out, and why: new evidence cannot meet it (a span of days
+/// longer than the currency window allows), or the new items it needs are more than a plan
+/// lists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]

@@ -285,7 +285,7 @@ fn unit(report: &Report, m: &Matrix<'_>, n: usize) -> Markup {
                     ul.plan { @for l in &actions { li { (t(l)) } } }
                 }
                 @if !blocked.is_empty() {
-                    p { "Requirements that new evidence cannot meet:" }
+                    p { "Requirements the plan leaves out:" }
                     ul.plan { @for l in &blocked { li { (t(l)) } } }
                 }
             }

@@ -210,7 +210,7 @@ fn unit(doc: &mut Doc, report: &Report, m: &Matrix<'_>) {
         for (heading, lines) in [
             ("New evidence that would complete it:", &items),
             ("Items that do not count:", &actions),
-            ("Requirements that new evidence cannot meet:", &blocked),
+            ("Requirements the plan leaves out:", &blocked),
         ] {
             if !lines.is_empty() {
                 doc.block(heading);

@@ -177,7 +177,7 @@ pub fn items(n: usize) -> String {
 }
 
 /// A unit's plan as lines of plain text, shared by every format: the new items (numbered),
-/// the actions on items that do not count, and the requirements new evidence cannot meet.
+/// the actions on items that do not count, and the requirements the plan leaves out.
 /// Each line is text from the report, to be escaped by the renderer.
 pub fn plan_lines(plan: &competency::Plan) -> (Vec<String>, Vec<String>, Vec<String>) {
     let items = plan
@@ -194,7 +194,7 @@ pub fn plan_lines(plan: &competency::Plan) -> (Vec<String>, Vec<String>, Vec<Str
     let blocked = plan
         .blocked
         .iter()
-        .map(|b| format!("{} cannot be met by adding evidence: {}.", b.requirement, b.text))
+        .map(|b| format!("{} is left out of the plan: {}.", b.requirement, b.text))
         .collect();
     (items, actions, blocked)
 }
