@@ -59,3 +59,20 @@ fn a_markdown_heading_holds_a_unit_title_with_line_breaks_whole() {
         "{heading}"
     );
 }
+
+#[test]
+fn a_markdown_record_holds_a_unit_heading_with_line_breaks_whole() {
+    let template = run(&["template", "CHCMGT006"]).stdout;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.toml");
+    std::fs::write(&file, template).unwrap();
+    for view in ["check", "matrix"] {
+        let output = run(&[view, file.to_str().unwrap(), "--format", "markdown"]);
+        let markdown = String::from_utf8(output.stdout).unwrap();
+        let heading = markdown.lines().find(|l| l.starts_with("## CHCMGT006")).unwrap();
+        assert!(
+            heading.ends_with("currency\\_years = 99 (release 2)"),
+            "{view}: {heading}"
+        );
+    }
+}

@@ -8,7 +8,7 @@ use super::findings;
 use super::matrix::{self, Cell, Matrix};
 use super::register;
 use super::{DISCLAIMER, verdict};
-use crate::escape::{markdown as text, markdown_cell as cell};
+use crate::escape::{markdown as text, markdown_cell as cell, markdown_line as line};
 
 /// The marks of the matrix; the legend under each matrix explains them.
 const COUNTED: &str = "●";
@@ -60,7 +60,7 @@ fn facts(doc: &mut Doc, report: &Report, source: &str) {
     ];
     let list: String = facts
         .iter()
-        .map(|(k, v)| format!("- {k}: {}\n", text(v)))
+        .map(|(k, v)| format!("- {k}: {}\n", line(v)))
         .collect();
     doc.block(&list);
 }
@@ -69,7 +69,7 @@ fn facts(doc: &mut Doc, report: &Report, source: &str) {
 /// matrix, the register and the findings; portfolio findings, unmapped items, and sign-off.
 pub fn record(report: &Report, source: &str) -> String {
     let mut doc = Doc::default();
-    doc.block(&format!("# Evidence record: {}", text(&report.candidate)));
+    doc.block(&format!("# Evidence record: {}", line(&report.candidate)));
     facts(&mut doc, report, source);
     doc.table(
         &owned(&[
@@ -129,8 +129,8 @@ pub fn record(report: &Report, source: &str) -> String {
 fn unit_heading(doc: &mut Doc, u: &UnitReport) {
     doc.block(&format!(
         "## {} {} (release {})",
-        text(&u.code),
-        text(&u.title),
+        line(&u.code),
+        line(&u.title),
         u.release
     ));
     doc.block(&format!(
@@ -214,7 +214,7 @@ fn unit(doc: &mut Doc, report: &Report, m: &Matrix<'_>) {
         ] {
             if !lines.is_empty() {
                 doc.block(heading);
-                let list: Vec<String> = lines.iter().map(|l| format!("- {}", text(l))).collect();
+                let list: Vec<String> = lines.iter().map(|l| format!("- {}", line(l))).collect();
                 doc.block(&list.join("\n"));
             }
         }
@@ -351,7 +351,7 @@ fn finding_list(doc: &mut Doc, list: &[Finding]) {
             "- **{}** ({}): {}\n",
             g.code,
             g.severity.as_str(),
-            text(&what)
+            line(&what)
         ));
     }
     doc.block(&out);
@@ -378,7 +378,7 @@ fn sign_off(doc: &mut Doc, report: &Report) {
 /// The mapping matrix of every unit, with the requirements' wording.
 pub fn matrix(report: &Report, source: &str) -> String {
     let mut doc = Doc::default();
-    doc.block(&format!("# Mapping matrix: {}", text(&report.candidate)));
+    doc.block(&format!("# Mapping matrix: {}", line(&report.candidate)));
     facts(&mut doc, report, source);
     for m in &matrix::build(report) {
         unit_heading(&mut doc, m.unit);
