@@ -47,13 +47,14 @@ const GLOBALS: [(&str, &str); 4] = [
 pub(crate) fn global_clash(args: impl IntoIterator<Item = std::ffi::OsString>) -> Option<String> {
     let mut seen = [0_usize; GLOBALS.len()];
     for arg in args.into_iter().skip(1) {
-        let Some(arg) = arg.to_str() else { continue };
-        if arg == "--" {
+        // As bytes: a value that is not UTF-8 (`--units=$'x\xff'`) names the option as well.
+        let arg = arg.as_encoded_bytes();
+        if arg == b"--" {
             break;
         }
         let named = |name: &str| {
-            arg.strip_prefix(name)
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with('='))
+            arg.strip_prefix(name.as_bytes())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(b"="))
         };
         if let Some(i) = GLOBALS.iter().position(|(name, _)| named(name)) {
             seen[i] += 1;
@@ -301,4 +302,43 @@ pub(crate) enum DocFormat {
     Text,
     Json,
     Markdown,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::global_clash;
+    use std::ffi::OsString;
+
+    fn clash(args: &[&str]) -> Option<String> {
+        global_clash(
+            std::iter::once("competency")
+                .chain(args.iter().copied())
+                .map(OsString::from),
+        )
+    }
+
+    #[test]
+    fn an_option_every_command_takes_is_named_once_in_all() {
+        assert_eq!(clash(&["--units", "a", "check", "p.toml"]), None);
+        let twice = Some("the argument '--units <DIR>' cannot be used multiple times".to_owned());
+        assert_eq!(clash(&["--units", "a", "check", "--units=b"]), twice);
+        assert_eq!(
+            clash(&["--only-units=a", "units", "--units", "b"]),
+            Some("the argument '--units <DIR>' cannot be used with '--only-units <DIR>'".to_owned())
+        );
+        // After `--`, a portfolio's name; `--unitsx` is another option.
+        assert_eq!(clash(&["--units", "a", "check", "--", "--units"]), None);
+        assert_eq!(clash(&["--units", "a", "check", "--unitsx"]), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_value_that_is_not_utf8_names_its_option_too() {
+        use std::os::unix::ffi::OsStringExt;
+        let args = ["competency", "--units", "a", "check"]
+            .into_iter()
+            .map(OsString::from)
+            .chain([OsString::from_vec(b"--units=x\xff".to_vec())]);
+        assert!(global_clash(args).is_some());
+    }
 }

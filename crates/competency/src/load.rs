@@ -251,12 +251,13 @@ fn plain(message: &str) -> String {
     for (serde, ours) in WORDS {
         out = out.replace(serde, ours);
     }
-    // A number beyond 64 bits: serde calls it a type error (`integer `N` as i128`), and where
+    // A number beyond 64 bits: serde calls it a type error (`integer `N` as i128`, or `as u128`
+    // from 2^127), and where
     // the value was held before its type was known (in a rule) says it expected "any value".
-    if let Some((number, expected)) = out
-        .strip_prefix("invalid type: integer `")
-        .and_then(|rest| rest.split_once("` as i128, "))
-    {
+    if let Some((number, expected)) = out.strip_prefix("invalid type: integer `").and_then(|rest| {
+        rest.split_once("` as i128, ")
+            .or_else(|| rest.split_once("` as u128, "))
+    }) {
         let expected = expected.replace("expected any value", "expected a whole number");
         out = format!("the number {number} is out of range, {expected}");
     }
