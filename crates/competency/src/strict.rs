@@ -193,25 +193,20 @@ impl<'de, D: Deserializer<'de>, const JSON: bool> Deserializer<'de> for Strict<'
 
     fn deserialize_enum<V: Visitor<'de>>(
         self,
-        name: &'static str,
+        _name: &'static str,
         variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, D::Error> {
-        let cap = self.cap;
-        if JSON {
-            // serde_json reads an enum from a string or an object and calls any other value a
-            // syntax error ("expected value"), though the JSON is well formed: asked for any
-            // value, it hands over what is there, and this passes a string or an object on as
-            // serde_json would and calls the rest a value of the wrong type.
-            return self.de.deserialize_any(any_enum::EnumOf::<V, JSON> {
-                visitor,
-                variants,
-                cap,
-            });
-        }
-        let expect = Expect::from_key(self.key);
-        self.de
-            .deserialize_enum(name, variants, Wrap::<V, JSON> { visitor, expect, cap })
+        // serde_json reads an enum from a string or an object and calls any other value a
+        // syntax error ("expected value"), though the JSON is well formed; toml takes a table
+        // `{ name = {} }` for the name, which the schema refuses. Asked for any value, both hand
+        // over what is there, and this passes a string on as a name and an object as a variant
+        // with data, and calls the rest a value of the wrong type.
+        self.de.deserialize_any(any_enum::EnumOf::<V, JSON> {
+            visitor,
+            variants,
+            cap: self.cap,
+        })
     }
 
     fn deserialize_struct<V: Visitor<'de>>(

@@ -1,8 +1,9 @@
-//! An enum read from any JSON value ([`EnumOf`]), so that a value of the wrong type where an
-//! enum belongs is a type error, not serde_json's syntax error: a string names a variant
-//! without data, an object of one key a variant with data ([`MapEnum`]), as serde_json reads
-//! them, its data through the strict adapter; a variant without data written as an object
-//! (`{"name": null}`, which serde_json takes) is refused.
+//! An enum read from any value ([`EnumOf`]), JSON or TOML, so that a value of the wrong type
+//! where an enum belongs is a type error naming the allowed names (not serde_json's syntax
+//! error, nor toml's "wanted string or table"): a string names a variant without data, an object
+//! of one key a variant with data ([`MapEnum`]), its data through the strict adapter; a variant
+//! without data written as an object (`{"name": null}`, which serde_json takes, or toml's
+//! `{ name = {} }`) is refused.
 
 use std::fmt;
 
@@ -65,14 +66,19 @@ impl<'de, A: MapAccess<'de>, const JSON: bool> EnumAccess<'de> for MapEnum<A, JS
     type Variant = Self;
 
     fn variant_seed<S: DeserializeSeed<'de>>(mut self, seed: S) -> Result<(S::Value, Self), A::Error> {
-        let cap = self.1;
-        match self
-            .0
-            .next_key_seed(StrictSeed::<S, JSON> { seed, key: None, cap })?
-        {
-            Some(variant) => Ok((variant, self)),
-            None => Err(de::Error::invalid_type(de::Unexpected::Map, &OneOf(self.2))),
+        // The key is read first, to tell toml's date literal (a map of its private key) from a
+        // variant: `method = 2026-01-01` is a date where a name belongs.
+        let Some(name) = self.0.next_key::<String>()? else {
+            return Err(de::Error::invalid_type(de::Unexpected::Map, &OneOf(self.2)));
+        };
+        if name == super::TOML_DATETIME_KEY {
+            return Err(de::Error::invalid_type(
+                de::Unexpected::Other("a date"),
+                &OneOf(self.2),
+            ));
         }
+        let variant = seed.deserialize(de::value::StrDeserializer::<A::Error>::new(&name))?;
+        Ok((variant, self))
     }
 }
 
