@@ -233,8 +233,8 @@ fn plain(message: &str) -> String {
             "expected a rule: a table with a `type`",
         ),
         ("expected variant identifier", "expected one of the allowed names"),
-        // toml's words for a value that is not text where a name from a list belongs (a
-        // table would be an enum's variant with data, which no field here has).
+        // toml's words for a value that is not text where a name from a list belongs, had it
+        // read the enum itself (the strict adapter reads enums from any value now).
         (
             "wanted string or table",
             "expected text: one of the allowed names",
@@ -252,8 +252,8 @@ fn plain(message: &str) -> String {
         out = out.replace(serde, ours);
     }
     // A number beyond 64 bits: serde calls it a type error (`integer `N` as i128`, or `as u128`
-    // from 2^127), and where
-    // the value was held before its type was known (in a rule) says it expected "any value".
+    // from 2^127), and where the value was held before its type was known (in a rule) says it
+    // expected "any value".
     if let Some((number, expected)) = out.strip_prefix("invalid type: integer `").and_then(|rest| {
         rest.split_once("` as i128, ")
             .or_else(|| rest.split_once("` as u128, "))
