@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used)]
 
-use competency::{Catalog, CheckOptions, Checker, Format, Source};
+use competency::{Catalog, CheckOptions, Checker, Format, Plan, Source};
 
 const PORTFOLIO: &str = r#"
 format = 1
@@ -21,14 +21,20 @@ judgement = "satisfactory"
 units.TSTPLN001 = { covers = ["1.1"] }
 "#;
 
-#[test]
-fn rules_asking_for_more_items_than_a_plan_lists_are_blocked_not_listed() {
+/// The plan for the one unit `text` claims, checked against the fixture units of
+/// `tests/plan-limits`.
+fn plan_of(text: &str) -> Plan {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/plan-limits");
     let catalog = Catalog::from_dir(&dir).unwrap();
+    let source = Source::new("p.toml", text, Format::Toml);
     let checker = Checker::new(&catalog);
-    let source = Source::new("p.toml", PORTFOLIO, Format::Toml);
     let report = checker.check_source(&source, &CheckOptions::default()).unwrap();
-    let plan = report.units[0].plan.as_ref().unwrap();
+    report.units[0].plan.clone().unwrap()
+}
+
+#[test]
+fn rules_asking_for_more_items_than_a_plan_lists_are_blocked_not_listed() {
+    let plan = plan_of(PORTFOLIO);
     let blocked: Vec<(&str, &str)> = plan
         .blocked
         .iter()
@@ -57,9 +63,6 @@ fn rules_asking_for_more_items_than_a_plan_lists_are_blocked_not_listed() {
 
 #[test]
 fn a_plan_that_would_name_a_portfolios_values_for_each_of_hundreds_of_items_is_blocked() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/plan-limits");
-    let catalog = Catalog::from_dir(&dir).unwrap();
-    let checker = Checker::new(&catalog);
     let mut text = String::from(
         "format = 1\ncandidate = { id = \"S1\" }\nunits = [\"TSTPLN002\"]\njudgement_date = 2026-06-30\n",
     );
@@ -68,9 +71,7 @@ fn a_plan_that_would_name_a_portfolios_values_for_each_of_hundreds_of_items_is_b
             "[[evidence]]\nid = \"E{i}\"\ntitle = \"t\"\ndate = 2026-03-10\nmethod = \"observation\"\njudgement = \"satisfactory\"\ncontext = \"Context {i}\"\nunits.TSTPLN002 = {{ covers = [\"1.1\"] }}\n"
         ));
     }
-    let source = Source::new("p.toml", &text, Format::Toml);
-    let report = checker.check_source(&source, &CheckOptions::default()).unwrap();
-    let plan = report.units[0].plan.as_ref().unwrap();
+    let plan = plan_of(&text);
     assert_eq!(plan.blocked.len(), 1);
     assert_eq!(
         plan.blocked[0].text,
@@ -80,13 +81,7 @@ fn a_plan_that_would_name_a_portfolios_values_for_each_of_hundreds_of_items_is_b
 
 #[test]
 fn the_parts_of_an_all_rule_share_the_plans_room() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/plan-limits");
-    let catalog = Catalog::from_dir(&dir).unwrap();
-    let checker = Checker::new(&catalog);
-    let text = PORTFOLIO.replace("TSTPLN001", "TSTPLN003");
-    let source = Source::new("p.toml", &text, Format::Toml);
-    let report = checker.check_source(&source, &CheckOptions::default()).unwrap();
-    let plan = report.units[0].plan.as_ref().unwrap();
+    let plan = plan_of(&PORTFOLIO.replace("TSTPLN001", "TSTPLN003"));
     assert_eq!(plan.blocked.len(), 1);
     assert_eq!(
         plan.blocked[0].text,
