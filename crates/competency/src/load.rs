@@ -233,12 +233,6 @@ fn plain(message: &str) -> String {
             "expected a rule: a table with a `type`",
         ),
         ("expected variant identifier", "expected one of the allowed names"),
-        // toml's words for a value that is not text where a name from a list belongs, had it
-        // read the enum itself (the strict adapter reads enums from any value now).
-        (
-            "wanted string or table",
-            "expected text: one of the allowed names",
-        ),
         // toml's date type, which a date reads from a map (how toml hands over a date
         // literal), on any other map: a JSON object where a date belongs.
         (
